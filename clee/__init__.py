@@ -1,0 +1,1 @@
+"""CLEE: continuing law enforcement education records and compliance."""

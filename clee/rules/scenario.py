@@ -1,0 +1,238 @@
+"""Scenario files: one officer, one reporting period, the credits claimed (plain data in).
+
+``parse_scenario`` checks every field and raises ScenarioError naming the credit ``id`` and
+the field, so ``clee check`` can print one precise line and exit 2. The contract is in
+``shared/examples/README.md``; the names and meanings there are fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from clee.rules.pack import RulePack
+from clee.rules.vocabulary import CORE_AREAS, DELIVERIES, PROVIDER_CLASSES, SOURCES, SUBJECTS
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; ``credit_id`` is None for fields outside the credits."""
+
+    def __init__(self, field: str, reason: str, *, credit_id: str | None = None) -> None:
+        self.field, self.reason, self.credit_id = field, reason, credit_id
+        where = f"credit {credit_id!r}: " if credit_id is not None else ""
+        super().__init__(f"{where}{field}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    licensed_on: dt.date
+    license_upgraded_on: dt.date | None = None
+    basic_training_completed_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One claimed credit. ``hours`` are credit hours after the source's conversion."""
+
+    id: str
+    date: dt.date
+    hours: float
+    core_area: str
+    source: str = "course"
+    provider_class: str | None = None
+    delivery: str = "live"
+    subject: str | None = None
+    topics: tuple[tuple[str, float], ...] = ()
+    state: str | None = None
+    semester_hours: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    jurisdiction: str
+    period: str
+    officer: Officer
+    credits: tuple[Credit, ...]
+
+
+def scenario_pack_key(data: Any) -> tuple[str, str]:
+    """The (jurisdiction, period) a scenario document asks for, checked."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError("scenario", "must be a JSON object")
+    jurisdiction = data.get("jurisdiction")
+    if not isinstance(jurisdiction, str) or not jurisdiction:
+        raise ScenarioError("jurisdiction", _missing_or(jurisdiction, "text such as MO"))
+    period = data.get("period")
+    if isinstance(period, int) and not isinstance(period, bool):
+        period = str(period)
+    if not isinstance(period, str) or not period:
+        raise ScenarioError("period", _missing_or(period, "a period such as 2023"))
+    return jurisdiction.upper(), period
+
+
+def parse_scenario(data: Any, pack: RulePack) -> Scenario:
+    """Check a scenario document against the contract and ``pack``'s vocabulary."""
+    jurisdiction, period = scenario_pack_key(data)
+    officer_raw = data.get("officer")
+    if not isinstance(officer_raw, Mapping):
+        raise ScenarioError("officer", _missing_or(officer_raw, "an object"))
+    officer = Officer(
+        licensed_on=_date(officer_raw.get("licensed_on"), "officer.licensed_on", None),
+        license_upgraded_on=_optional_date(officer_raw, "license_upgraded_on"),
+        basic_training_completed_on=_optional_date(officer_raw, "basic_training_completed_on"),
+    )
+    credits_raw = data.get("credits")
+    if not isinstance(credits_raw, list):
+        raise ScenarioError("credits", _missing_or(credits_raw, "a list"))
+    credits = []
+    seen: set[str] = set()
+    for index, raw in enumerate(credits_raw):
+        credit = parse_credit(raw, index, pack)
+        if credit.id in seen:
+            raise ScenarioError("id", "appears on two credits", credit_id=credit.id)
+        seen.add(credit.id)
+        credits.append(credit)
+    return Scenario(jurisdiction, period, officer, tuple(credits))
+
+
+def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
+    """One credit, checked; its hours converted by its source's rule (college: per semester hour)."""
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("credit", "must be a JSON object", credit_id=f"#{index + 1}")
+    credit_id = raw.get("id")
+    if isinstance(credit_id, int) and not isinstance(credit_id, bool):
+        credit_id = str(credit_id)
+    if not isinstance(credit_id, str) or not credit_id:
+        raise ScenarioError("id", _missing_or(credit_id, "text"), credit_id=f"#{index + 1}")
+
+    source = raw.get("source", "course")
+    if source not in SOURCES:
+        raise ScenarioError("source", _not_one_of(source, SOURCES), credit_id=credit_id)
+    rule = pack.sources.get(source)
+    if rule is None:
+        raise ScenarioError(
+            "source",
+            f"{source!r} is not a credit source in the {pack.period} rules",
+            credit_id=credit_id,
+        )
+    day = _date(raw.get("date"), "date", credit_id)
+
+    semester_hours = None
+    if rule.unit == "semester_hours":
+        if "hours" in raw and "semester_hours" not in raw:
+            raise ScenarioError(
+                "semester_hours",
+                f"missing ({source} credit is given in semester_hours)",
+                credit_id=credit_id,
+            )
+        semester_hours = _positive(raw.get("semester_hours"), "semester_hours", credit_id)
+        hours = semester_hours * rule.hours_per_unit.value
+    else:
+        hours = _positive(raw.get("hours"), "hours", credit_id) * rule.hours_per_unit.value
+
+    core_area = raw.get("core_area")
+    if core_area not in CORE_AREAS:
+        raise ScenarioError("core_area", _not_one_of(core_area, CORE_AREAS), credit_id=credit_id)
+    subject = raw.get("subject")
+    if subject is not None:
+        if subject not in SUBJECTS:
+            raise ScenarioError("subject", _not_one_of(subject, SUBJECTS), credit_id=credit_id)
+        if core_area != "skill_development":
+            raise ScenarioError(
+                "subject",
+                f"{subject} is a subject of skill_development, not {core_area}",
+                credit_id=credit_id,
+            )
+
+    provider_class = raw.get("provider_class")
+    needs_class = rule.provider_class == "from_credit" or provider_class is not None
+    if needs_class and provider_class not in PROVIDER_CLASSES:
+        raise ScenarioError(
+            "provider_class", _not_one_of(provider_class, PROVIDER_CLASSES), credit_id=credit_id
+        )
+    delivery = raw.get("delivery", "live")
+    if delivery not in DELIVERIES:
+        raise ScenarioError("delivery", _not_one_of(delivery, DELIVERIES), credit_id=credit_id)
+
+    state = raw.get("state")
+    if rule.recognized is not None or state is not None:
+        if not isinstance(state, str) or not state.strip():
+            raise ScenarioError("state", _missing_or(state, "a state code such as MN"), credit_id=credit_id)
+        state = state.strip().upper()
+
+    topics: tuple[tuple[str, float], ...] = ()
+    topics_raw = raw.get("topics")
+    if topics_raw is not None:
+        if not isinstance(topics_raw, Mapping):
+            raise ScenarioError("topics", "must be an object of topic: hours", credit_id=credit_id)
+        parsed = []
+        for topic, topic_hours in topics_raw.items():
+            if topic not in pack.topics:
+                raise ScenarioError(
+                    f"topics.{topic}", _not_one_of(topic, tuple(pack.topics)), credit_id=credit_id
+                )
+            parsed.append((topic, _positive(topic_hours, f"topics.{topic}", credit_id)))
+        total_topic_hours = sum(h for _, h in parsed)
+        if total_topic_hours > hours + 1e-9:
+            raise ScenarioError(
+                "topics",
+                f"topic hours ({_fmt(total_topic_hours)}) are more than the credit's hours ({_fmt(hours)})",
+                credit_id=credit_id,
+            )
+        topics = tuple(parsed)
+
+    return Credit(
+        id=credit_id,
+        date=day,
+        hours=hours,
+        core_area=core_area,
+        source=source,
+        provider_class=provider_class,
+        delivery=delivery,
+        subject=subject,
+        topics=topics,
+        state=state,
+        semester_hours=semester_hours,
+    )
+
+
+def _date(value: Any, field: str, credit_id: str | None) -> dt.date:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    reason = "missing" if value is None else f"must be a date as YYYY-MM-DD, got {value!r}"
+    raise ScenarioError(field, reason, credit_id=credit_id)
+
+
+def _optional_date(officer: Mapping[str, Any], name: str) -> dt.date | None:
+    value = officer.get(name)
+    return None if value is None else _date(value, f"officer.{name}", None)
+
+
+def _positive(value: Any, field: str, credit_id: str) -> float:
+    if value is None:
+        raise ScenarioError(field, "missing", credit_id=credit_id)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScenarioError(field, f"must be a number of hours, got {value!r}", credit_id=credit_id)
+    if value <= 0:
+        raise ScenarioError(field, f"must be greater than 0, got {value!r}", credit_id=credit_id)
+    return float(value)
+
+
+def _missing_or(value: Any, expected: str) -> str:
+    return "missing" if value is None else f"must be {expected}, got {value!r}"
+
+
+def _not_one_of(value: Any, allowed: tuple[str, ...]) -> str:
+    if value is None:
+        return "missing"
+    return f"{value!r} is not one of {', '.join(allowed)}"
+
+
+def _fmt(hours: float) -> str:
+    return f"{hours:g}"
