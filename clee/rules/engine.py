@@ -161,15 +161,21 @@ def _exemption(pack: RulePack, officer: Officer) -> str | None:
 
 
 def evaluate_officers(
-    compiled: CompiledPack, officers: Sequence[tuple[Officer, Sequence[Credit]]]
+    compiled: CompiledPack,
+    officers: Sequence[tuple[Officer, Sequence[Credit]]],
+    *,
+    force_lp: bool = False,
 ) -> list[Result]:
-    """Results for many officers under one compiled pack, in order."""
+    """Results for many officers under one compiled pack, in order.
+
+    ``force_lp`` sends every officer through the LP (tests compare it with the fast path).
+    """
     lines = _Lines()
     for index, (_, credits) in enumerate(officers):
         _add_credits(compiled, index, credits, lines)
     count = len(officers)
     hours = class_hours(compiled, count, lines.officers, lines.codes, lines.hours)
-    answers = _answers(compiled, hours)
+    answers = _answers(compiled, hours, force_lp=force_lp)
     exemptions = [_exemption(compiled.pack, officer) for officer, _ in officers]
     return _results(compiled, answers, exemptions, lines.notes)
 
@@ -201,7 +207,7 @@ class _Answers:
     by_lp: np.ndarray
 
 
-def _answers(compiled: CompiledPack, hours: FloatArray) -> _Answers:
+def _answers(compiled: CompiledPack, hours: FloatArray, *, force_lp: bool = False) -> _Answers:
     """Fast path (plain sums) where no cap binds; the LP for the rest."""
     cap_usage = hours @ compiled.cap_members.T
     requirement_max = hours @ compiled.requirement_members.T
@@ -218,6 +224,8 @@ def _answers(compiled: CompiledPack, hours: FloatArray) -> _Answers:
             if (compiled.groups)
             else np.zeros(len(hours))
         )
+    if force_lp:
+        by_lp[:] = True
     if by_lp.any():
         block = solve_block(compiled, hours[by_lp])
         requirement_max[by_lp] = block.requirement_max
