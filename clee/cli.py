@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import deque
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 import yaml
@@ -20,14 +18,12 @@ from clee.rules import (
     ScenarioError,
     available_packs,
     evaluate,
-    evaluate_many,
     explain_table,
     load_pack,
     load_pack_file,
     read_scenario,
 )
-from clee.rules.engine import Result
-from clee.rules.scenario import Scenario
+from clee.rules.batch import evaluate_jsonl
 
 INVALID = 2
 
@@ -83,66 +79,19 @@ def command_check(args: argparse.Namespace) -> int:
 
 def command_check_batch(args: argparse.Namespace) -> int:
     try:
-        draft = _draft(args.pack)
+        if args.pack:
+            load_pack_file(args.pack)  # refuse a broken draft before reading any line
         stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
-    except InputError as error:
-        return _fail(str(error))
+    except PackError as error:
+        return _fail(f"rule pack {error}")
     except OSError as error:
         return _fail(f"{args.file}: cannot be read ({error.strerror})")
     out = sys.stdout.buffer
     with stream:
-        for _, payload in _batch_results(stream, draft):
-            out.write(orjson.dumps(payload))
-            out.write(b"\n")
+        for block in evaluate_jsonl(stream, draft_path=args.pack, workers=args.workers):
+            out.write(block)
     out.flush()
     return 0
-
-
-def _batch_results(stream: IO[bytes], draft: RulePack | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, result or error) for every line of a JSONL stream, in input order.
-
-    Good lines are evaluated in chunks (``evaluate_many``); a bad line becomes an error result
-    in its place and never stops the others.
-    """
-    errors: dict[int, str] = {}
-    pending: deque[int] = deque()  # line numbers handed to the engine, oldest first
-
-    def scenarios() -> Iterator[Scenario]:
-        for number, scenario in _numbered(stream, draft, errors):
-            pending.append(number)
-            yield scenario
-
-    expected = 1
-    for result in evaluate_many(scenarios()):
-        number = pending.popleft()
-        while expected < number:
-            yield expected, {"line": expected, "error": errors.pop(expected)}
-            expected += 1
-        yield number, _payload(number, result)
-        expected = number + 1
-    for number in sorted(errors):
-        yield number, {"line": number, "error": errors[number]}
-
-
-def _numbered(
-    stream: IO[bytes], draft: RulePack | None, errors: dict[int, str]
-) -> Iterator[tuple[int, Scenario]]:
-    for number, line in enumerate(stream, start=1):
-        try:
-            scenario, _ = read_scenario(orjson.loads(line), draft)
-        except orjson.JSONDecodeError as error:
-            errors[number] = f"not valid JSON ({error})"
-            continue
-        except (ScenarioError, NoPackError) as error:
-            errors[number] = str(error)
-            continue
-        yield number, scenario
-
-
-def _payload(number: int, result: Result) -> dict[str, Any]:
-    payload = result.to_dict()
-    payload["line"] = number
-    return payload
 
 
 def command_packs(args: argparse.Namespace) -> int:
@@ -178,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("file", help="JSONL file, or - for standard input")
     batch.add_argument("--pack", metavar="DRAFT.yaml", help="evaluate every line under this rule pack file")
+    batch.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: one per available core)"
+    )
     batch.set_defaults(handler=command_check_batch)
     packs = commands.add_parser("packs", help="list the rule packs and their periods")
     packs.set_defaults(handler=command_packs)

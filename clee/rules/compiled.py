@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from clee.rules.pack import RulePack
+from clee.rules.pack import RulePack, SourceRule
 from clee.rules.vocabulary import CORE_AREAS, DELIVERIES, PROVIDER_CLASSES, SOURCES
 
 # Areas: the four core areas plus firearms (Skill Development with the firearms subject).
@@ -61,7 +61,31 @@ class CompiledPack:
     requirement_live: tuple[bool, ...]
     # Caps that would hold back extra computer-based hours (for "must be live" in the plan).
     delivery_caps: tuple[int, ...]
-    _line_code_cache: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
+    # Sources whose credits count only from recognized states (out-of-state), by source.
+    recognizing: dict[str, SourceRule] = field(default_factory=dict)
+    # (core_area, subject, provider_class, delivery, source) -> {topic or None: raw class}
+    line_codes: dict[tuple[str, str | None, str | None, str, str], dict[str | None, int]] = field(
+        default_factory=dict
+    )
+    minimum_list: list[float] = field(default_factory=list)
+    requirement_labels: tuple[str, ...] = ()
+    # "Still needed" descriptions already phrased, by (hours, deficits, cap room): officers
+    # short of the same things share one.
+    describe_cache: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+    def codes_for(
+        self, core_area: str, subject: str | None, provider_class: str | None, delivery: str, source: str
+    ) -> dict[str | None, int]:
+        """Raw classes of a credit's lines, by topic (None: the hours outside any topic)."""
+        rule = self.pack.sources[source]
+        provider = provider_class if rule.provider_class == "from_credit" else rule.provider_class
+        area = "firearms" if subject == "firearms" else core_area
+        base = self.base_code(area, provider or "licensed", delivery, source)
+        codes: dict[str | None, int] = {None: base}
+        for index, topic in enumerate(self.topics[1:], start=1):
+            codes[topic] = base + index * self.topic_stride
+        self.line_codes[(core_area, subject, provider_class, delivery, source)] = codes
+        return codes
 
     @property
     def requirement_keys(self) -> tuple[str, ...]:
@@ -145,6 +169,9 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         ),
     )
     compiled.groups = _closed_form_groups(compiled)
+    compiled.recognizing = {name: rule for name, rule in pack.sources.items() if rule.recognized is not None}
+    compiled.minimum_list = [float(m) for m in compiled.minimums]
+    compiled.requirement_labels = tuple(r.label for r in pack.requirements)
     return compiled
 
 

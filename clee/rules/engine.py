@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +18,7 @@ import numpy.typing as npt
 from clee.rules.compiled import CompiledPack, FloatArray, compile_pack
 from clee.rules.explain import Needs, describe_needs
 from clee.rules.pack import RulePack, load_pack
-from clee.rules.scenario import Credit, Officer, Scenario
+from clee.rules.scenario import CreditLike, OfficerLike, Scenario
 from clee.rules.solver import solve_block
 
 # Hours are compared with this tolerance and reported to 4 decimal places, so float sums of
@@ -44,18 +44,80 @@ class CreditNote:
     reason: str
 
 
-@dataclass(slots=True)
 class Result:
-    status: str  # "compliant", "deficient" or "exempt"
-    counted_hours: float
-    additional_hours_needed: float
-    shortfalls: dict[str, float]
-    requirements: list[RequirementResult]
-    needs: Needs
-    pack: str
-    exemption: str | None = None
-    not_counted: list[CreditNote] = field(default_factory=list)
-    solved_by: str = "sums"  # "sums" (fast path) or "lp"
+    """One officer's result for one period. The requirement table and the "still needed"
+    explanation are built when first read, so a batch pays for them only where it looks."""
+
+    __slots__ = (
+        "_compiled",
+        "_counted",
+        "_deficits",
+        "_needs",
+        "_room",
+        "_short",
+        "additional_hours_needed",
+        "counted_hours",
+        "exemption",
+        "not_counted",
+        "pack",
+        "shortfalls",
+        "solved_by",
+        "status",
+    )
+
+    def __init__(
+        self,
+        *,
+        compiled: CompiledPack,
+        status: str,
+        counted_hours: float,
+        additional_hours_needed: float,
+        shortfalls: dict[str, float],
+        counted: list[float],
+        short: list[float],
+        deficits: list[float],
+        cap_room: list[float],
+        exemption: str | None = None,
+        not_counted: list[CreditNote] | None = None,
+        solved_by: str = "sums",
+    ) -> None:
+        self._compiled = compiled
+        self.status = status  # "compliant", "deficient" or "exempt"
+        self.counted_hours = counted_hours
+        self.additional_hours_needed = additional_hours_needed
+        self.shortfalls = shortfalls
+        self._counted, self._short, self._deficits, self._room = counted, short, deficits, cap_room
+        self.exemption = exemption
+        self.not_counted = not_counted or []
+        self.solved_by = solved_by  # "sums" (fast path) or "lp"
+        self.pack = compiled.pack.ident
+        self._needs: Needs | None = None
+
+    @property
+    def requirements(self) -> list[RequirementResult]:
+        """Per requirement: required, the most hours that can count, hours short."""
+        return [
+            RequirementResult(requirement.key, requirement.label, minimum, counted, short)
+            for requirement, minimum, counted, short in zip(
+                self._compiled.pack.requirements,
+                self._compiled.minimum_list,
+                self._counted,
+                self._short,
+                strict=True,
+            )
+        ]
+
+    @property
+    def needs(self) -> Needs:
+        """The fewest extra hours, broken down into what they must be."""
+        if self._needs is None:
+            if self.status == "deficient":
+                self._needs = describe_needs(
+                    self._compiled, self.additional_hours_needed, self._deficits, self._room
+                )
+            else:
+                self._needs = describe_needs(self._compiled, 0.0, self._deficits, self._room)
+        return self._needs
 
     def to_dict(self) -> dict[str, object]:
         """The scenario contract's result, plus the explanation."""
@@ -65,14 +127,15 @@ class Result:
             "additional_hours_needed": self.additional_hours_needed,
             "shortfalls": self.shortfalls,
             "requirements": [
-                {
-                    "key": r.key,
-                    "label": r.label,
-                    "required": r.required,
-                    "counted": r.counted,
-                    "short": r.short,
-                }
-                for r in self.requirements
+                {"key": key, "label": label, "required": minimum, "counted": counted, "short": short}
+                for key, label, minimum, counted, short in zip(
+                    self._compiled.requirement_keys,
+                    self._compiled.requirement_labels,
+                    self._compiled.minimum_list,
+                    self._counted,
+                    self._short,
+                    strict=True,
+                )
             ],
             "still_needed": self.needs.to_dict(),
             "exemption": self.exemption,
@@ -98,57 +161,55 @@ class _Lines:
         self.hours: list[float] = []
         self.notes: dict[int, list[CreditNote]] = {}
 
+    def note(self, officer_index: int, credit_id: str, reason: str) -> None:
+        self.notes.setdefault(officer_index, []).append(CreditNote(credit_id, reason))
+
 
 def _add_credits(
-    compiled: CompiledPack, officer_index: int, credits: Sequence[Credit], lines: _Lines
+    compiled: CompiledPack, officer_index: int, credits: Sequence[CreditLike], lines: _Lines
 ) -> None:
     """Normalize one officer's credits into lines; record why a credit does not count."""
     pack = compiled.pack
     starts, ends = pack.starts, pack.ends
-    stride = compiled.topic_stride
-    topic_index = {topic: index for index, topic in enumerate(compiled.topics)}
-    cache = compiled._line_code_cache
+    codes_of = compiled.line_codes
     officers, codes, hours_out = lines.officers, lines.codes, lines.hours
     for credit in credits:
-        if not (starts <= credit.date <= ends):
-            lines.notes.setdefault(officer_index, []).append(
-                CreditNote(
-                    credit.id,
-                    f"completed {credit.date}, outside the {pack.period} reporting period "
-                    f"({starts} to {ends})",
-                )
+        day = credit.date
+        if day < starts or day > ends:
+            lines.note(
+                officer_index,
+                credit.id,
+                f"completed {day}, outside the {pack.period} reporting period ({starts} to {ends})",
             )
             continue
-        rule = pack.sources[credit.source]
-        if rule.recognized is not None and not rule.recognizes(credit.state or "", credit.date):
-            lines.notes.setdefault(officer_index, []).append(
-                CreditNote(
+        key = (credit.core_area, credit.subject, credit.provider_class, credit.delivery, credit.source)
+        topic_codes = codes_of.get(key)
+        if topic_codes is None:
+            topic_codes = compiled.codes_for(*key)
+        if credit.source in compiled.recognizing:
+            rule = compiled.recognizing[credit.source]
+            if not rule.recognizes(credit.state or "", day):
+                lines.note(
+                    officer_index,
                     credit.id,
-                    f"{credit.state} was not a recognized out-of-state source on {credit.date}",
+                    f"{credit.state} was not a recognized out-of-state source on {day}",
                 )
-            )
-            continue
-        provider = credit.provider_class if rule.provider_class == "from_credit" else rule.provider_class
-        area = "firearms" if credit.subject == "firearms" else credit.core_area
-        key = (area, provider or "licensed", credit.delivery, credit.source, "")
-        base = cache.get(key)
-        if base is None:
-            base = cache[key] = compiled.base_code(
-                area, provider or "licensed", credit.delivery, credit.source
-            )
-        remainder = credit.hours
-        for topic, topic_hours in credit.topics:
-            officers.append(officer_index)
-            codes.append(base + topic_index[topic] * stride)
-            hours_out.append(topic_hours)
-            remainder -= topic_hours
+                continue
+        remainder = credit.hours or 0.0
+        topics = credit.topics
+        if topics:
+            for topic, topic_hours in topics.items() if isinstance(topics, Mapping) else topics:
+                officers.append(officer_index)
+                codes.append(topic_codes[topic])
+                hours_out.append(topic_hours)
+                remainder -= topic_hours
         if remainder > TOLERANCE:
             officers.append(officer_index)
-            codes.append(base)
+            codes.append(topic_codes[None])
             hours_out.append(remainder)
 
 
-def _exemption(pack: RulePack, officer: Officer) -> str | None:
+def _exemption(pack: RulePack, officer: OfficerLike) -> str | None:
     for exemption in pack.exemptions:
         day: dt.date | None = getattr(officer, exemption.officer_field)
         if day is None:
@@ -162,7 +223,7 @@ def _exemption(pack: RulePack, officer: Officer) -> str | None:
 
 def evaluate_officers(
     compiled: CompiledPack,
-    officers: Sequence[tuple[Officer, Sequence[Credit]]],
+    officers: Sequence[tuple[OfficerLike, Sequence[CreditLike]]],
     *,
     force_lp: bool = False,
 ) -> list[Result]:
@@ -246,50 +307,42 @@ def _results(
     exemptions: Sequence[str | None],
     notes: dict[int, list[CreditNote]],
 ) -> list[Result]:
-    pack = compiled.pack
     keys = compiled.requirement_keys
-    labels = [r.label for r in pack.requirements]
-    minimums = [_round(m) for m in compiled.minimums]
-    counted_all = np.round(answers.requirement_max, DECIMALS).tolist()
-    short_all = np.round(np.maximum(0.0, compiled.minimums - answers.requirement_max), DECIMALS).tolist()
-    deficits_all = np.round(answers.deficits, DECIMALS).tolist()
-    room_all = np.round(compiled.maximums - answers.cap_usage, DECIMALS).tolist()
-    totals = np.round(answers.total_max, DECIMALS).tolist()
-    additional_all = np.round(answers.additional, DECIMALS).tolist()
+    short_matrix = np.maximum(0.0, compiled.minimums - answers.requirement_max)
+    counted_all = (np.round(answers.requirement_max, DECIMALS) + 0.0).tolist()
+    short_all = (np.round(short_matrix, DECIMALS) + 0.0).tolist()
+    deficits_all = (np.round(answers.deficits, DECIMALS) + 0.0).tolist()
+    room_all = (np.round(compiled.maximums - answers.cap_usage, DECIMALS) + 0.0).tolist()
+    totals = (np.round(answers.total_max, DECIMALS) + 0.0).tolist()
+    additional_all = (np.round(answers.additional, DECIMALS) + 0.0).tolist()
     by_lp = answers.by_lp.tolist()
+    zeros = [0.0] * len(keys)
     results = []
-    nothing = describe_needs(compiled, 0.0, [0.0] * len(keys), [])
     for index, exemption in enumerate(exemptions):
-        counted, short = counted_all[index], short_all[index]
-        requirements = [
-            RequirementResult(keys[r], labels[r], minimums[r], counted[r] + 0.0, short[r] + 0.0)
-            for r in range(len(keys))
-        ]
-        additional = additional_all[index] + 0.0
+        short = short_all[index]
+        additional = additional_all[index]
         shortfalls: dict[str, float] = {}
         if exemption is not None:
             # Nothing is required of an exempt officer: show progress, no shortfall.
-            requirements = [
-                RequirementResult(r.key, r.label, r.required, r.counted, 0.0) for r in requirements
-            ]
-            status, additional, needs = "exempt", 0.0, nothing
+            status, additional, short = "exempt", 0.0, zeros
         elif additional <= TOLERANCE:
-            status, additional, needs = "compliant", 0.0, nothing
+            status, additional = "compliant", 0.0
         else:
             status = "deficient"
-            shortfalls = {keys[r]: short[r] + 0.0 for r in range(len(keys)) if short[r] > TOLERANCE}
-            needs = describe_needs(compiled, additional, deficits_all[index], room_all[index])
+            shortfalls = {key: hours for key, hours in zip(keys, short, strict=True) if hours > TOLERANCE}
         results.append(
             Result(
+                compiled=compiled,
                 status=status,
-                counted_hours=totals[index] + 0.0,
+                counted_hours=totals[index],
                 additional_hours_needed=additional,
                 shortfalls=shortfalls,
-                requirements=requirements,
-                needs=needs,
-                pack=pack.ident,
+                counted=counted_all[index],
+                short=short,
+                deficits=deficits_all[index],
+                cap_room=room_all[index],
                 exemption=exemption,
-                not_counted=notes.get(index, []),
+                not_counted=notes.get(index),
                 solved_by="lp" if by_lp[index] else "sums",
             )
         )
@@ -322,8 +375,12 @@ def evaluate_many(
 
 def _evaluate_chunk(chunk: list[Scenario], pack: RulePack | None) -> list[Result]:
     by_pack: dict[RulePack, list[int]] = {}
+    packs: dict[tuple[str, str], RulePack] = {}
     for index, scenario in enumerate(chunk):
-        scenario_pack = pack or load_pack(scenario.jurisdiction, scenario.period)
+        scenario_pack = pack
+        if scenario_pack is None:
+            key = (scenario.jurisdiction, scenario.period)
+            scenario_pack = packs.get(key) or packs.setdefault(key, load_pack(*key))
         by_pack.setdefault(scenario_pack, []).append(index)
     results: list[Result | None] = [None] * len(chunk)
     for scenario_pack, indexes in by_pack.items():

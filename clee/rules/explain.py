@@ -49,6 +49,19 @@ def describe_needs(
     compiled: CompiledPack, additional: float, deficits: Sequence[float], cap_room: Sequence[float]
 ) -> Needs:
     """Phrase ``additional`` extra hours that close every requirement's ``deficits``."""
+    key = (additional, *deficits, *cap_room)
+    cached = compiled.describe_cache.get(key)
+    if cached is None:
+        if len(compiled.describe_cache) > 10_000:
+            compiled.describe_cache.clear()
+        cached = compiled.describe_cache[key] = _describe(compiled, additional, deficits, cap_room)
+    assert isinstance(cached, Needs)
+    return cached
+
+
+def _describe(
+    compiled: CompiledPack, additional: float, deficits: Sequence[float], cap_room: Sequence[float]
+) -> Needs:
     if additional <= TOLERANCE:
         return Needs(0.0, sentence=f"Nothing more is needed for the {compiled.pack.period} reporting period.")
     pack = compiled.pack

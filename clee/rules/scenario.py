@@ -11,10 +11,17 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
-from clee.rules.pack import RulePack
-from clee.rules.vocabulary import CORE_AREAS, DELIVERIES, PROVIDER_CLASSES, SOURCES, SUBJECTS
+from clee.rules.pack import RulePack, SourceRule
+from clee.rules.vocabulary import (
+    CORE_AREAS,
+    DELIVERIES,
+    PROVIDER_CLASSES,
+    SOURCES,
+    SUBJECT_CORE_AREA,
+    SUBJECTS,
+)
 
 
 class ScenarioError(ValueError):
@@ -24,6 +31,42 @@ class ScenarioError(ValueError):
         self.field, self.reason, self.credit_id = field, reason, credit_id
         where = f"credit {credit_id!r}: " if credit_id is not None else ""
         super().__init__(f"{where}{field}: {reason}")
+
+
+class OfficerLike(Protocol):
+    """What the engine reads of an officer (``Officer`` or a decoded wire struct)."""
+
+    @property
+    def licensed_on(self) -> dt.date: ...
+    @property
+    def license_upgraded_on(self) -> dt.date | None: ...
+    @property
+    def basic_training_completed_on(self) -> dt.date | None: ...
+
+
+class CreditLike(Protocol):
+    """What the engine reads of a credit. ``topics`` is topic -> hours, as pairs or a mapping."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def hours(self) -> float | None: ...
+    @property
+    def core_area(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def provider_class(self) -> str | None: ...
+    @property
+    def delivery(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def topics(self) -> tuple[tuple[str, float], ...] | Mapping[str, float] | None: ...
+    @property
+    def state(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,111 +143,146 @@ def parse_scenario(data: Any, pack: RulePack) -> Scenario:
 
 def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
     """One credit, checked; its hours converted by its source's rule (college: per semester hour)."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise ScenarioError("credit", "must be a JSON object", credit_id=f"#{index + 1}")
-    credit_id = raw.get("id")
-    if isinstance(credit_id, int) and not isinstance(credit_id, bool):
-        credit_id = str(credit_id)
-    if not isinstance(credit_id, str) or not credit_id:
-        raise ScenarioError("id", _missing_or(credit_id, "text"), credit_id=f"#{index + 1}")
+    get = raw.get
+    credit_id = get("id")
+    if type(credit_id) is not str or not credit_id:
+        if isinstance(credit_id, int) and not isinstance(credit_id, bool):
+            credit_id = str(credit_id)
+        else:
+            raise ScenarioError("id", _missing_or(credit_id, "text"), credit_id=f"#{index + 1}")
 
-    source = raw.get("source", "course")
-    if source not in SOURCES:
-        raise ScenarioError("source", _not_one_of(source, SOURCES), credit_id=credit_id)
-    rule = pack.sources.get(source)
-    if rule is None:
-        raise ScenarioError(
-            "source",
-            f"{source!r} is not a credit source in the {pack.period} rules",
-            credit_id=credit_id,
-        )
-    day = _date(raw.get("date"), "date", credit_id)
+    source = get("source", "course")
+    core_area = get("core_area")
+    subject = get("subject")
+    provider_class = get("provider_class")
+    delivery = get("delivery", "live")
+    shape = (pack, source, core_area, subject, provider_class, delivery)
+    try:
+        rule = _checked_shapes[shape]
+    except (KeyError, TypeError):  # TypeError: an unhashable value such as a list
+        rule = _check_shape(pack, source, core_area, subject, provider_class, delivery, credit_id)
+        if len(_checked_shapes) > 100_000:
+            _checked_shapes.clear()
+        _checked_shapes[shape] = rule
 
+    day = _date(get("date"), "date", credit_id)
     semester_hours = None
     if rule.unit == "semester_hours":
         if "hours" in raw and "semester_hours" not in raw:
             raise ScenarioError(
-                "semester_hours",
-                f"missing ({source} credit is given in semester_hours)",
-                credit_id=credit_id,
+                "semester_hours", f"missing ({source} credit is given in semester_hours)", credit_id=credit_id
             )
-        semester_hours = _positive(raw.get("semester_hours"), "semester_hours", credit_id)
+        semester_hours = _positive(get("semester_hours"), "semester_hours", credit_id)
         hours = semester_hours * rule.hours_per_unit.value
     else:
-        hours = _positive(raw.get("hours"), "hours", credit_id) * rule.hours_per_unit.value
+        hours = _positive(get("hours"), "hours", credit_id) * rule.hours_per_unit.value
 
-    core_area = raw.get("core_area")
-    if core_area not in CORE_AREAS:
-        raise ScenarioError("core_area", _not_one_of(core_area, CORE_AREAS), credit_id=credit_id)
-    subject = raw.get("subject")
-    if subject is not None:
-        if subject not in SUBJECTS:
-            raise ScenarioError("subject", _not_one_of(subject, SUBJECTS), credit_id=credit_id)
-        if core_area != "skill_development":
-            raise ScenarioError(
-                "subject",
-                f"{subject} is a subject of skill_development, not {core_area}",
-                credit_id=credit_id,
-            )
-
-    provider_class = raw.get("provider_class")
-    needs_class = rule.provider_class == "from_credit" or provider_class is not None
-    if needs_class and provider_class not in PROVIDER_CLASSES:
-        raise ScenarioError(
-            "provider_class", _not_one_of(provider_class, PROVIDER_CLASSES), credit_id=credit_id
-        )
-    delivery = raw.get("delivery", "live")
-    if delivery not in DELIVERIES:
-        raise ScenarioError("delivery", _not_one_of(delivery, DELIVERIES), credit_id=credit_id)
-
-    state = raw.get("state")
+    state = get("state")
     if rule.recognized is not None or state is not None:
         if not isinstance(state, str) or not state.strip():
             raise ScenarioError("state", _missing_or(state, "a state code such as MN"), credit_id=credit_id)
         state = state.strip().upper()
 
     topics: tuple[tuple[str, float], ...] = ()
-    topics_raw = raw.get("topics")
+    topics_raw = get("topics")
     if topics_raw is not None:
-        if not isinstance(topics_raw, Mapping):
-            raise ScenarioError("topics", "must be an object of topic: hours", credit_id=credit_id)
-        parsed = []
-        for topic, topic_hours in topics_raw.items():
-            if topic not in pack.topics:
-                raise ScenarioError(
-                    f"topics.{topic}", _not_one_of(topic, tuple(pack.topics)), credit_id=credit_id
-                )
-            parsed.append((topic, _positive(topic_hours, f"topics.{topic}", credit_id)))
-        total_topic_hours = sum(h for _, h in parsed)
-        if total_topic_hours > hours + 1e-9:
-            raise ScenarioError(
-                "topics",
-                f"topic hours ({_fmt(total_topic_hours)}) are more than the credit's hours ({_fmt(hours)})",
-                credit_id=credit_id,
-            )
-        topics = tuple(parsed)
+        topics = _topics(topics_raw, hours, pack, credit_id)
 
     return Credit(
-        id=credit_id,
-        date=day,
-        hours=hours,
-        core_area=core_area,
-        source=source,
-        provider_class=provider_class,
-        delivery=delivery,
-        subject=subject,
-        topics=topics,
-        state=state,
-        semester_hours=semester_hours,
+        credit_id,
+        day,
+        hours,
+        cast(str, core_area),  # checked by _check_shape
+        source,
+        provider_class,
+        delivery,
+        subject,
+        topics,
+        state,
+        semester_hours,
     )
 
 
+# (pack, source, core_area, subject, provider_class, delivery) combinations already checked.
+_checked_shapes: dict[tuple[Any, ...], SourceRule] = {}
+
+
+def _check_shape(
+    pack: RulePack,
+    source: Any,
+    core_area: Any,
+    subject: Any,
+    provider_class: Any,
+    delivery: Any,
+    credit_id: str,
+) -> SourceRule:
+    """The source rule of a credit, once its categorical fields are checked."""
+    if source not in SOURCES:
+        raise ScenarioError("source", _not_one_of(source, SOURCES), credit_id=credit_id)
+    rule = pack.sources.get(source)
+    if rule is None:
+        raise ScenarioError(
+            "source", f"{source!r} is not a credit source in the {pack.period} rules", credit_id=credit_id
+        )
+    if core_area not in CORE_AREAS:
+        raise ScenarioError("core_area", _not_one_of(core_area, CORE_AREAS), credit_id=credit_id)
+    if subject is not None:
+        if subject not in SUBJECTS:
+            raise ScenarioError("subject", _not_one_of(subject, SUBJECTS), credit_id=credit_id)
+        if core_area != SUBJECT_CORE_AREA[subject]:
+            raise ScenarioError(
+                "subject",
+                f"{subject} is a subject of {SUBJECT_CORE_AREA[subject]}, not {core_area}",
+                credit_id=credit_id,
+            )
+    needs_class = rule.provider_class == "from_credit" or provider_class is not None
+    if needs_class and provider_class not in PROVIDER_CLASSES:
+        raise ScenarioError(
+            "provider_class", _not_one_of(provider_class, PROVIDER_CLASSES), credit_id=credit_id
+        )
+    if delivery not in DELIVERIES:
+        raise ScenarioError("delivery", _not_one_of(delivery, DELIVERIES), credit_id=credit_id)
+    return rule
+
+
+def _topics(raw: Any, hours: float, pack: RulePack, credit_id: str) -> tuple[tuple[str, float], ...]:
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("topics", "must be an object of topic: hours", credit_id=credit_id)
+    parsed = []
+    for topic, topic_hours in raw.items():
+        if topic not in pack.topics:
+            raise ScenarioError(
+                f"topics.{topic}", _not_one_of(topic, tuple(pack.topics)), credit_id=credit_id
+            )
+        parsed.append((topic, _positive(topic_hours, f"topics.{topic}", credit_id)))
+    total = sum(h for _, h in parsed)
+    if total > hours + 1e-9:
+        raise ScenarioError(
+            "topics",
+            f"topic hours ({_fmt(total)}) are more than the credit's hours ({_fmt(hours)})",
+            credit_id=credit_id,
+        )
+    return tuple(parsed)
+
+
+_dates: dict[str, dt.date] = {}
+
+
 def _date(value: Any, field: str, credit_id: str | None) -> dt.date:
-    if isinstance(value, str) and len(value) == 10:
+    day = _dates.get(value) if type(value) is str else None
+    if day is not None:
+        return day
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if len(_dates) < 100_000:
+                _dates[value] = day
+            return day
     reason = "missing" if value is None else f"must be a date as YYYY-MM-DD, got {value!r}"
     raise ScenarioError(field, reason, credit_id=credit_id)
 
@@ -215,6 +293,9 @@ def _optional_date(officer: Mapping[str, Any], name: str) -> dt.date | None:
 
 
 def _positive(value: Any, field: str, credit_id: str) -> float:
+    kind = type(value)
+    if (kind is int or kind is float) and value > 0 and value != math.inf:
+        return float(value)
     if value is None:
         raise ScenarioError(field, "missing", credit_id=credit_id)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
