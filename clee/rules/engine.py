@@ -13,13 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from clee.rules.compiled import CompiledPack, FloatArray, compile_pack
 from clee.rules.explain import Needs, describe_needs
 from clee.rules.pack import RulePack, load_pack
 from clee.rules.scenario import CreditLike, OfficerLike, Scenario
-from clee.rules.solver import solve_block
+from clee.rules.solver import fewest_extra_hours, maxima_by_lp
 
 # Hours are compared with this tolerance and reported to 4 decimal places, so float sums of
 # fractional hours (0.1 + 0.2) never turn a compliant officer deficient.
@@ -269,31 +268,38 @@ class _Answers:
 
 
 def _answers(compiled: CompiledPack, hours: FloatArray, *, force_lp: bool = False) -> _Answers:
-    """Fast path (plain sums) where no cap binds; the LP for the rest."""
-    cap_usage = hours @ compiled.cap_members.T
+    """Plain sums where no cap binds; exact answers where one does.
+
+    Where caps bind but share no credit line (computer-based and college hours apart, the
+    usual case), each requirement's maximum has a closed form: a cap admits that
+    requirement's own hours up to its limit. The joint question, the fewest extra hours,
+    always goes to the LP then: which hours to count under a cap is a real choice.
+    """
+    caps = compiled.cap_members
+    cap_usage = hours @ caps.T
     requirement_max = hours @ compiled.requirement_members.T
     total_max = hours.sum(axis=1)
+    binding = (cap_usage > compiled.maximums + TOLERANCE).any(axis=1)
+    by_lp = np.asarray(binding | (compiled.groups is None) | force_lp, dtype=bool)
+    shared_lines = ((caps.sum(axis=0) > 1) & (hours > 0)).any(axis=1)
+    closed_form = binding & ~shared_lines & (not force_lp)
+    if closed_form.any():
+        capped = hours[closed_form]
+        in_any_cap = caps.any(axis=0)
+        part = capped @ (compiled.requirement_members * ~in_any_cap).T
+        total = capped @ (~in_any_cap).astype(float)
+        for cap, limit in zip(caps, compiled.maximums, strict=True):
+            part += np.minimum(limit, capped @ (compiled.requirement_members * cap).T)
+            total += np.minimum(limit, capped @ cap)
+        requirement_max[closed_form], total_max[closed_form] = part, total
     deficits = np.maximum(0.0, compiled.minimums - requirement_max)
-    by_lp: npt.NDArray[np.bool_]
-    if compiled.groups is None:
-        by_lp = np.ones(len(hours), dtype=bool)
-        additional = np.zeros(len(hours))
-    else:
-        by_lp = np.asarray((cap_usage > compiled.maximums + TOLERANCE).any(axis=1), dtype=bool)
-        additional = (
-            np.max([deficits[:, list(group)].sum(axis=1) for group in compiled.groups], axis=0)
-            if (compiled.groups)
-            else np.zeros(len(hours))
-        )
-    if force_lp:
-        by_lp[:] = True
+    group_sums = [deficits[:, list(group)].sum(axis=1) for group in compiled.groups or ()]
+    additional = np.max(group_sums, axis=0) if group_sums else np.zeros(len(hours))
     if by_lp.any():
-        block = solve_block(compiled, hours[by_lp])
-        requirement_max[by_lp] = block.requirement_max
-        total_max[by_lp] = block.total_max
-        additional[by_lp] = block.additional
-        deficits[by_lp] = block.deficits
-        cap_usage[by_lp] = block.cap_usage
+        maxima_rows = by_lp & ~closed_form
+        if maxima_rows.any():
+            requirement_max[maxima_rows], total_max[maxima_rows] = maxima_by_lp(compiled, hours[maxima_rows])
+        additional[by_lp], deficits[by_lp], cap_usage[by_lp] = fewest_extra_hours(compiled, hours[by_lp])
     return _Answers(requirement_max, total_max, additional, deficits, cap_usage, by_lp)
 
 

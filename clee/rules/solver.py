@@ -8,7 +8,6 @@ thread and reused) answers a whole batch with one model and a change of objectiv
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -25,18 +24,6 @@ def _highs() -> highspy.Highs:
         highs.setOptionValue("output_flag", False)
         _local.highs = highs
     return highs
-
-
-@dataclass
-class LpAnswers:
-    """Per officer of the block: the most hours each requirement and the total can count,
-    the fewest extra hours, the allocation's deficits and cap usage behind that answer."""
-
-    requirement_max: FloatArray  # (officers, requirements)
-    total_max: FloatArray  # (officers,)
-    additional: FloatArray  # (officers,)
-    deficits: FloatArray  # (officers, requirements)
-    cap_usage: FloatArray  # (officers, caps)
 
 
 def _matrix(
@@ -90,42 +77,54 @@ def _run(highs: highspy.Highs) -> np.ndarray:
     return np.asarray(highs.getSolution().col_value)
 
 
-def solve_block(compiled: CompiledPack, hours: FloatArray) -> LpAnswers:
-    """Exact answers for the officers whose class hours are the rows of ``hours``."""
+def maxima_by_lp(compiled: CompiledPack, hours: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The most hours each requirement, and the total, can count under the caps.
+
+    One model for the whole block; one solve per requirement, changing only the objective.
+    """
     highs = _highs()
     officers = hours.shape[0]
-    requirements = compiled.requirement_members.astype(bool)
     caps = compiled.cap_members.astype(bool)
-    cap_count, requirement_count = caps.shape[0], requirements.shape[0]
+    cap_count = caps.shape[0]
     column_officer, column_class = np.nonzero(hours)
-    column_hours = hours[column_officer, column_class]
-    x_count = len(column_class)
-
-    # 1. The most hours each requirement (and the total) can count under the caps.
+    column_count = len(column_class)
+    if column_count == 0:  # no hours at all: nothing can count
+        return np.zeros((officers, compiled.requirement_members.shape[0])), np.zeros(officers)
     start, index, value = _matrix(column_officer, column_class, caps, cap_count)
     _pass(
         highs,
-        np.zeros(x_count),
-        column_hours,
+        np.zeros(column_count),
+        hours[column_officer, column_class],
         np.full(officers * cap_count, -highspy.kHighsInf),
         np.tile(compiled.maximums, officers),
         start,
         index,
         value,
     )
-    all_columns = np.arange(x_count, dtype=np.int32)
-    requirement_max = np.empty((officers, requirement_count))
-    objectives = [*requirements, np.ones(compiled.class_count, dtype=bool)]
-    maxima = []
+    all_columns = np.arange(column_count, dtype=np.int32)
+    objectives = [*compiled.requirement_members.astype(bool), np.ones(compiled.class_count, dtype=bool)]
+    found = []
     for counts in objectives:
         weight = counts[column_class].astype(float)
-        highs.changeColsCost(x_count, all_columns, -weight)
+        highs.changeColsCost(column_count, all_columns, -weight)
         solution = _run(highs)
-        maxima.append(np.bincount(column_officer, weights=solution * weight, minlength=officers))
-    requirement_max[:] = np.array(maxima[:-1]).T
-    total_max = np.asarray(maxima[-1], dtype=float)
+        found.append(np.bincount(column_officer, weights=solution * weight, minlength=officers))
+    requirement_max: FloatArray = np.array(found[:-1], dtype=float).T.reshape(officers, -1)
+    return requirement_max, np.asarray(found[-1], dtype=float)
 
-    # 2. The fewest extra hours (best attributes) that meet every minimum under the caps.
+
+def fewest_extra_hours(
+    compiled: CompiledPack, hours: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per officer: the fewest extra hours (best attributes) that meet every minimum under the
+    caps, the deficits of the allocation behind that answer, and that allocation's cap usage."""
+    highs = _highs()
+    officers = hours.shape[0]
+    requirements = compiled.requirement_members.astype(bool)
+    caps = compiled.cap_members.astype(bool)
+    cap_count, requirement_count = caps.shape[0], requirements.shape[0]
+    column_officer, column_class = np.nonzero(hours)
+    x_count = len(column_class)
     extra_count = len(compiled.extra_hours)
     rows_per_officer = cap_count + requirement_count
     class_members = np.vstack([caps, requirements])
@@ -135,14 +134,13 @@ def solve_block(compiled: CompiledPack, hours: FloatArray) -> LpAnswers:
     extra_kind = np.tile(np.arange(extra_count), officers)
     y_start, y_index, y_value = _matrix(extra_officer, extra_kind, extra_members, rows_per_officer)
     start = np.concatenate([x_start[:-1], y_start + x_start[-1]]).astype(np.int32)
-    row_lower = np.tile(np.concatenate([np.full(cap_count, -highspy.kHighsInf), compiled.minimums]), officers)
-    row_upper = np.tile(
-        np.concatenate([compiled.maximums, np.full(requirement_count, highspy.kHighsInf)]), officers
-    )
+    no_limit = highspy.kHighsInf
+    row_lower = np.tile(np.concatenate([np.full(cap_count, -no_limit), compiled.minimums]), officers)
+    row_upper = np.tile(np.concatenate([compiled.maximums, np.full(requirement_count, no_limit)]), officers)
     _pass(
         highs,
         np.concatenate([np.zeros(x_count), np.ones(len(extra_kind))]),
-        np.concatenate([column_hours, np.full(len(extra_kind), highspy.kHighsInf)]),
+        np.concatenate([hours[column_officer, column_class], np.full(len(extra_kind), no_limit)]),
         row_lower,
         row_upper,
         start,
@@ -150,15 +148,8 @@ def solve_block(compiled: CompiledPack, hours: FloatArray) -> LpAnswers:
         np.concatenate([x_value, y_value]),
     )
     solution = _run(highs)
-    counted = solution[:x_count]
-    extra = solution[x_count:].reshape(officers, extra_count)
     allocation = np.zeros_like(hours)
-    allocation[column_officer, column_class] = counted
+    allocation[column_officer, column_class] = solution[:x_count]
+    extra = solution[x_count:].reshape(officers, extra_count)
     deficits = np.maximum(0.0, compiled.minimums - allocation @ compiled.requirement_members.T)
-    return LpAnswers(
-        requirement_max=requirement_max,
-        total_max=total_max,
-        additional=extra.sum(axis=1),
-        deficits=deficits,
-        cap_usage=allocation @ compiled.cap_members.T,
-    )
+    return extra.sum(axis=1), deficits, allocation @ compiled.cap_members.T
