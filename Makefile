@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The suite runs on SQLite, then on PostgreSQL when a server answers here.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/clee
 
-.PHONY: setup run test lint typecheck bench clean
+.PHONY: setup run test test-sqlite test-postgres lint typecheck bench clean
 
 setup: $(STAMP)
 
@@ -16,19 +18,30 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/clee --help
-	$(BIN)/clee packs
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py demo_state --once
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup
-	$(BIN)/ruff check clee tests bench
-	$(BIN)/ruff format --check clee tests bench
+	$(BIN)/ruff check clee tests bench manage.py
+	$(BIN)/ruff format --check clee tests bench manage.py
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
 typecheck: setup
 	$(BIN)/mypy
 
-test: setup lint typecheck
-	$(BIN)/python -m pytest -n 2 -q
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q
+
+test-postgres: setup
+	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -q -m "not engine_only"; \
+	else \
+		echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped"; \
+	fi
+
+test: setup lint typecheck test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/rules_bench.py

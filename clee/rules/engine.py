@@ -209,6 +209,8 @@ def _add_credits(
 
 
 def _exemption(pack: RulePack, officer: OfficerLike) -> str | None:
+    if officer.exemption:
+        return officer.exemption.strip()
     for exemption in pack.exemptions:
         day: dt.date | None = getattr(officer, exemption.officer_field)
         if day is None:

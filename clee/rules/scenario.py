@@ -42,6 +42,8 @@ class OfficerLike(Protocol):
     def license_upgraded_on(self) -> dt.date | None: ...
     @property
     def basic_training_completed_on(self) -> dt.date | None: ...
+    @property
+    def exemption(self) -> str | None: ...
 
 
 class CreditLike(Protocol):
@@ -74,6 +76,8 @@ class Officer:
     licensed_on: dt.date
     license_upgraded_on: dt.date | None = None
     basic_training_completed_on: dt.date | None = None
+    # An exemption POST granted by hand, with its reason (an added field of the contract).
+    exemption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,7 @@ def parse_scenario(data: Any, pack: RulePack) -> Scenario:
         licensed_on=_date(officer_raw.get("licensed_on"), "officer.licensed_on", None),
         license_upgraded_on=_optional_date(officer_raw, "license_upgraded_on"),
         basic_training_completed_on=_optional_date(officer_raw, "basic_training_completed_on"),
+        exemption=_optional_text(officer_raw, "exemption"),
     )
     credits_raw = data.get("credits")
     if not isinstance(credits_raw, list):
@@ -290,6 +295,15 @@ def _date(value: Any, field: str, credit_id: str | None) -> dt.date:
 def _optional_date(officer: Mapping[str, Any], name: str) -> dt.date | None:
     value = officer.get(name)
     return None if value is None else _date(value, f"officer.{name}", None)
+
+
+def _optional_text(officer: Mapping[str, Any], name: str) -> str | None:
+    value = officer.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"officer.{name}", f"must be text, got {value!r}")
+    return value.strip()
 
 
 def _positive(value: Any, field: str, credit_id: str) -> float:

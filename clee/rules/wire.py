@@ -50,6 +50,7 @@ class WireOfficer(msgspec.Struct, kw_only=True):
     licensed_on: dt.date
     license_upgraded_on: dt.date | None = None
     basic_training_completed_on: dt.date | None = None
+    exemption: Annotated[str, msgspec.Meta(pattern=r"\S")] | None = None
 
 
 class WireScenario(msgspec.Struct, kw_only=True):

@@ -1,0 +1,55 @@
+"""The audit trail: every service records who did what, in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from clee.core.models import AuditEvent
+
+SYSTEM = "system"
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit row for ``target``; ``actor`` is a user or None for the system itself."""
+    label = SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}")
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=label,
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        summary=summary[:300],
+        data=data or {},
+    )
+
+
+def record_events(*, actor: Any, action: str, targets: list[models.Model], summary: str) -> None:
+    """One audit row per target, written in one query (bulk services: imports, demo state)."""
+    label = SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}")
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                actor_label=label,
+                action=action,
+                object_type=target._meta.label_lower,
+                object_id=str(target.pk),
+                summary=summary[:300],
+            )
+            for target in targets
+        ],
+        batch_size=2000,
+    )
+
+
+def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type=target._meta.label_lower, object_id=str(target.pk))

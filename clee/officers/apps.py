@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OfficersConfig(AppConfig):
+    name = "clee.officers"
+    label = "officers"

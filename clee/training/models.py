@@ -1,0 +1,146 @@
+"""Training records (with their credit lines), credit requests and import batches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject
+from clee.core.models import TimeStamped
+from clee.providers.models import hours_field
+
+
+class ImportBatch(TimeStamped):
+    """One applied roster or onboarding file: what it was, who sent it, what it added."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", "Completion roster"
+        AGENCIES = "agencies", "Agencies"
+        OFFICERS = "officers", "Officers"
+        COMMISSIONS = "commissions", "Commissions"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey("providers.Provider", null=True, blank=True, on_delete=models.PROTECT)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT)
+    rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    already_present = models.PositiveIntegerField(default=0)
+
+
+class TrainingRecord(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.PROTECT, related_name="training_records")
+    course = models.ForeignKey("providers.Course", null=True, blank=True, on_delete=models.PROTECT)
+    offering = models.ForeignKey("providers.Offering", null=True, blank=True, on_delete=models.PROTECT)
+    description = models.CharField(max_length=200, blank=True, help_text="For training without a course")
+    completed_on = models.DateField()
+    hours = hours_field()
+    semester_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.COURSE)
+    credit_class = models.CharField(max_length=10, choices=ProviderCredit.choices)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.LIVE)
+    state = models.CharField(max_length=10, blank=True, help_text="Out-of-state source: state or IADLEST")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    documents = models.ManyToManyField("core.Document", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["officer", "completed_on", "id"]
+        indexes = [models.Index(fields=["officer", "completed_on"]), models.Index(fields=["completed_on"])]
+        constraints = [
+            # The same completion reported twice (a re-sent roster) is one record.
+            models.UniqueConstraint(
+                fields=["officer", "course", "completed_on"],
+                condition=Q(course__isnull=False),
+                name="one_record_per_course_completion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.course.title if self.course_id and self.course else self.description
+        return f"{what} on {self.completed_on}"
+
+
+class CreditLine(models.Model):
+    """Hours of a record in one core area (and subject), with topic hours inside them.
+
+    A line is a credit of the rules engine's scenario contract: exporting an officer's
+    period turns each line into one credit.
+    """
+
+    record = models.ForeignKey(TrainingRecord, on_delete=models.CASCADE, related_name="lines")
+    core_area = models.CharField(max_length=30, choices=CoreArea.choices)
+    subject = models.CharField(max_length=10, choices=Subject.choices, blank=True, default="")
+    hours = hours_field()
+    topics = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["record", "id"]
+
+
+class CreditRequest(TimeStamped):
+    """An officer's claim for training POST has not seen: a reviewer decides areas and hours."""
+
+    class Kind(models.TextChoices):
+        OUT_OF_STATE = "out_of_state", "Out-of-state course"
+        COLLEGE = "college", "College course"
+        MILITARY = "military", "Military training"
+        INSTRUCTION = "instruction", "Courses taught"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.PROTECT, related_name="credit_requests")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    semester_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    state = models.CharField(max_length=10, blank=True)
+    provider_name = models.CharField(max_length=200, blank=True)
+    details = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    record = models.OneToOneField(
+        TrainingRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_request"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class RequestDocument(models.Model):
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", "Certificate of completion"
+        AFFIRMATION = "affirmation", "Other state's affirmation"
+        AGENDA = "agenda", "Agenda or course description"
+        TRANSCRIPT = "transcript", "College transcript"
+        STATEMENT = "statement", "Written statement"
+        OTHER = "other", "Other"
+
+    request = models.ForeignKey(CreditRequest, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    document = models.ForeignKey("core.Document", on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,76 @@
+"""Shared fixtures: named personas covering the permission matrix, and small builders.
+
+alice is an officer commissioned by agency A; bob administers agency A; carol administers
+agency B; dave works for a training provider; erin is POST staff; frank is the Director.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Any]:
+    """Two agencies, an officer commissioned by the first, a provider with an approved course,
+    the 2023 period, and one account per role."""
+    from clee.accounts.models import User
+    from clee.agencies.models import Agency
+    from clee.compliance.services import ensure_period
+    from clee.officers.models import Commission, Officer
+    from clee.providers.models import Course, CoursePortion, Provider
+
+    agency_a = Agency.objects.create(ori="MO0950000", name="Riverton Police Department")
+    agency_b = Agency.objects.create(ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff")
+    officer = Officer.objects.create(
+        license_number="P1000001",
+        first_name="Alice",
+        last_name="Avery",
+        date_of_birth=dt.date(1988, 4, 2),
+        email="alice@example.test",
+        licensed_on=dt.date(2012, 8, 1),
+    )
+    Commission.objects.create(officer=officer, agency=agency_a, start=dt.date(2015, 1, 1))
+    provider = Provider.objects.create(
+        number="LP-0042",
+        name="Central Missouri Law Enforcement Academy",
+        kind=Provider.Kind.LICENSED,
+        credit_class="approved",
+        approved_from=dt.date(2015, 1, 1),
+    )
+    course = Course.objects.create(
+        provider=provider,
+        number="CMA-101",
+        title="Legal update and de-escalation",
+        hours=Decimal("4"),
+        status=Course.Status.APPROVED,
+        approved_from=dt.date(2020, 1, 1),
+    )
+    CoursePortion.objects.create(course=course, core_area="legal_studies", hours=Decimal("2"))
+    CoursePortion.objects.create(
+        course=course, core_area="interpersonal_perspectives", hours=Decimal("2"), topics={"de_escalation": 1}
+    )
+    period = ensure_period(2023, current=True)
+
+    def user(username: str, role: str, **links: Any) -> User:
+        return User.objects.create_user(username=username, password=PASSWORD, role=role, **links)
+
+    return {
+        "agency_a": agency_a,
+        "agency_b": agency_b,
+        "officer": officer,
+        "provider": provider,
+        "course": course,
+        "period": period,
+        "alice": user("alice", "officer", officer=officer),
+        "bob": user("bob", "agency_admin", agency=agency_a),
+        "carol": user("carol", "agency_admin", agency=agency_b),
+        "dave": user("dave", "provider", provider=provider),
+        "erin": user("erin", "post_staff"),
+        "frank": user("frank", "director"),
+    }
