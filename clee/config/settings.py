@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "clee.providers",
     "clee.training",
     "clee.compliance",
+    "clee.imports",
+    "clee.demo",
 ]
 
 MIDDLEWARE = [
