@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
+from clee.core.audit import record_event
+from clee.core.errors import ServiceError
 from clee.rules import Credit, Officer, Result, RulePack, compiled_for, evaluate_officers, load_pack
 from clee.training.models import CreditLine, TrainingRecord
 
@@ -268,3 +270,83 @@ def ensure_period(year: int, *, current: bool = False) -> ReportingPeriod:
         },
     )
     return period
+
+
+@transaction.atomic
+def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, acting_user: Any) -> Exemption:
+    """Exempt an officer for a period by hand (POST staff); the result is recomputed after commit."""
+    if not reason.strip():
+        raise ServiceError("a reason is required for an exemption", field="reason")
+    if Exemption.objects.filter(officer=officer, period=period).exists():
+        raise ServiceError(f"{officer.full_name} is already exempt for {period.year}")
+    exemption = Exemption.objects.create(
+        officer=officer, period=period, reason=reason.strip(), granted_by=acting_user
+    )
+    record_event(
+        actor=acting_user,
+        action="compliance.exemption_grant",
+        target=exemption,
+        summary=f"{officer.full_name} exempt for {period.year}: {reason.strip()}",
+    )
+    recompute_after_commit([officer.pk], [period.year])
+    return exemption
+
+
+@transaction.atomic
+def extension_decide(
+    *,
+    extension: Extension,
+    grant: bool,
+    new_deadline: dt.date | None,
+    acting_user: Any,
+) -> Extension:
+    """Grant (with a new deadline after the grace deadline) or refuse a requested extension."""
+    extension = Extension.objects.select_for_update().select_related("period", "officer").get(pk=extension.pk)
+    if extension.status != Extension.Status.REQUESTED:
+        raise ServiceError(f"this request was already {extension.get_status_display().lower()}")
+    if grant:
+        if new_deadline is None or new_deadline <= extension.period.grace_deadline:
+            raise ServiceError(
+                f"a granted extension needs a new deadline after {extension.period.grace_deadline}",
+                field="new_deadline",
+            )
+        extension.new_deadline = new_deadline
+    extension.status = Extension.Status.GRANTED if grant else Extension.Status.REFUSED
+    extension.decided_by = acting_user
+    extension.decided_at = timezone.now()
+    extension.save(update_fields=["new_deadline", "status", "decided_by", "decided_at", "updated_at"])
+    record_event(
+        actor=acting_user,
+        action="compliance.extension_decide",
+        target=extension,
+        summary=f"{extension.get_kind_display()} for {extension.officer.full_name} {extension.status}"
+        + (f" until {new_deadline}" if grant else ""),
+    )
+    recompute_after_commit([extension.officer_id], [extension.period.year])
+    return extension
+
+
+@transaction.atomic
+def extension_request(
+    *, officer: Any, period: ReportingPeriod, kind: str, reason: str, explanation: str, acting_user: Any
+) -> Extension:
+    """An officer's or agency's request for an extension or waiver (medical or military leave)."""
+    if reason not in Extension.Reason.values:
+        raise ServiceError(f"{reason!r} is not a reason for an extension", field="reason")
+    if Extension.objects.filter(officer=officer, period=period, status=Extension.Status.REQUESTED).exists():
+        raise ServiceError(f"a request for {period.year} is already awaiting a decision")
+    extension = Extension.objects.create(
+        officer=officer,
+        period=period,
+        kind=kind,
+        reason=reason,
+        explanation=explanation.strip(),
+        requested_by=acting_user,
+    )
+    record_event(
+        actor=acting_user,
+        action="compliance.extension_request",
+        target=extension,
+        summary=f"{extension.get_kind_display()} requested for {officer.full_name}, {period.year}",
+    )
+    return extension

@@ -14,12 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from clee.compliance.services import recompute_after_commit
-from clee.core.audit import record_events
+from clee.core.audit import record_event, record_events
 from clee.core.errors import ServiceError
+from clee.core.models import Document
 from clee.providers.models import Course
-from clee.training.models import CreditLine, ImportBatch, TrainingRecord
+from clee.training.models import CreditLine, CreditRequest, ImportBatch, RequestDocument, TrainingRecord
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,139 @@ def training_records_add(
     )
     recompute_after_commit({e.officer_id for e in fresh}, {e.completed_on.year for e in fresh})
     return AddOutcome(added=records, already_present=len(entries) - len(fresh))
+
+
+# Documents a credit request must carry, by kind (seeds 000 and 001).
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "out_of_state": ("certificate", "affirmation", "agenda"),
+    "college": ("transcript", "agenda"),
+    "military": ("certificate",),
+    "instruction": (),
+}
+
+
+@transaction.atomic
+def credit_request_submit(
+    *,
+    officer: Any,
+    kind: str,
+    title: str,
+    completed_on: dt.date,
+    documents: Sequence[tuple[str, Document]],
+    hours: Decimal | None = None,
+    semester_hours: Decimal | None = None,
+    state: str = "",
+    provider_name: str = "",
+    details: str = "",
+    acting_user: Any,
+) -> CreditRequest:
+    """An officer's claim (out-of-state, college, military, courses taught) for POST to review."""
+    if kind not in CreditRequest.Kind.values:
+        raise ServiceError(f"{kind!r} is not a kind of credit request", field="kind")
+    if not title.strip():
+        raise ServiceError("a course title is required", field="title")
+    if completed_on > timezone.localdate():
+        raise ServiceError("the completion date is in the future", field="completed_on")
+    if kind == CreditRequest.Kind.COLLEGE:
+        if semester_hours is None or semester_hours <= 0:
+            raise ServiceError("semester hours are required for a college course", field="semester_hours")
+    elif hours is None or hours <= 0:
+        raise ServiceError("the hours must be more than 0", field="hours")
+    if kind == CreditRequest.Kind.OUT_OF_STATE and not state.strip():
+        raise ServiceError("the state (or IADLEST) that recognized the course is required", field="state")
+    given = {document_kind for document_kind, _ in documents}
+    missing = [k for k in REQUIRED_DOCUMENTS[kind] if k not in given]
+    if missing:
+        labels = ", ".join(RequestDocument.Kind(k).label.lower() for k in missing)
+        raise ServiceError(f"missing documents: {labels}", field="documents")
+    request = CreditRequest.objects.create(
+        officer=officer,
+        kind=kind,
+        title=title.strip(),
+        completed_on=completed_on,
+        hours=hours,
+        semester_hours=semester_hours,
+        state=state.strip().upper(),
+        provider_name=provider_name.strip(),
+        details=details.strip(),
+        submitted_by=acting_user,
+    )
+    RequestDocument.objects.bulk_create(
+        [
+            RequestDocument(request=request, kind=document_kind, document=doc)
+            for document_kind, doc in documents
+        ]
+    )
+    record_event(
+        actor=acting_user,
+        action="training.credit_request_submit",
+        target=request,
+        summary=f"{request.get_kind_display()} submitted: {request.title}",
+    )
+    return request
+
+
+# The source and credit class a decided request's record gets (seed 001; 11 CSR 75-15.050).
+REQUEST_SOURCE: dict[str, tuple[str, str]] = {
+    "out_of_state": ("out_of_state", "approved"),
+    "college": ("college", "approved"),
+    "military": ("military", "licensed"),
+}
+
+
+@transaction.atomic
+def credit_request_decide(
+    *,
+    request: CreditRequest,
+    approve: bool,
+    reason: str,
+    lines: Sequence[LineSpec] = (),
+    delivery: str = "live",
+    credit_class: str = "licensed",
+    acting_user: Any,
+) -> CreditRequest:
+    """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
+    officer sees. An approved request becomes an accepted training record."""
+    request = CreditRequest.objects.select_for_update().select_related("officer").get(pk=request.pk)
+    if request.status != CreditRequest.Status.SUBMITTED:
+        raise ServiceError(f"this request was already {request.get_status_display().lower()}")
+    if not reason.strip() and not approve:
+        raise ServiceError("a reason is required to deny a request", field="reason")
+    if approve:
+        if not lines:
+            raise ServiceError("an approval needs the core areas and hours", field="lines")
+        source, record_class = REQUEST_SOURCE.get(str(request.kind), ("instruction", credit_class))
+        total = sum((line.hours for line in lines), Decimal(0))
+        outcome = training_records_add(
+            entries=[
+                RecordEntry(
+                    officer_id=request.officer_id,
+                    completed_on=request.completed_on,
+                    hours=total,
+                    source=source,
+                    credit_class=record_class,
+                    delivery=delivery,
+                    lines=tuple(lines),
+                    description=request.title,
+                    state=request.state,
+                    semester_hours=request.semester_hours,
+                )
+            ],
+            actor=acting_user,
+            summary=f"credit request {request.pk} approved",
+        )
+        request.record = outcome.added[0]
+    request.status = CreditRequest.Status.APPROVED if approve else CreditRequest.Status.DENIED
+    request.decided_by = acting_user
+    request.decided_at = timezone.now()
+    request.decision_reason = reason.strip()
+    request.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason", "record", "updated_at"]
+    )
+    record_event(
+        actor=acting_user,
+        action="training.credit_request_decide",
+        target=request,
+        summary=f"credit request {request.status}: {reason.strip() or 'approved'}",
+    )
+    return request
