@@ -100,23 +100,24 @@ def bench_missouri(count: int, seed: int, repeats: int, profile: bool) -> dict[s
     generation = time.perf_counter() - started
     credits = sum(len(s.credits) for s in scenarios)
     warm_up(seed)
-    times = []
+    times, cpu_times = [], []
     payloads: list[dict[str, object]] = []
     for run in range(repeats):
         payloads = []
         gc.collect()
         profiler = cProfile.Profile() if profile and run == repeats - 1 else None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         payloads = [result.to_dict() for result in evaluate_many(scenarios)]
         if profiler:
             profiler.disable()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if profiler:
             print_profile(profiler, f"{count:,} officers through evaluate_many + to_dict")
         else:
             times.append(elapsed)
+            cpu_times.append(cpu)
         say(f"[missouri] run {run + 1}/{repeats}: {elapsed:.3f} s{' (profiled)' if profiler else ''}")
     lp = sum(1 for p in payloads if p["solved_by"] == "lp")
     statuses = Counter(str(p["status"]) for p in payloads)
@@ -128,6 +129,7 @@ def bench_missouri(count: int, seed: int, repeats: int, profile: bool) -> dict[s
         "times_s": times,
         "runs": len(times),
         "best_s": best,
+        "best_cpu_s": min(cpu_times) if cpu_times else float("nan"),
         "median_s": statistics.median(times) if times else float("nan"),
         "officers_per_s": count / best,
         "lp_officers": lp,
@@ -172,30 +174,31 @@ def bench_national(count: int, seed: int, generation_sample: int) -> dict[str, A
     samples: list[tuple[int, float]] = []
     lp = 0
     done = 0
-    started = clock()
+    started, cpu = clock(), time.process_time()
     for done, result in enumerate(evaluate_many(timed_stream()), start=1):
         if result.solved_by == "lp":
             lp += 1
         if done % step == 0:
             samples.append((done, rss_mb()))
             say(f"[national] {done:,} officers, {clock() - started:.1f} s, RSS {samples[-1][1]:.0f} MB")
-    wall = clock() - started
+    wall, cpu = clock() - started, time.process_time() - cpu
     peak = peak_rss_mb()
 
     # The same officers (or the first ``sample`` of them) again, generated into a list slice by
     # slice, then evaluated: generation alone, and the engine alone on pre-generated input.
     sample = min(count, generation_sample)
     say(f"[national] generation alone, then engine alone, on {sample:,} officers in slices ...")
-    generated = evaluated = 0.0
+    generated = evaluated = evaluated_cpu = 0.0
     for first in range(0, sample, NATIONAL_SLICE):
         gc.collect()
         started = clock()
         part = list(synthetic.scenarios(min(NATIONAL_SLICE, sample - first), seed, first))
         generated += clock() - started
-        started = clock()
+        started, cpu_part = clock(), time.process_time()
         for _ in evaluate_many(part):
             pass
         evaluated += clock() - started
+        evaluated_cpu += time.process_time() - cpu_part
         del part
     scale = count / sample
     alone, pregenerated = generated * scale, evaluated * scale
@@ -203,6 +206,7 @@ def bench_national(count: int, seed: int, generation_sample: int) -> dict[str, A
     return {
         "officers": done,
         "wall_s": wall,
+        "cpu_s": cpu,
         "officers_per_s": done / wall,
         "generation_in_stream_s": generating,
         "engine_s": engine,
@@ -211,6 +215,7 @@ def bench_national(count: int, seed: int, generation_sample: int) -> dict[str, A
         "generation_alone_s": alone,
         "engine_by_subtraction_s": wall - alone,
         "engine_pregenerated_s": pregenerated,
+        "engine_pregenerated_cpu_s": evaluated_cpu * scale,
         "lp_share": lp / max(1, done),
         "rss_baseline_mb": baseline,
         "rss_samples": samples,
@@ -284,24 +289,32 @@ def bench_batch(count: int, seed: int, runs: int) -> dict[str, Any]:
         size = synthetic.write_jsonl(str(source), count, seed)
         empty.write_bytes(b"")
 
-        def parse_all() -> float:
+        def parse_all() -> tuple[float, float]:
             loads = json.loads
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             with open(source, "rb") as lines:
                 for line in lines:
                     loads(line)
-            return time.perf_counter() - started
+            return time.perf_counter() - started, time.process_time() - cpu
 
-        parse = min(parse_all() for _ in range(3))
+        parses = [parse_all() for _ in range(3)]
+        parse, parse_cpu = min(wall for wall, _ in parses), min(cpu for _, cpu in parses)
+
+        cpu_times: list[float] = []
 
         def run(path: Path, *options: str) -> float:
             with open(output, "wb") as out:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run([str(clee), "check-batch", *options, str(path)], stdout=out, check=True)
-                return time.perf_counter() - started
+                elapsed = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu_times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                return elapsed
 
         startup = min(run(empty) for _ in range(3))
         times = []
+        cpu_times.clear()
         for attempt in range(runs):
             times.append(run(source))
             say(f"[batch] check-batch run {attempt + 1}/{runs}: {times[-1]:.3f} s")
@@ -309,15 +322,18 @@ def bench_batch(count: int, seed: int, runs: int) -> dict[str, Any]:
             lines = results.read().splitlines()
         errors = sum(1 for line in lines if b'"error":' in line)
         wall = min(times)
-        one_worker = None
+        one_worker = one_worker_cpu = None
         usage = subprocess.run([str(clee), "check-batch", "--help"], capture_output=True, text=True).stdout
         if "--workers" in usage:
+            cpu_times.clear()  # complete with one process (forkserver workers are not our children)
             one_worker = min(run(source, "--workers", "1") for _ in range(runs))
+            one_worker_cpu = min(cpu_times)
             say(f"[batch] check-batch --workers 1: {one_worker:.3f} s")
     return {
         "lines": count,
         "file_mb": size / 1e6,
         "json_loads_s": parse,
+        "json_loads_cpu_s": parse_cpu,
         "startup_s": startup,
         "times_s": times,
         "runs": len(times),
@@ -325,7 +341,9 @@ def bench_batch(count: int, seed: int, runs: int) -> dict[str, Any]:
         "ratio": wall / parse,
         "ratio_without_startup": (wall - startup) / parse,
         "one_worker_s": one_worker,
+        "one_worker_cpu_s": one_worker_cpu,
         "one_worker_ratio": None if one_worker is None else one_worker / parse,
+        "one_worker_cpu_ratio": None if one_worker_cpu is None else one_worker_cpu / parse_cpu,
         "output_lines": len(lines),
         "error_lines": errors,
     }
@@ -345,7 +363,7 @@ def report(figures: dict[str, Any]) -> str:
         rows.append(
             (
                 f"a. Missouri: {m['officers']:,} officers, evaluate_many + to_dict (best of {m['runs']})",
-                f"{m['best_s']:.3f} s (median {m['median_s']:.3f})",
+                f"{m['best_s']:.3f} s (median {m['median_s']:.3f}; CPU {m['best_cpu_s']:.3f})",
                 f"{m['officers_per_s']:,.0f}/s",
                 f"< {TARGET_MISSOURI_S:g} s",
                 verdict(m["best_s"] < TARGET_MISSOURI_S),
@@ -366,7 +384,7 @@ def report(figures: dict[str, Any]) -> str:
         rows.append(
             (
                 f"b. National: {n['officers']:,} officers streamed, raw (generator + engine)",
-                f"{n['wall_s']:.1f} s",
+                f"{n['wall_s']:.1f} s (CPU {n['cpu_s']:.1f})",
                 f"{n['officers_per_s']:,.0f}/s",
                 f"< {TARGET_NATIONAL_S:g} s",
                 verdict(n["wall_s"] < TARGET_NATIONAL_S),
@@ -378,7 +396,7 @@ def report(figures: dict[str, Any]) -> str:
         rows.append(
             (
                 f"   engine alone, on pre-generated input ({scaled})",
-                f"{n['engine_pregenerated_s']:.1f} s",
+                f"{n['engine_pregenerated_s']:.1f} s (CPU {n['engine_pregenerated_cpu_s']:.1f})",
                 f"{n['officers'] / n['engine_pregenerated_s']:,.0f}/s",
                 f"< {TARGET_NATIONAL_S:g} s",
                 verdict(n["engine_pregenerated_s"] < TARGET_NATIONAL_S),
@@ -466,7 +484,15 @@ def report(figures: dict[str, Any]) -> str:
                 "",
             )
         )
-        rows.append(("   stdlib json.loads of every line", f"{b['json_loads_s']:.3f} s", "", "", ""))
+        rows.append(
+            (
+                "   stdlib json.loads of every line",
+                f"{b['json_loads_s']:.3f} s (CPU {b['json_loads_cpu_s']:.3f})",
+                "",
+                "",
+                "",
+            )
+        )
         rows.append(
             (
                 "   ratio check-batch / json.loads",
@@ -488,9 +514,9 @@ def report(figures: dict[str, Any]) -> str:
         if b["one_worker_s"] is not None:
             rows.append(
                 (
-                    "   check-batch --workers 1; its ratio",
-                    f"{b['one_worker_s']:.2f} s",
-                    f"{b['one_worker_ratio']:.1f}x",
+                    "   check-batch --workers 1; its ratio, wall and CPU",
+                    f"{b['one_worker_s']:.2f} s (CPU {b['one_worker_cpu_s']:.2f})",
+                    f"{b['one_worker_ratio']:.1f}x, CPU {b['one_worker_cpu_ratio']:.1f}x",
                     "",
                     "",
                 )
