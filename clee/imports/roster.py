@@ -1,0 +1,494 @@
+"""Completion rosters: a provider's (or an agency's in-service) list of who completed what, when.
+
+Each row names an officer by license number and a course by its number (a course of the
+provider, or of the agency's in-service provider), or, on an agency's roster, describes an
+ad-hoc in-service course by title, hours and their split over core areas. Validation reads
+the database a few times for the whole file (officers, courses, offerings, commissions,
+records on file), never once per row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+
+from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject, Topic
+from clee.core.errors import ServiceError
+from clee.imports import tables
+from clee.imports.common import Columns, Plan, RowReader, Scope, check_header, chunked
+from clee.imports.report import RowOutcome
+from clee.imports.tables import CellError, Table
+from clee.officers.models import Commission, Officer
+from clee.providers.models import Course, Offering, Provider
+from clee.training.models import ImportBatch, TrainingRecord
+from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+
+ZERO = Decimal(0)
+
+# An ad-hoc in-service row splits its hours over these columns (they add up to ``hours``);
+# ``firearms`` hours are Skill Development hours in the subject Firearms.
+SPLIT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("legal_studies", CoreArea.LEGAL_STUDIES, Subject.NONE),
+    ("technical_studies", CoreArea.TECHNICAL_STUDIES, Subject.NONE),
+    ("interpersonal_perspectives", CoreArea.INTERPERSONAL_PERSPECTIVES, Subject.NONE),
+    ("skill_development", CoreArea.SKILL_DEVELOPMENT, Subject.NONE),
+    ("firearms", CoreArea.SKILL_DEVELOPMENT, Subject.FIREARMS),
+)
+# Topic hours are part of the row's hours, not extra (seed 001); they are placed on the
+# Interpersonal Perspectives hours first, where 15.020 lists them, then on the other areas.
+TOPIC_COLUMNS = tuple(str(topic) for topic in Topic.values)
+TOPIC_PLACEMENT = (
+    "interpersonal_perspectives",
+    "legal_studies",
+    "technical_studies",
+    "skill_development",
+    "firearms",
+)
+
+COMMON = ("license_number", "completion_date")
+INFORMATIONAL = ("first_name", "course_title", "notes")
+PROVIDER_COLUMNS = Columns(
+    required=(*COMMON, "course_number"), optional=("hours", "offering", "last_name", *INFORMATIONAL)
+)
+AGENCY_COLUMNS = Columns(
+    required=COMMON,
+    one_of=(("course_number", "title"),),
+    optional=(
+        "hours",
+        "offering",
+        "last_name",
+        "delivery",
+        *(name for name, _, _ in SPLIT_COLUMNS),
+        *TOPIC_COLUMNS,
+        *INFORMATIONAL,
+    ),
+)
+AD_HOC_ONLY = ("delivery", *(name for name, _, _ in SPLIT_COLUMNS), *TOPIC_COLUMNS)
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    row: int
+    entry: RecordEntry
+    key: tuple[Any, ...]  # what makes it "already on file"
+    summary: str
+
+
+@dataclass
+class RosterPlan(Plan):
+    records: list[PlannedRecord] = dataclasses.field(default_factory=list)
+    summary: str = ""
+
+    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+        outcome = training_records_add(
+            entries=[planned.entry for planned in self.records],
+            actor=actor,
+            import_batch=batch,
+            summary=f"{self.summary}: imported from {batch.file_name} (batch {batch.pk})",
+        )
+        return len(outcome.added), outcome.already_present
+
+
+def lock_keys(scope: Scope) -> list[tuple[str, int]]:
+    """What two roster imports must not write at the same time: the courses' providers (a
+    provider's and its agency's rosters share courses) and, for ad-hoc rows, the agency."""
+    if scope.provider is not None:
+        return [("roster-provider", scope.provider.pk)]
+    assert scope.agency is not None
+    providers = Provider.objects.filter(agency=scope.agency, kind=Provider.Kind.IN_SERVICE)
+    keys = [("roster-provider", pk) for pk in providers.values_list("pk", flat=True)]
+    return [*keys, ("roster-agency", scope.agency.pk)]
+
+
+def plan_roster(table: Table, scope: Scope) -> RosterPlan:
+    """Check every row of a roster; return the records to add and every error."""
+    plan = RosterPlan(errors=list(table.errors))
+    by_agency = scope.provider is None
+    if scope.agency is None and scope.provider is None:
+        raise ServiceError("a roster comes from a provider or an agency: name one", field="provider")
+    if not check_header(table, AGENCY_COLUMNS if by_agency else PROVIDER_COLUMNS, plan):
+        return plan
+    source = scope.provider.number if scope.provider else scope.agency.ori  # type: ignore[union-attr]
+    plan.summary = f"roster from {source}"
+
+    rows = [_parse_row(RowReader(row, plan), scope, by_agency) for row in table.rows]
+
+    officers = _officers({row.license_number for row in rows if row.license_number})
+    courses = _courses(scope, {row.course_number.casefold() for row in rows if row.course_number})
+    prefetch_related_objects([c for found in courses.values() for c in found], "portions")
+    offerings = _offerings({row.offering_id for row in rows if row.offering_id is not None})
+    commissions = _commissions(scope, {o.pk for o in officers.values()}) if by_agency else {}
+    ad_hoc_class = _ad_hoc_credit_class(scope) if by_agency else ""
+    lines_of: dict[tuple[int, Decimal | None], tuple[LineSpec, ...]] = {}
+
+    checked: list[PlannedRecord] = []
+    first_row_of: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        reader = row.reader
+        officer = officers.get(row.license_number)
+        if officer is None:
+            if row.license_number:
+                reader.fail("license_number", f"no officer has license number {row.license_number}")
+        elif row.last_name and row.last_name.casefold() != officer.last_name.strip().casefold():
+            reader.fail(
+                "last_name",
+                f"license {officer.license_number} is {officer.full_name}'s, not {row.last_name}'s",
+            )
+        if (
+            by_agency
+            and officer is not None
+            and row.completed_on is not None
+            and not _commissioned(commissions.get(officer.pk, ()), row.completed_on)
+        ):
+            reader.fail(
+                "license_number",
+                f"{officer.license_number} was not commissioned by {scope.agency.ori} "  # type: ignore[union-attr]
+                f"on {row.completed_on.isoformat()}",
+            )
+        course: Course | None = None
+        if row.course_number:
+            course = _course_of_row(reader, row, courses, scope)
+        entry_lines: tuple[LineSpec, ...] | None = None
+        if course is not None:
+            entry_lines = _course_row_lines(reader, row, course, offerings, lines_of)
+        elif not row.course_number and row.title:
+            entry_lines = _ad_hoc_lines(reader, row)
+        if reader.failed or officer is None or row.completed_on is None or entry_lines is None:
+            continue
+        hours = row.hours if row.hours is not None else course.hours if course else ZERO
+        if course is not None:
+            key: tuple[Any, ...] = ("course", officer.pk, course.pk, row.completed_on)
+            what = f"{course.number} {course.title}"
+            entry = RecordEntry(
+                officer_id=officer.pk,
+                completed_on=row.completed_on,
+                hours=hours,
+                source=Source.COURSE,
+                credit_class=course.provider.credit_class,
+                delivery=course.delivery,
+                lines=entry_lines,
+                course_id=course.pk,
+                offering_id=row.offering_id,
+            )
+        else:
+            key = ("ad_hoc", officer.pk, row.title.casefold(), row.completed_on, hours)
+            what = row.title
+            entry = RecordEntry(
+                officer_id=officer.pk,
+                completed_on=row.completed_on,
+                hours=hours,
+                source=Source.COURSE,
+                credit_class=ad_hoc_class,
+                delivery=row.delivery,
+                lines=entry_lines,
+                description=row.title,
+            )
+        twin = first_row_of.setdefault(key[:4], reader.row.number)
+        if twin != reader.row.number:
+            reader.fail(
+                "course_number" if course is not None else "title",
+                f"the same completion ({officer.license_number}, {what}, {row.completed_on.isoformat()}) "
+                f"is on row {twin} too",
+            )
+            continue
+        summary = (
+            f"{officer.license_number} {officer.full_name}: {what}, {row.completed_on.isoformat()}, {hours} h"
+        )
+        checked.append(PlannedRecord(reader.row.number, entry, key, summary))
+
+    on_file = _on_file(checked)
+    for planned in checked:
+        outcome = RowOutcome(planned.row, planned.summary)
+        if planned.key in on_file:
+            plan.already_present.append(outcome)
+        else:
+            plan.to_add.append(outcome)
+            plan.records.append(planned)
+    plan.errors.sort(key=lambda e: e.row or 0)
+    return plan
+
+
+@dataclass
+class ParsedRow:
+    reader: RowReader
+    license_number: str
+    last_name: str
+    completed_on: dt.date | None
+    course_number: str
+    title: str
+    hours: Decimal | None
+    offering_id: int | None
+    delivery: str
+    split: dict[str, Decimal]
+    topics: dict[str, Decimal]
+
+
+def _offering_id(value: Any) -> int:
+    raw = tables.text(value, max_length=20)
+    if not raw.isdigit():
+        raise CellError(f"{raw!r} is not an offering number")
+    return int(raw)
+
+
+def _split_hours(value: Any) -> Decimal:
+    """A split cell: like hours, but 0 is allowed (no hours in that area)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value == 0:
+        return ZERO
+    if isinstance(value, str) and value.strip() in ("0", "0.0", "0.00"):
+        return ZERO
+    return tables.hours(value)
+
+
+def _parse_row(reader: RowReader, scope: Scope, by_agency: bool) -> ParsedRow:
+    text = partial(tables.text, max_length=200)
+    license_number = reader.required("license_number", tables.license_number) or ""
+    completed_on = reader.required("completion_date", partial(tables.date, today=scope.today))
+    course_number = reader.optional("course_number", partial(tables.text, max_length=30)) or ""
+    title = (reader.optional("title", text) or "") if by_agency else ""
+    if not course_number and not title:
+        reader.fail("course_number", "a value is required" + (" (or a title)" if by_agency else ""))
+    hours = reader.optional("hours", tables.hours)
+    offering_id = reader.optional("offering", _offering_id)
+    last_name = reader.optional("last_name", partial(tables.text, max_length=80)) or ""
+    split: dict[str, Decimal] = {}
+    topics: dict[str, Decimal] = {}
+    delivery = str(Delivery.LIVE)
+    if by_agency:
+        if course_number:
+            for column in AD_HOC_ONLY:
+                if reader.has(column):
+                    reader.fail(
+                        column, "only for a row without a course number (an ad-hoc in-service course)"
+                    )
+        else:
+            delivery = (
+                reader.optional("delivery", partial(tables.choice, choices=Delivery.choices)) or delivery
+            )
+            for column, _, _ in SPLIT_COLUMNS:
+                value = reader.optional(column, _split_hours)
+                if value:
+                    split[column] = value
+            for column in TOPIC_COLUMNS:
+                value = reader.optional(column, _split_hours)
+                if value:
+                    topics[column] = value
+            if title and offering_id is not None:
+                reader.fail("offering", "an offering belongs to a course: give its course number")
+    return ParsedRow(
+        reader,
+        license_number,
+        last_name,
+        completed_on,
+        course_number,
+        title,
+        hours,
+        offering_id,
+        delivery,
+        split,
+        topics,
+    )
+
+
+def _course_of_row(
+    reader: RowReader, row: ParsedRow, courses: dict[str, list[Course]], scope: Scope
+) -> Course | None:
+    found = courses.get(row.course_number.casefold(), [])
+    if not found:
+        owner = f"provider {scope.provider.number}" if scope.provider else "the agency's in-service providers"
+        reader.fail("course_number", f"{owner} has no course numbered {row.course_number}")
+        return None
+    if len(found) > 1:
+        numbers = ", ".join(sorted(c.provider.number for c in found))
+        reader.fail(
+            "course_number", f"{row.course_number} is a course of several in-service providers ({numbers})"
+        )
+        return None
+    course = found[0]
+    day = row.completed_on
+    if day is not None:
+        if not course.approved_on(day):
+            reader.fail("completion_date", _not_approved(course, day))
+        elif not course.provider.approved_on(day):
+            reader.fail(
+                "completion_date",
+                f"{course.provider.number} was not an approved provider on {day.isoformat()}",
+            )
+    return course
+
+
+def _not_approved(course: Course, day: dt.date) -> str:
+    if course.status != Course.Status.APPROVED or course.approved_from is None:
+        return f"course {course.number} is not approved (it is {course.get_status_display().lower()})"
+    window = f"from {course.approved_from.isoformat()}"
+    if course.approved_until is not None:
+        window += f" to {course.approved_until.isoformat()}"
+    return f"course {course.number} was not approved on {day.isoformat()} (approved {window})"
+
+
+def _course_row_lines(
+    reader: RowReader,
+    row: ParsedRow,
+    course: Course,
+    offerings: dict[int, Offering],
+    lines_of: dict[tuple[int, Decimal | None], tuple[LineSpec, ...]],
+) -> tuple[LineSpec, ...] | None:
+    if row.hours is not None and row.hours > course.hours:
+        reader.fail("hours", f"{row.hours} hours is more than course {course.number}'s {course.hours}")
+        return None
+    if row.offering_id is not None:
+        offering = offerings.get(row.offering_id)
+        if offering is None or offering.course_id != course.pk:
+            reader.fail("offering", f"course {course.number} has no offering {row.offering_id}")
+        elif row.completed_on is not None and not offering.starts_on <= row.completed_on <= offering.ends_on:
+            reader.fail(
+                "completion_date",
+                f"offering {offering.pk} ran from {offering.starts_on.isoformat()} "
+                f"to {offering.ends_on.isoformat()}",
+            )
+    hours = None if row.hours is None or row.hours == course.hours else row.hours
+    key = (course.pk, hours)
+    if key not in lines_of:
+        try:
+            lines_of[key] = _exact(course_lines(course, hours), hours or course.hours)
+        except ServiceError as error:
+            reader.fail("course_number", error.message)
+            return None
+    return lines_of[key]
+
+
+def _exact(lines: tuple[LineSpec, ...], total: Decimal) -> tuple[LineSpec, ...]:
+    """Scaled portions are rounded to the hundredth; give the rounding to the largest line so
+    the lines add up to the record's hours exactly."""
+    difference = total - sum((line.hours for line in lines), ZERO)
+    if not difference or not lines:
+        return lines
+    largest = max(range(len(lines)), key=lambda i: lines[i].hours)
+    adjusted = list(lines)
+    adjusted[largest] = dataclasses.replace(lines[largest], hours=lines[largest].hours + difference)
+    return tuple(adjusted)
+
+
+def _ad_hoc_lines(reader: RowReader, row: ParsedRow) -> tuple[LineSpec, ...] | None:
+    if row.hours is None:
+        if not reader.has("hours"):
+            reader.fail("hours", "a value is required for a course without a number")
+        return None
+    if not row.split:
+        reader.fail("hours", "split the hours over core areas (legal_studies, ..., firearms columns)")
+        return None
+    split_total = sum(row.split.values(), ZERO)
+    if split_total != row.hours:
+        reader.fail("hours", f"the core-area hours add up to {split_total}, not {row.hours}")
+        return None
+    topic_total = sum(row.topics.values(), ZERO)
+    if topic_total > row.hours:
+        reader.fail("hours", f"the topic hours ({topic_total}) are more than the course's {row.hours}")
+        return None
+    # Topic portions never overlap inside a line: fill the lines' room in placement order.
+    room = dict(row.split)
+    topics_of: dict[str, dict[str, float]] = defaultdict(dict)
+    for topic, topic_hours in row.topics.items():
+        left = topic_hours
+        for column in TOPIC_PLACEMENT:
+            take = min(left, room.get(column, ZERO))
+            if take > 0:
+                topics_of[column][topic] = float(take)
+                room[column] -= take
+                left -= take
+    return tuple(
+        LineSpec(core_area=area, subject=subject, hours=row.split[column], topics=topics_of.get(column, {}))
+        for column, area, subject in SPLIT_COLUMNS
+        if column in row.split
+    )
+
+
+def _officers(license_numbers: set[str]) -> dict[str, Officer]:
+    found: dict[str, Officer] = {}
+    for chunk in chunked(sorted(license_numbers)):
+        for officer in Officer.objects.filter(license_number__in=chunk).only(
+            "id", "license_number", "first_name", "last_name"
+        ):
+            found[officer.license_number] = officer
+    return found
+
+
+def _courses(scope: Scope, numbers: set[str]) -> dict[str, list[Course]]:
+    """The scope's courses by case-folded number (one query: a provider has at most a few
+    hundred courses, fewer than a large roster's distinct numbers would cost to list)."""
+    if not numbers:
+        return {}
+    courses = Course.objects.select_related("provider")
+    if scope.provider is not None:
+        courses = courses.filter(provider=scope.provider)
+    else:
+        courses = courses.filter(provider__agency=scope.agency, provider__kind=Provider.Kind.IN_SERVICE)
+    found: dict[str, list[Course]] = defaultdict(list)
+    for course in courses:
+        if course.number.strip().casefold() in numbers:
+            found[course.number.strip().casefold()].append(course)
+    return found
+
+
+def _offerings(ids: set[int]) -> dict[int, Offering]:
+    found: dict[int, Offering] = {}
+    for chunk in chunked(sorted(ids)):
+        found.update((o.pk, o) for o in Offering.objects.filter(pk__in=chunk))
+    return found
+
+
+def _commissions(scope: Scope, officer_ids: set[int]) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for chunk in chunked(sorted(officer_ids)):
+        for officer_id, start, end in Commission.objects.filter(
+            agency=scope.agency, officer_id__in=chunk
+        ).values_list("officer_id", "start", "end"):
+            found[officer_id].append((start, end))
+    return found
+
+
+def _commissioned(periods: Sequence[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
+    return any(start <= day and (end is None or day <= end) for start, end in periods)
+
+
+def _ad_hoc_credit_class(scope: Scope) -> str:
+    """An agency's own in-service training earns its in-service provider's class of credit,
+    licensed-provider credit when it has none (15.060)."""
+    classes = set(
+        Provider.objects.filter(agency=scope.agency, kind=Provider.Kind.IN_SERVICE).values_list(
+            "credit_class", flat=True
+        )
+    )
+    return classes.pop() if len(classes) == 1 else str(ProviderCredit.LICENSED)
+
+
+def _on_file(planned: Sequence[PlannedRecord]) -> set[tuple[Any, ...]]:
+    """The keys of ``planned`` records that are already on file (a re-sent roster)."""
+    on_file: set[tuple[Any, ...]] = set()
+    course_keys = {p.key for p in planned if p.key[0] == "course"}
+    ad_hoc_keys = {p.key for p in planned if p.key[0] == "ad_hoc"}
+    if course_keys:
+        course_ids = sorted({key[2] for key in course_keys})
+        for chunk in chunked(sorted({key[1] for key in course_keys})):
+            for officer_id, course_id, completed_on in TrainingRecord.objects.filter(
+                officer_id__in=chunk, course_id__in=course_ids
+            ).values_list("officer_id", "course_id", "completed_on"):
+                course_key = ("course", officer_id, course_id, completed_on)
+                if course_key in course_keys:
+                    on_file.add(course_key)
+    if ad_hoc_keys:
+        for chunk in chunked(sorted({key[1] for key in ad_hoc_keys})):
+            for officer_id, description, completed_on, hours in TrainingRecord.objects.filter(
+                officer_id__in=chunk, course__isnull=True, source=Source.COURSE
+            ).values_list("officer_id", "description", "completed_on", "hours"):
+                ad_hoc_key = ("ad_hoc", officer_id, description.casefold(), completed_on, hours)
+                if ad_hoc_key in ad_hoc_keys:
+                    on_file.add(ad_hoc_key)
+    return on_file
