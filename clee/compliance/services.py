@@ -8,19 +8,22 @@ exports the same data as a scenario file, so ``clee check`` on it gives the stor
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.officers.models import LicenseUpgrade
+from clee.officers.models import Officer as OfficerRow
 from clee.rules import Credit, Officer, Result, RulePack, compiled_for, evaluate_officers, load_pack
 from clee.training.models import CreditLine, TrainingRecord
 
@@ -41,91 +44,126 @@ def period_pack(period: ReportingPeriod) -> RulePack:
     return load_pack(period.jurisdiction, str(period.year))
 
 
-def _credit(line_id: int, values: tuple[Any, ...], college_rate: float) -> Credit:
-    (completed_on, hours, core_area, subject, topics, source, credit_class, delivery, state) = values
-    hours = float(hours)
-    semester_hours = hours / college_rate if source == "college" else None
-    return Credit(
-        id=f"line-{line_id}",
-        date=completed_on,
-        hours=hours,
-        core_area=core_area,
-        source=source,
-        provider_class=credit_class,
-        delivery=delivery,
-        subject=subject or None,
-        topics=tuple((topic, float(topic_hours)) for topic, topic_hours in (topics or {}).items()),
-        state=state or None,
-        semester_hours=semester_hours,
+_LINES_SQL = """
+    SELECT r.officer_id, l.id, r.completed_on, CAST(l.hours AS DOUBLE PRECISION), l.core_area,
+           l.subject, l.topics, r.source, r.credit_class, r.delivery, r.state
+      FROM {lines} l JOIN {records} r ON r.id = l.record_id
+     WHERE r.status = %s AND r.completed_on >= %s AND r.completed_on <= %s {officers}
+     ORDER BY r.officer_id, l.id
+"""
+FETCH = 20_000
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _topics(value: Any) -> tuple[tuple[str, float], ...]:
+    if not value or value == "{}":
+        return ()
+    topics = value if isinstance(value, dict) else json.loads(value)
+    return tuple((topic, float(hours)) for topic, hours in topics.items())
+
+
+def _line_rows(period: ReportingPeriod, officer_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
+    """Accepted credit lines of the period, ordered by officer: one streamed query for a whole
+    period, or a few ``IN`` queries for some officers. Plain SQL: the ORM's per-value Decimal
+    and JSON conversion would cost more than evaluating the officers."""
+    template = _LINES_SQL.format(
+        lines=connection.ops.quote_name(CreditLine._meta.db_table),
+        records=connection.ops.quote_name(TrainingRecord._meta.db_table),
+        officers="{officers}",
     )
+    base: list[Any] = [TrainingRecord.Status.ACCEPTED, period.starts, period.ends]
+    if officer_ids is None:
+        queries = [(template.format(officers=""), base)]
+    else:
+        queries = [
+            (
+                template.format(officers=f"AND r.officer_id IN ({', '.join(['%s'] * len(part))})"),
+                [*base, *part],
+            )
+            for part in (officer_ids[i : i + CHUNK] for i in range(0, len(officer_ids), CHUNK))
+        ]
+    for sql, params in queries:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(FETCH):
+                yield from rows
 
 
 def period_inputs(
     period: ReportingPeriod, officer_ids: Iterable[int] | None = None
 ) -> Iterator[OfficerPeriod]:
-    """The engine's input for every officer (or those given) in ``period``, in officer order.
-
-    Reads in chunks of officers so a whole state streams in bounded memory.
-    """
-    from clee.officers.models import LicenseUpgrade
-    from clee.officers.models import Officer as OfficerRow
-
+    """The engine's input for every officer (or those given) in ``period``, in officer order,
+    streamed: memory stays bounded however large the state."""
     pack = period_pack(period)
     college_rate = pack.sources["college"].hours_per_unit.value if "college" in pack.sources else 2.0
     officers = OfficerRow.objects.order_by("id")
-    if officer_ids is not None:
-        officers = officers.filter(id__in=list(officer_ids))
-    rows = list(officers.values_list("id", "licensed_on", "basic_training_completed_on"))
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        ids = [row[0] for row in chunk]
-        credits: dict[int, list[Credit]] = defaultdict(list)
-        lines = (
-            CreditLine.objects.filter(
-                record__officer_id__in=ids,
-                record__status=TrainingRecord.Status.ACCEPTED,
-                record__completed_on__gte=period.starts,
-                record__completed_on__lte=period.ends,
+    wanted = None if officer_ids is None else sorted(set(officer_ids))
+    if wanted is not None:
+        officers = officers.filter(id__in=wanted)
+    upgrades = dict(
+        LicenseUpgrade.objects.filter(upgraded_on__gte=period.starts, upgraded_on__lte=period.ends)
+        .filter(**({} if wanted is None else {"officer_id__in": wanted}))
+        .values_list("officer_id", "upgraded_on")
+    )
+    exemptions = dict(
+        Exemption.objects.filter(period=period)
+        .filter(**({} if wanted is None else {"officer_id__in": wanted}))
+        .values_list("officer_id", "reason")
+    )
+    extensions = dict(
+        Extension.objects.filter(period=period, status=Extension.Status.GRANTED)
+        .filter(**({} if wanted is None else {"officer_id__in": wanted}))
+        .values_list("officer_id", "new_deadline")
+    )
+    lines = _line_rows(period, wanted)
+    pending = next(lines, None)
+    for officer_id, licensed_on, basic_training_on in officers.values_list(
+        "id", "licensed_on", "basic_training_completed_on"
+    ).iterator(chunk_size=CHUNK):
+        while pending is not None and pending[0] < officer_id:
+            pending = next(lines, None)  # lines of an officer no longer on file
+        credits = []
+        while pending is not None and pending[0] == officer_id:
+            (
+                _,
+                line_id,
+                completed_on,
+                hours,
+                core_area,
+                subject,
+                topics,
+                source,
+                credit_class,
+                delivery,
+                state,
+            ) = pending
+            credits.append(
+                Credit(
+                    f"line-{line_id}",
+                    _day(completed_on),
+                    hours,
+                    core_area,
+                    source,
+                    credit_class,
+                    delivery,
+                    subject or None,
+                    _topics(topics),
+                    state or None,
+                    hours / college_rate if source == "college" else None,
+                )
             )
-            .order_by("record__officer_id", "record__completed_on", "id")
-            .values_list(
-                "record__officer_id",
-                "id",
-                "record__completed_on",
-                "hours",
-                "core_area",
-                "subject",
-                "topics",
-                "record__source",
-                "record__credit_class",
-                "record__delivery",
-                "record__state",
-            )
+            pending = next(lines, None)
+        yield OfficerPeriod(
+            officer_id=officer_id,
+            officer=Officer(
+                licensed_on, upgrades.get(officer_id), basic_training_on, exemptions.get(officer_id)
+            ),
+            credits=credits,
+            extended_until=extensions.get(officer_id),
         )
-        for officer_id, line_id, *values in lines.iterator(chunk_size=5000):
-            credits[officer_id].append(_credit(line_id, tuple(values), college_rate))
-        upgrades: dict[int, dt.date] = {}
-        for officer_id, upgraded_on in LicenseUpgrade.objects.filter(
-            officer_id__in=ids, upgraded_on__gte=period.starts, upgraded_on__lte=period.ends
-        ).values_list("officer_id", "upgraded_on"):
-            upgrades[officer_id] = upgraded_on
-        exemptions = dict(
-            Exemption.objects.filter(officer_id__in=ids, period=period).values_list("officer_id", "reason")
-        )
-        extensions = dict(
-            Extension.objects.filter(
-                officer_id__in=ids, period=period, status=Extension.Status.GRANTED
-            ).values_list("officer_id", "new_deadline")
-        )
-        for officer_id, licensed_on, basic_training_on in chunk:
-            yield OfficerPeriod(
-                officer_id=officer_id,
-                officer=Officer(
-                    licensed_on, upgrades.get(officer_id), basic_training_on, exemptions.get(officer_id)
-                ),
-                credits=credits.get(officer_id, []),
-                extended_until=extensions.get(officer_id),
-            )
 
 
 def _stored(
@@ -149,6 +187,58 @@ def _stored(
     )
 
 
+_RESULT_COLUMNS = (
+    "officer_id",
+    "period_id",
+    "status",
+    "counted_hours",
+    "additional_hours_needed",
+    "shortfalls",
+    "requirements",
+    "still_needed",
+    "exemption",
+    "extended_until",
+    "pack",
+    "computed_at",
+)
+_JSON_COLUMNS = {"shortfalls", "requirements", "still_needed"}
+
+
+@transaction.atomic
+def _store(rows: list[ComplianceResult]) -> None:
+    """Insert or replace results. On PostgreSQL through COPY into a staging table: Django's
+    bulk insert quotes every JSON value client-side, which would dominate a state's recompute."""
+    if connection.vendor != "postgresql":
+        ComplianceResult.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["officer", "period"],
+            update_fields=[c.removesuffix("_id") for c in _RESULT_COLUMNS[2:]],
+        )
+        return
+    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
+    columns = ", ".join(_RESULT_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _RESULT_COLUMNS[2:])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS compliance_stage")
+        cursor.execute(
+            f"CREATE TEMP TABLE compliance_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY compliance_stage ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        orjson.dumps(getattr(row, c)).decode() if c in _JSON_COLUMNS else getattr(row, c)
+                        for c in _RESULT_COLUMNS
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM compliance_stage "
+            f"ON CONFLICT (officer_id, period_id) DO UPDATE SET {updates}"
+        )
+
+
 def compliance_recompute(
     *,
     period: ReportingPeriod,
@@ -168,36 +258,25 @@ def compliance_recompute(
         results = evaluate_officers(compiled, [(item.officer, item.credits) for item in batch])
         now = timezone.now()
         rows = [_stored(item, result, period, now) for item, result in zip(batch, results, strict=True)]
-        with transaction.atomic():
-            ComplianceResult.objects.bulk_create(
-                rows,
-                batch_size=1000,
-                update_conflicts=True,
-                unique_fields=["officer", "period"],
-                update_fields=[
-                    "status",
-                    "counted_hours",
-                    "additional_hours_needed",
-                    "shortfalls",
-                    "requirements",
-                    "still_needed",
-                    "exemption",
-                    "extended_until",
-                    "pack",
-                    "computed_at",
-                ],
-            )
+        _store(rows)
         written += len(rows)
         if progress:
             progress(len(rows))
         batch.clear()
 
-    for item in period_inputs(period, officer_ids):
-        batch.append(item)
-        if len(batch) >= CHUNK:
+    # One transaction: the lines stream through a plain server-side cursor (outside a
+    # transaction PostgreSQL would materialize a WITH HOLD cursor first), and a period's
+    # results are replaced all at once.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")  # sort a state's lines in memory
+        for item in period_inputs(period, officer_ids):
+            batch.append(item)
+            if len(batch) >= CHUNK:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     return written
 
 
