@@ -1,6 +1,7 @@
-from django.contrib import admin
 from django.urls import path
 
+from clee.core.admin_site import site as back_office
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("admin/", back_office.urls),
 ]

@@ -1,0 +1,409 @@
+"""Writes about providers, their courses (with the split of hours) and offerings.
+
+Each ``*_save`` takes an instance carrying the wanted values (new or already stored), checks
+it, stores it and writes one audit row naming the acting user with what changed. The
+``*_validate`` checks are public so a form can show the same refusal before anything is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clee.core.audit import record_event
+from clee.core.changes import changes, plain, refuse_invalid, snapshot
+from clee.core.choices import CoreArea, ProviderCredit, Subject, Topic
+from clee.core.documents import document_store
+from clee.core.errors import ServiceError
+from clee.providers.models import (
+    Course,
+    CourseDocument,
+    CoursePortion,
+    Offering,
+    OfferingInstructor,
+    Provider,
+)
+
+PROVIDER_FIELDS = (
+    "number",
+    "name",
+    "kind",
+    "credit_class",
+    "agency",
+    "state",
+    "approved_from",
+    "approved_until",
+)
+COURSE_FIELDS = (
+    "provider",
+    "number",
+    "title",
+    "hours",
+    "delivery",
+    "synopsis",
+    "learning_objectives",
+    "status",
+    "approved_from",
+    "approved_until",
+    "decision_reason",
+)
+OFFERING_FIELDS = ("course", "starts_on", "ends_on", "location")
+
+# The class of credit a provider's courses earn unless POST decides otherwise (15.030-15.060;
+# seed 001: out-of-state and college credit count as Approved Provider credit, military as
+# Licensed Provider credit).
+DEFAULT_CREDIT_CLASS: dict[str, str] = {
+    Provider.Kind.LICENSED: ProviderCredit.APPROVED,
+    Provider.Kind.IN_SERVICE: ProviderCredit.LICENSED,
+    Provider.Kind.OUT_OF_STATE: ProviderCredit.APPROVED,
+    Provider.Kind.COLLEGE: ProviderCredit.APPROVED,
+    Provider.Kind.MILITARY: ProviderCredit.LICENSED,
+}
+
+
+def hours_text(hours: Decimal | float) -> str:
+    """Hours as people write them: ``4``, ``2.5``."""
+    return str(plain(Decimal(str(hours))))
+
+
+def _audit_save(
+    *, target: Any, kind: str, created: bool, before: dict[str, Any], after: dict[str, Any], acting_user: Any
+) -> None:
+    if created:
+        record_event(
+            actor=acting_user,
+            action=f"{kind}.create",
+            target=target,
+            summary=f"added {kind} {target}",
+            data={"values": after},
+        )
+        return
+    changed = changes(before, after)
+    if changed:
+        record_event(
+            actor=acting_user,
+            action=f"{kind}.update",
+            target=target,
+            summary=f"changed {', '.join(changed)} of {kind} {target}",
+            data={"changes": changed},
+        )
+
+
+# Providers ------------------------------------------------------------------------------
+
+
+def provider_validate(provider: Provider) -> None:
+    """Refuse a provider the program cannot use; the ServiceError names the field.
+
+    The model's own checks (a taken number, field formats) are ``refuse_invalid``'s."""
+    if provider.kind == Provider.Kind.IN_SERVICE and provider.agency_id is None:
+        raise ServiceError("an agency in-service provider belongs to an agency: choose it", field="agency")
+    if provider.kind == Provider.Kind.OUT_OF_STATE:
+        if len(provider.state) != 2 or not provider.state.isalpha():
+            raise ServiceError(
+                "a recognized out-of-state source needs its state's two-letter code", field="state"
+            )
+        if provider.state == "MO":
+            raise ServiceError("a Missouri provider is not an out-of-state source", field="state")
+    if (
+        provider.approved_from is not None
+        and provider.approved_until is not None
+        and provider.approved_until < provider.approved_from
+    ):
+        raise ServiceError(
+            f"the approval ends ({provider.approved_until}) before it starts ({provider.approved_from})",
+            field="approved_until",
+        )
+
+
+@transaction.atomic
+def provider_save(*, provider: Provider, acting_user: Any) -> Provider:
+    """Add or change a provider; its credit class defaults from its kind."""
+    created = provider.pk is None
+    before = (
+        {} if created else snapshot(Provider.objects.select_for_update().get(pk=provider.pk), PROVIDER_FIELDS)
+    )
+    provider.number = provider.number.strip().upper()
+    provider.name = provider.name.strip()
+    provider.state = provider.state.strip().upper()
+    if not provider.credit_class:
+        provider.credit_class = DEFAULT_CREDIT_CLASS.get(provider.kind, ProviderCredit.LICENSED)
+    provider_validate(provider)
+    refuse_invalid(provider)
+    after = snapshot(provider, PROVIDER_FIELDS)
+    if created:
+        provider.save()
+    elif changes(before, after):
+        provider.save(update_fields=[*changes(before, after), "updated_at"])
+    _audit_save(
+        target=provider, kind="provider", created=created, before=before, after=after, acting_user=acting_user
+    )
+    return provider
+
+
+# Courses --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortionSpec:
+    """Hours of a course in one core area (and subject), with the topic hours inside them."""
+
+    core_area: str
+    hours: Decimal
+    subject: str = ""
+    topics: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The portion in plain values (``2`` and ``2.00`` hours written alike)."""
+        return {
+            "core_area": self.core_area,
+            "subject": self.subject,
+            "hours": hours_text(self.hours),
+            "topics": {topic: hours_text(hours) for topic, hours in sorted(self.topics.items())},
+        }
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """A file sent with a course (synopsis, instructor record, sample certificate, ...)."""
+
+    kind: str
+    name: str
+    content: bytes
+
+
+def portion_validate(portion: PortionSpec, *, number: int | None = None) -> None:
+    """Refuse a portion whose area, subject or topic hours cannot be a credit line."""
+    where = f"portion {number}: " if number is not None else ""
+    if portion.core_area not in CoreArea.values:
+        raise ServiceError(f"{where}{portion.core_area!r} is not a core area", field="portions")
+    if portion.subject and portion.subject not in Subject.values:
+        raise ServiceError(f"{where}{portion.subject!r} is not a subject", field="portions")
+    # Firearms is a designated subject inside Skill Development (11 CSR 75-15.020).
+    if portion.subject == Subject.FIREARMS and portion.core_area != CoreArea.SKILL_DEVELOPMENT:
+        raise ServiceError(f"{where}Firearms is a subject of Skill Development only", field="portions")
+    if portion.hours <= 0:
+        raise ServiceError(f"{where}the hours must be more than 0", field="portions")
+    for topic, topic_hours in portion.topics.items():
+        if topic not in Topic.values:
+            raise ServiceError(f"{where}{topic!r} is not a topic", field="portions")
+        if topic_hours <= 0:
+            raise ServiceError(f"{where}{Topic(topic).label} hours must be more than 0", field="portions")
+    topic_total = sum(portion.topics.values(), Decimal(0))
+    # Topic hours are a part of the portion's hours, not extra hours (seed 001).
+    if topic_total > portion.hours:
+        raise ServiceError(
+            f"{where}the topic hours ({hours_text(topic_total)}) are more than the portion's "
+            f"{hours_text(portion.hours)} hours: topic hours are part of a portion's hours, not extra",
+            field="portions",
+        )
+
+
+def course_split_validate(*, hours: Decimal | None, portions: Sequence[PortionSpec], approved: bool) -> None:
+    """Refuse a split of a course's hours over core areas that does not account for every hour.
+
+    A course awaiting review may have no split yet (POST assigns the core areas); an approved
+    course must have one, since each portion becomes a credit line of every completion.
+    """
+    for number, portion in enumerate(portions, start=1):
+        portion_validate(portion, number=number)
+    if not portions:
+        if approved:
+            raise ServiceError(
+                "an approved course needs the split of its hours over core areas: add its portions",
+                field="portions",
+            )
+        return
+    total = sum((p.hours for p in portions), Decimal(0))
+    if hours is not None and total != hours:
+        raise ServiceError(
+            f"the portions add up to {hours_text(total)} hours but the course is {hours_text(hours)} "
+            "hours: the split over core areas must account for every hour of the course",
+            field="portions",
+        )
+
+
+def course_details_validate(course: Course) -> None:
+    """Refuse a course whose own fields are wrong (its approval window, its number)."""
+    if course.status == Course.Status.APPROVED and course.approved_from is None:
+        raise ServiceError("an approved course needs the first day of its approval", field="approved_from")
+    if (
+        course.approved_from is not None
+        and course.approved_until is not None
+        and course.approved_until < course.approved_from
+    ):
+        raise ServiceError(
+            f"the approval ends ({course.approved_until}) before it starts ({course.approved_from})",
+            field="approved_until",
+        )
+
+
+def course_validate(course: Course, portions: Sequence[PortionSpec]) -> None:
+    """Refuse a course whose fields or split of hours are wrong."""
+    course_details_validate(course)
+    course_split_validate(
+        hours=course.hours, portions=portions, approved=course.status == Course.Status.APPROVED
+    )
+
+
+def course_portions(course: Course) -> list[PortionSpec]:
+    """A stored course's split, as specs."""
+    return [
+        PortionSpec(
+            core_area=p.core_area,
+            subject=p.subject,
+            hours=p.hours,
+            topics={topic: Decimal(str(hours)) for topic, hours in p.topics.items()},
+        )
+        for p in course.portions.all()
+    ]
+
+
+@transaction.atomic
+def course_save(
+    *,
+    course: Course,
+    portions: Sequence[PortionSpec] | None = None,
+    documents: Sequence[DocumentUpload] = (),
+    acting_user: Any,
+) -> Course:
+    """Add or change a course, replacing its split of hours when ``portions`` is given and
+    adding ``documents``. A change of status to a decision records who decided and when.
+
+    Completions already recorded keep the credit lines they were given.
+    """
+    created = course.pk is None
+    stored = None if created else Course.objects.select_for_update().get(pk=course.pk)
+    before = {} if stored is None else snapshot(stored, COURSE_FIELDS)
+    old_split = [] if stored is None else course_portions(stored)
+    new_split = old_split if portions is None else list(portions)
+    course.number = course.number.strip().upper()
+    course.title = course.title.strip()
+    course_validate(course, new_split)
+    refuse_invalid(course)
+    now = timezone.now()
+    if created:
+        course.submitted_by = course.submitted_by or acting_user
+        course.submitted_at = course.submitted_at or now
+    if course.status != Course.Status.PENDING and (stored is None or stored.status != course.status):
+        course.decided_by, course.decided_at = acting_user, now
+    after = snapshot(course, COURSE_FIELDS)
+    course.save()
+    split_changed = [p.as_dict() for p in new_split] != [p.as_dict() for p in old_split]
+    if split_changed:
+        course.portions.all().delete()
+        CoursePortion.objects.bulk_create(
+            [
+                CoursePortion(
+                    course=course,
+                    core_area=p.core_area,
+                    subject=p.subject,
+                    hours=p.hours,
+                    topics={topic: float(hours) for topic, hours in p.topics.items()},
+                )
+                for p in new_split
+            ]
+        )
+    for upload in documents:
+        if upload.kind not in CourseDocument.Kind.values:
+            raise ServiceError(f"{upload.kind!r} is not a kind of course document", field="documents")
+        document = document_store(content=upload.content, original_name=upload.name, actor=acting_user)
+        CourseDocument.objects.create(course=course, kind=upload.kind, document=document)
+    if split_changed:
+        before["portions"] = [p.as_dict() for p in old_split]
+        after["portions"] = [p.as_dict() for p in new_split]
+    if documents:
+        after["documents_added"] = [f"{upload.kind}: {upload.name}" for upload in documents]
+    _audit_save(
+        target=course, kind="course", created=created, before=before, after=after, acting_user=acting_user
+    )
+    return course
+
+
+# Offerings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstructorSpec:
+    officer_id: int
+    hours_taught: Decimal
+
+
+def instructors_validate(course: Course, instructors: Sequence[InstructorSpec]) -> None:
+    """Refuse an instructor listed twice or credited more hours than the course has."""
+    seen: set[int] = set()
+    for instructor in instructors:
+        if instructor.officer_id in seen:
+            raise ServiceError("an instructor is listed twice", field="instructors")
+        seen.add(instructor.officer_id)
+        if instructor.hours_taught <= 0 or instructor.hours_taught > course.hours:
+            raise ServiceError(
+                f"hours taught must be more than 0 and at most the course's {hours_text(course.hours)} hours",
+                field="instructors",
+            )
+
+
+def offering_validate(offering: Offering, instructors: Sequence[InstructorSpec]) -> None:
+    """Refuse an offering outside its course's approval or with impossible teaching hours."""
+    if offering.course_id is None:
+        raise ServiceError("an offering is of a course: choose it", field="course")
+    if offering.starts_on and offering.ends_on and offering.ends_on < offering.starts_on:
+        raise ServiceError(
+            f"the offering ends ({offering.ends_on}) before it starts ({offering.starts_on})", field="ends_on"
+        )
+    course = offering.course
+    if offering.starts_on and not course.approved_on(offering.starts_on):
+        raise ServiceError(
+            f"course {course.number} is not approved on {offering.starts_on}: "
+            "only approved courses are offered",
+            field="course",
+        )
+    instructors_validate(course, instructors)
+
+
+@transaction.atomic
+def offering_save(
+    *, offering: Offering, instructors: Sequence[InstructorSpec] | None = None, acting_user: Any
+) -> Offering:
+    """Add or change an offering, replacing its instructors when ``instructors`` is given."""
+    created = offering.pk is None
+    stored = None if created else Offering.objects.select_for_update().get(pk=offering.pk)
+    before = {} if stored is None else snapshot(stored, OFFERING_FIELDS)
+    old_teaching = (
+        []
+        if stored is None
+        else [
+            InstructorSpec(officer_id=t.officer_id, hours_taught=t.hours_taught)
+            for t in stored.teaching.order_by("officer_id")
+        ]
+    )
+    new_teaching = old_teaching if instructors is None else sorted(instructors, key=lambda i: i.officer_id)
+    offering.location = offering.location.strip()
+    offering_validate(offering, new_teaching)
+    refuse_invalid(offering)
+    after = snapshot(offering, OFFERING_FIELDS)
+    offering.save()
+    if new_teaching != old_teaching:
+        offering.teaching.all().delete()
+        OfferingInstructor.objects.bulk_create(
+            [
+                OfferingInstructor(offering=offering, officer_id=i.officer_id, hours_taught=i.hours_taught)
+                for i in new_teaching
+            ]
+        )
+        before["instructors"] = {str(i.officer_id): str(i.hours_taught) for i in old_teaching}
+        after["instructors"] = {str(i.officer_id): str(i.hours_taught) for i in new_teaching}
+    _audit_save(
+        target=offering,
+        kind="offering",
+        created=created,
+        before=before,
+        after=after,
+        acting_user=acting_user,
+    )
+    return offering
