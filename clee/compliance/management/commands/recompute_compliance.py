@@ -1,0 +1,85 @@
+"""``manage.py recompute_compliance [--year YYYY]``: recompute a whole period's stored results.
+
+Used after a period is created or its rule pack changes. Progress goes to stderr (a bar that
+redraws in place on a terminal, one line per chunk otherwise, for logs); the final line, on
+stdout, says how many officers' results were written and how long it took.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+
+from clee.compliance.models import ReportingPeriod
+from clee.compliance.services import compliance_recompute
+from clee.officers.models import Officer
+
+
+class ProgressBar:
+    """A plain textual bar: ``[########............]  4,000/17,000 officers  24%``."""
+
+    def __init__(self, stream: OutputWrapper, total: int, *, width: int = 30) -> None:
+        self.stream, self.total, self.width, self.done = stream, total, width, 0
+        self.redraw = stream.isatty()
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        share = self.done / self.total if self.total else 1.0
+        filled = min(self.width, int(share * self.width))
+        line = (
+            f"[{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{self.done:,}/{self.total:,} officers {min(share, 1.0):4.0%}"
+        )
+        if self.redraw:
+            self.stream.write(f"\r{line}", ending="")
+            self.stream.flush()
+        else:
+            self.stream.write(line)
+
+    def finish(self) -> None:
+        if self.redraw:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "Recompute every officer's stored compliance result for a reporting period."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--year",
+            type=int,
+            help="the period's year (default: the current period, else the latest one)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        period = self.period(options["year"])
+        total = Officer.objects.count()
+        self.stderr.write(
+            f"Recomputing {period} for {total:,} officers (rule pack {period.jurisdiction} {period.year})"
+        )
+        bar = ProgressBar(self.stderr, total)
+        started = time.perf_counter()
+        written = compliance_recompute(period=period, progress=bar.advance)
+        bar.finish()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"{period}: results written for {written:,} officers in {elapsed:.2f} s")
+
+    def period(self, year: int | None) -> ReportingPeriod:
+        jurisdiction = settings.CLEE_JURISDICTION
+        periods = ReportingPeriod.objects.filter(jurisdiction=jurisdiction)
+        if year is not None:
+            found = periods.filter(year=year).first()
+            if found is None:
+                known = ", ".join(str(y) for y in periods.order_by("year").values_list("year", flat=True))
+                raise CommandError(
+                    f"there is no {jurisdiction} {year} reporting period (periods: {known or 'none'}); "
+                    "add it in the back office (Reporting periods) once its rule pack is installed"
+                )
+            return found
+        found = periods.filter(is_current=True).first() or periods.order_by("-year").first()
+        if found is None:
+            raise CommandError(f"there is no {jurisdiction} reporting period yet; add one in the back office")
+        return found
