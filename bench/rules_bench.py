@@ -535,18 +535,20 @@ def report(figures: dict[str, Any]) -> str:
 
 
 def engine_version() -> str:
-    """The commit benchmarked, and whether clee/ had uncommitted changes."""
+    """The last commit of the engine (clee/rules), and whether it had uncommitted changes."""
     root = Path(__file__).resolve().parent.parent
+
+    def git(*command: str) -> str:
+        return subprocess.run(
+            ["git", *command], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "clee"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
+        last = git("log", "-1", "--format=%h", "--", "clee/rules")
+        dirty = git("status", "--porcelain", "--", "clee/rules")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return head + (" + uncommitted changes in clee/" if dirty else "")
+    return last + (" + uncommitted changes in clee/rules/" if dirty else "")
 
 
 def load_average() -> str:
