@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from clee.imports.report import RowError, RowOutcome
-from clee.imports.tables import CellError, Row, Table, blank
+from clee.imports.tables import CellError, Row, Table
 
 if TYPE_CHECKING:
     from clee.agencies.models import Agency
@@ -86,7 +86,7 @@ class RowReader:
         self.failed = False
 
     def has(self, column: str) -> bool:
-        return not blank(self.row.get(column))
+        return column in self.row.values
 
     def fail(self, column: str, reason: str) -> None:
         self.failed = True
@@ -99,10 +99,11 @@ class RowReader:
         return self.optional(column, parse)
 
     def optional(self, column: str, parse: Callable[[Any], T]) -> T | None:
-        if not self.has(column):
+        value = self.row.values.get(column)
+        if value is None:
             return None
         try:
-            return parse(self.row.get(column))
+            return parse(value)
         except CellError as error:
             self.fail(column, str(error))
             return None

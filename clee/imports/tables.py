@@ -43,7 +43,7 @@ class CellError(ValueError):
 @dataclass(frozen=True)
 class Row:
     number: int
-    values: dict[str, Any]  # column name -> raw cell (str, number, date, bool or None)
+    values: dict[str, Any]  # column name -> non-blank cell (stripped str, number, date or bool)
 
     def get(self, column: str) -> Any:
         return self.values.get(column)
@@ -153,27 +153,31 @@ def _table(file_format: str, raw_rows: Iterable[list[Any]]) -> Table:
         seen.setdefault(name, position)
     errors: list[RowError] = []
     rows: list[Row] = []
+    width = len(columns)
     for number, values in enumerate(iterator, start=2):
-        if all(_blank(v) for v in values):
-            continue
+        # Only the cells with a value are kept (strings stripped): a missing key is a blank cell.
+        cells: dict[str, Any] = {}
+        unnamed: list[int] = []
+        for position, (name, value) in enumerate(zip(columns, values, strict=False), start=1):
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is None:
+                continue
+            if name:
+                cells[name] = value
+            else:
+                unnamed.append(position)
+        overflow = len(values) > width and not all(_blank(v) for v in values[width:])
+        if not cells and not unnamed and not overflow:
+            continue  # a blank row
         if len(rows) >= MAX_ROWS:
             raise TableError([RowError(number, "file", f"a file holds at most {MAX_ROWS:,} rows")])
-        if len(values) > len(columns) and not all(_blank(v) for v in values[len(columns) :]):
-            errors.append(
-                RowError(
-                    number, "file", f"the row has {len(values)} values but the header {len(columns)} columns"
-                )
-            )
+        if overflow:
+            message = f"the row has {len(values)} values but the header {width} columns"
+            errors.append(RowError(number, "file", message))
             continue
-        cells: dict[str, Any] = {}
-        for position, (name, value) in enumerate(zip(columns, values, strict=False), start=1):
-            if not name:
-                if not _blank(value):
-                    errors.append(
-                        RowError(number, f"column {position}", "a value under a column with no name")
-                    )
-                continue
-            cells[name] = value
+        for position in unnamed:
+            errors.append(RowError(number, f"column {position}", "a value under a column with no name"))
         rows.append(Row(number, cells))
     if not rows and not errors:
         raise TableError([RowError(None, "file", "the file has a header row but no rows under it")])
@@ -298,7 +302,3 @@ def choice(value: Any, choices: Sequence[tuple[str, str]]) -> str:
 
 def _shown(value: Any) -> str:
     return repr(value.strip()) if isinstance(value, str) else repr(value)
-
-
-def blank(value: Any) -> bool:
-    return _blank(value)

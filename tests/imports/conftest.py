@@ -52,7 +52,9 @@ def in_service(world: dict[str, Any]) -> Course:
         status=Course.Status.APPROVED,
         approved_from=dt.date(2018, 1, 1),
     )
-    CoursePortion.objects.create(course=course, core_area="skill_development", subject="firearms", hours=2)
+    CoursePortion.objects.create(
+        course=course, core_area="skill_development", subject="firearms", hours=Decimal(2)
+    )
     return course
 
 
