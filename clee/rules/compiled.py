@@ -61,10 +61,9 @@ class CompiledPack:
     requirement_live: tuple[bool, ...]
     # Caps that would hold back extra computer-based hours (for "must be live" in the plan).
     delivery_caps: tuple[int, ...]
-    # Sources whose credits count only from recognized states (out-of-state), by source.
-    recognizing: dict[str, SourceRule] = field(default_factory=dict)
-    # (core_area, subject, provider_class, delivery, source) -> {topic or None: raw class}
-    line_codes: dict[tuple[str, str | None, str | None, str, str], dict[str | None, int]] = field(
+    # (core_area, subject, provider_class, delivery, source) -> the raw class of its hours
+    # outside any topic, its raw class per topic, and its source rule if it must be recognized.
+    line_classes: dict[tuple[object, ...], tuple[int, dict[str, int], SourceRule | None]] = field(
         default_factory=dict
     )
     minimum_list: list[float] = field(default_factory=list)
@@ -73,23 +72,8 @@ class CompiledPack:
     # short of the same things share one.
     describe_cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
-    def codes_for(
-        self, core_area: str, subject: str | None, provider_class: str | None, delivery: str, source: str
-    ) -> dict[str | None, int]:
-        """Raw classes of a credit's lines, by topic (None: the hours outside any topic)."""
-        rule = self.pack.sources[source]
-        provider = provider_class if rule.provider_class == "from_credit" else rule.provider_class
-        area = "firearms" if subject == "firearms" else core_area
-        base = self.base_code(area, provider or "licensed", delivery, source)
-        codes: dict[str | None, int] = {None: base}
-        for index, topic in enumerate(self.topics[1:], start=1):
-            codes[topic] = base + index * self.topic_stride
-        self.line_codes[(core_area, subject, provider_class, delivery, source)] = codes
-        return codes
-
-    @property
-    def requirement_keys(self) -> tuple[str, ...]:
-        return tuple(r.key for r in self.pack.requirements)
+    # Requirement keys in pack order, kept as a field: read once per result.
+    requirement_keys: tuple[str, ...] = ()
 
     def base_code(self, area: str, provider_class: str, delivery: str, source: str) -> int:
         """Raw class of a line with no topic; add ``topic_index * topic_stride`` for a topic."""
@@ -101,6 +85,21 @@ class CompiledPack:
     @property
     def topic_stride(self) -> int:
         return 2 * 2 * len(SOURCES)
+
+    def line_classes_for(
+        self, core_area: str, subject: str | None, provider_class: str | None, delivery: str, source: str
+    ) -> tuple[int, dict[str, int], SourceRule | None]:
+        """Raw classes of a credit's lines (outside any topic, and per topic), cached."""
+        rule = self.pack.sources[source]
+        provider = provider_class if rule.provider_class == "from_credit" else rule.provider_class
+        area = "firearms" if subject == "firearms" else core_area
+        base = self.base_code(area, provider or "licensed", delivery, source)
+        by_topic = {
+            topic: base + index * self.topic_stride for index, topic in enumerate(self.topics) if index
+        }
+        entry = (base, by_topic, rule if rule.recognized is not None else None)
+        self.line_classes[(core_area, subject, provider_class, delivery, source)] = entry
+        return entry
 
 
 def compile_pack(pack: RulePack) -> CompiledPack:
@@ -169,9 +168,9 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         ),
     )
     compiled.groups = _closed_form_groups(compiled)
-    compiled.recognizing = {name: rule for name, rule in pack.sources.items() if rule.recognized is not None}
     compiled.minimum_list = [float(m) for m in compiled.minimums]
     compiled.requirement_labels = tuple(r.label for r in pack.requirements)
+    compiled.requirement_keys = tuple(r.key for r in pack.requirements)
     return compiled
 
 

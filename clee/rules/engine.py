@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clee.rules.compiled import CompiledPack, FloatArray, compile_pack
+from clee.rules.compiled import CompiledPack, FloatArray, IntArray, compile_pack
 from clee.rules.explain import Needs, describe_needs
 from clee.rules.pack import RulePack, load_pack
 from clee.rules.scenario import CreditLike, OfficerLike, Scenario
@@ -150,62 +150,65 @@ def compiled_for(pack: RulePack) -> CompiledPack:
 
 
 class _Lines:
-    """Credit lines of a batch, column-wise: officer index, class, hours."""
+    """Credit lines of a batch, column-wise: raw class and hours, and how many per officer."""
 
-    __slots__ = ("codes", "hours", "notes", "officers")
+    __slots__ = ("codes", "counts", "hours", "notes")
 
     def __init__(self) -> None:
-        self.officers: list[int] = []
         self.codes: list[int] = []
         self.hours: list[float] = []
+        self.counts: list[int] = []
         self.notes: dict[int, list[CreditNote]] = {}
 
     def note(self, officer_index: int, credit_id: str, reason: str) -> None:
         self.notes.setdefault(officer_index, []).append(CreditNote(credit_id, reason))
 
 
-def _add_credits(
-    compiled: CompiledPack, officer_index: int, credits: Sequence[CreditLike], lines: _Lines
-) -> None:
-    """Normalize one officer's credits into lines; record why a credit does not count."""
+def _add_credits(compiled: CompiledPack, officers: Sequence[Sequence[CreditLike]], lines: _Lines) -> None:
+    """Normalize every officer's credits into lines; record why a credit does not count.
+
+    The hot loop of a batch: one dictionary lookup per credit finds its line classes.
+    """
     pack = compiled.pack
     starts, ends = pack.starts, pack.ends
-    codes_of = compiled.line_codes
-    officers, codes, hours_out = lines.officers, lines.codes, lines.hours
-    for credit in credits:
-        day = credit.date
-        if day < starts or day > ends:
-            lines.note(
-                officer_index,
-                credit.id,
-                f"completed {day}, outside the {pack.period} reporting period ({starts} to {ends})",
-            )
-            continue
-        key = (credit.core_area, credit.subject, credit.provider_class, credit.delivery, credit.source)
-        topic_codes = codes_of.get(key)
-        if topic_codes is None:
-            topic_codes = compiled.codes_for(*key)
-        if credit.source in compiled.recognizing:
-            rule = compiled.recognizing[credit.source]
-            if not rule.recognizes(credit.state or "", day):
+    line_classes = compiled.line_classes
+    codes, hours_out, counts = lines.codes, lines.hours, lines.counts
+    add_code, add_hours = codes.append, hours_out.append
+    for officer_index, credits in enumerate(officers):
+        before = len(codes)
+        for credit in credits:
+            day = credit.date
+            if day < starts or day > ends:
+                lines.note(
+                    officer_index,
+                    credit.id,
+                    f"completed {day}, outside the {pack.period} reporting period ({starts} to {ends})",
+                )
+                continue
+            key = (credit.core_area, credit.subject, credit.provider_class, credit.delivery, credit.source)
+            entry = line_classes.get(key) or compiled.line_classes_for(*key)
+            plain, by_topic, recognizing = entry
+            if recognizing is not None and not recognizing.recognizes(credit.state or "", day):
                 lines.note(
                     officer_index,
                     credit.id,
                     f"{credit.state} was not a recognized out-of-state source on {day}",
                 )
                 continue
-        remainder = credit.hours or 0.0
-        topics = credit.topics
-        if topics:
+            topics = credit.topics
+            if not topics:
+                add_code(plain)
+                add_hours(credit.hours or 0.0)
+                continue
+            remainder = credit.hours or 0.0
             for topic, topic_hours in topics.items() if isinstance(topics, Mapping) else topics:
-                officers.append(officer_index)
-                codes.append(topic_codes[topic])
-                hours_out.append(topic_hours)
+                add_code(by_topic[topic])
+                add_hours(topic_hours)
                 remainder -= topic_hours
-        if remainder > TOLERANCE:
-            officers.append(officer_index)
-            codes.append(topic_codes[None])
-            hours_out.append(remainder)
+            if remainder > TOLERANCE:
+                add_code(plain)
+                add_hours(remainder)
+        counts.append(len(codes) - before)
 
 
 def _exemption(pack: RulePack, officer: OfficerLike) -> str | None:
@@ -233,10 +236,10 @@ def evaluate_officers(
     ``force_lp`` sends every officer through the LP (tests compare it with the fast path).
     """
     lines = _Lines()
-    for index, (_, credits) in enumerate(officers):
-        _add_credits(compiled, index, credits, lines)
+    _add_credits(compiled, [credits for _, credits in officers], lines)
     count = len(officers)
-    hours = class_hours(compiled, count, lines.officers, lines.codes, lines.hours)
+    officer_of_line = np.repeat(np.arange(count, dtype=np.int64), lines.counts)
+    hours = class_hours(compiled, count, officer_of_line, lines.codes, lines.hours)
     answers = _answers(compiled, hours, force_lp=force_lp)
     exemptions = [_exemption(compiled.pack, officer) for officer, _ in officers]
     return _results(compiled, answers, exemptions, lines.notes)
@@ -245,7 +248,7 @@ def evaluate_officers(
 def class_hours(
     compiled: CompiledPack,
     count: int,
-    officers: Sequence[int],
+    officers: Sequence[int] | IntArray,
     codes: Sequence[int],
     hours: Sequence[float],
 ) -> FloatArray:
