@@ -15,6 +15,17 @@ import pytest
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def documents_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded documents go to a folder of the test run, never into var/."""
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        **storages["default"],
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("documents")), "base_url": None},
+    }
+    settings.STORAGES = storages
+
+
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     """Two agencies, an officer commissioned by the first, a provider with an approved course,
