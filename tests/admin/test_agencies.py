@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 
 from clee.agencies.models import Agency
+from clee.agencies.services import agency_update
 from clee.core.models import AuditEvent
+from clee.officers.models import Commission
 from tests.admin.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,28 @@ def test_an_agencys_page_links_to_its_audit_trail(staff_client: Client, world: d
     agency = world["agency_b"]
     page = staff_client.get(change_url(agency)).content.decode()
     assert f"/admin/core/auditevent/?object_type=agencies.agency&amp;object_id={agency.pk}" in page
+
+
+def test_a_refusal_that_only_the_service_sees_rolls_everything_back_and_says_why(
+    staff_client: Client, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two staff members at once: the form's check passed, then someone commissioned an
+    officer at the agency before the save; the service refuses and nothing is kept."""
+    agency = world["agency_b"]
+    real_update = agency_update
+
+    def commissioned_meanwhile(**kwargs: Any) -> Agency:
+        Commission.objects.create(officer=world["officer"], agency=agency, start=dt.date(2024, 2, 1))
+        return real_update(**kwargs)
+
+    monkeypatch.setattr("clee.agencies.admin.agency_update", commissioned_meanwhile)
+    data = form_data(staff_client.get(change_url(agency)))
+    data.pop("active")
+    response = staff_client.post(change_url(agency), data, follow=True)
+    assert "Nothing was saved: Hollis County Sheriff&#x27;s Office still commissions 1 officer" in (
+        response.content.decode()
+    )
+    agency.refresh_from_db()
+    assert agency.active
+    assert not Commission.objects.filter(agency=agency).exists()
+    assert not AuditEvent.objects.filter(action="agency.update").exists()

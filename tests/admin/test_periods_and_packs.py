@@ -11,6 +11,7 @@ from django.test import Client
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.models import AuditEvent
 from clee.rules import available_packs
+from clee.rules.pack import PACKS_DIR
 from tests.admin.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,22 @@ def test_a_packs_page_shows_each_value_with_its_dates_and_reference(staff_client
     assert "seed 001 (22 of the 24 hours may be computer-based; the 2 firearms hours must be live)" in page
     assert "AR, CA, CT, GA, IADLEST, IL" in page
     assert "11 CSR 75-15.010(3)" in page
+
+
+def test_a_malformed_pack_file_is_shown_as_unusable_with_its_reason(
+    staff_client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    (tmp_path / "mo").mkdir()
+    (tmp_path / "mo" / "2023.yaml").write_text((PACKS_DIR / "mo" / "2023.yaml").read_text())
+    (tmp_path / "mo" / "2026.yaml").write_text("jurisdiction: MO\nperiod: '2026'\nversion: 1\n")
+    monkeypatch.setattr("clee.rules.pack.PACKS_DIR", tmp_path)
+    listing = staff_client.get("/admin/compliance/packs/")
+    assert listing.status_code == 200
+    assert "This pack cannot be used:" in listing.content.decode()
+    assert "mo/2026.yaml: starts: is missing" in listing.content.decode()
+    detail = staff_client.get("/admin/compliance/packs/MO/2026/")
+    assert detail.status_code == 200
+    assert "mo/2026.yaml: starts: is missing" in detail.content.decode()
 
 
 def test_an_unknown_pack_is_not_found(staff_client: Client) -> None:
