@@ -31,6 +31,7 @@ class AgencyAdmin(StaffAdmin[Agency]):
     list_display = ("name", "ori", "agency_type", "active", "officers_commissioned")
     list_filter = ("agency_type", "active")
     search_fields = ("name", "ori")
+    ordering = ("name",)  # explicit: the count annotation would otherwise drop Meta.ordering
     readonly_fields = ("audit_trail", "created_at", "updated_at")
     fields = (*AGENCY_FIELDS, "audit_trail", "created_at", "updated_at")
 

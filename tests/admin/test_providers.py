@@ -151,3 +151,23 @@ def test_an_instructor_credited_more_hours_than_the_course_has_is_refused(
     ).content.decode()
     assert "hours taught must be more than 0 and at most the course&#x27;s 4 hours" in page
     assert not Offering.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name", "term", "expected"),
+    [
+        ("offeringinstructor", "officer", "avery", "Avery, Alice (P1000001)"),
+        ("offering", "course", "cma", "CMA-101 Legal update and de-escalation"),
+        ("course", "provider", "central", "Central Missouri Law Enforcement Academy (LP-0042)"),
+        ("provider", "agency", "MO0950000", "Riverton Police Department (MO0950000)"),
+    ],
+)
+def test_staff_pick_related_rows_by_typing_part_of_a_name(
+    staff_client: Client, model_name: str, field_name: str, term: str, expected: str
+) -> None:
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "providers", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == [expected]
