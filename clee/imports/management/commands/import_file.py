@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from clee.agencies.models import Agency
 from clee.core.errors import ServiceError
@@ -58,8 +59,9 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
 
         if report.earlier_batch_at is not None:
+            applied_at = timezone.localtime(report.earlier_batch_at)
             self.stdout.write(
-                f"note: this same file was applied on {report.earlier_batch_at:%Y-%m-%d %H:%M} "
+                f"note: this same file was applied on {applied_at:%Y-%m-%d %H:%M} "
                 f"(batch {report.earlier_batch_id}); rows on file are not added again"
             )
         if options["verbosity"] >= 2:
