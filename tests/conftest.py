@@ -15,6 +15,13 @@ import pytest
 PASSWORD = "correct horse battery staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Personas' passwords are hashed with a fast hasher: the real one costs a second a test."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def documents_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded documents go to a folder of the test run, never into var/."""
@@ -37,7 +44,9 @@ def world(db: Any) -> dict[str, Any]:
     from clee.providers.models import Course, CoursePortion, Provider
 
     agency_a = Agency.objects.create(ori="MO0950000", name="Riverton Police Department")
-    agency_b = Agency.objects.create(ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff")
+    agency_b = Agency.objects.create(
+        ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff"
+    )
     officer = Officer.objects.create(
         license_number="P1000001",
         first_name="Alice",

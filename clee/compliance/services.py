@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
 from clee.core.audit import record_event
+from clee.core.bulk import copy_rows
 from clee.core.errors import ServiceError
 from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
@@ -225,14 +225,13 @@ def _store(rows: list[ComplianceResult]) -> None:
         cursor.execute(
             f"CREATE TEMP TABLE compliance_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
         )
-        with cursor.cursor.copy(f"COPY compliance_stage ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        orjson.dumps(getattr(row, c)).decode() if c in _JSON_COLUMNS else getattr(row, c)
-                        for c in _RESULT_COLUMNS
-                    ]
-                )
+    copy_rows(
+        "compliance_stage",
+        _RESULT_COLUMNS,
+        ([getattr(row, c) for c in _RESULT_COLUMNS] for row in rows),
+        json_columns=_JSON_COLUMNS,
+    )
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM compliance_stage "
             f"ON CONFLICT (officer_id, period_id) DO UPDATE SET {updates}"

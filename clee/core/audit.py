@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from clee.core.bulk import insert_objects
 from clee.core.models import AuditEvent
 
 SYSTEM = "system"
@@ -35,7 +36,8 @@ def record_event(
 def record_events(*, actor: Any, action: str, targets: list[models.Model], summary: str) -> None:
     """One audit row per target, written in one query (bulk services: imports, demo state)."""
     label = SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}")
-    AuditEvent.objects.bulk_create(
+    insert_objects(
+        AuditEvent,
         [
             AuditEvent(
                 actor=actor,
@@ -47,7 +49,6 @@ def record_events(*, actor: Any, action: str, targets: list[models.Model], summa
             )
             for target in targets
         ],
-        batch_size=2000,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events
+from clee.core.bulk import insert_objects
 from clee.core.errors import ServiceError
 from clee.core.models import Document
 from clee.providers.models import Course
@@ -100,7 +101,8 @@ def training_records_add(
             continue
         seen.add(key)
         fresh.append(entry)
-    records = TrainingRecord.objects.bulk_create(
+    records = insert_objects(
+        TrainingRecord,
         [
             TrainingRecord(
                 officer_id=e.officer_id,
@@ -120,9 +122,9 @@ def training_records_add(
             )
             for e in fresh
         ],
-        batch_size=2000,
     )
-    CreditLine.objects.bulk_create(
+    insert_objects(
+        CreditLine,
         [
             CreditLine(
                 record=record,
@@ -134,7 +136,6 @@ def training_records_add(
             for record, entry in zip(records, fresh, strict=True)
             for line in entry.lines
         ],
-        batch_size=5000,
     )
     record_events(
         actor=actor,
