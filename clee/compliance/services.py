@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
 from clee.core.audit import record_event
-from clee.core.bulk import copy_rows
+from clee.core.bulk import copy_rows, uses_copy
 from clee.core.errors import ServiceError
 from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
@@ -127,30 +127,20 @@ def period_inputs(
             pending = next(lines, None)  # lines of an officer no longer on file
         credits = []
         while pending is not None and pending[0] == officer_id:
-            (
-                _,
-                line_id,
-                completed_on,
-                hours,
-                core_area,
-                subject,
-                topics,
-                source,
-                credit_class,
-                delivery,
-                state,
-            ) = pending
+            _, line_id, day, hours, core_area, subject, topics, source, credit_class, delivery, state = (
+                pending
+            )
             credits.append(
                 Credit(
                     f"line-{line_id}",
-                    _day(completed_on),
+                    day if type(day) is dt.date else _day(day),
                     hours,
                     core_area,
                     source,
                     credit_class,
                     delivery,
                     subject or None,
-                    _topics(topics),
+                    () if topics == "{}" or not topics else _topics(topics),
                     state or None,
                     hours / college_rate if source == "college" else None,
                 )
@@ -168,22 +158,22 @@ def period_inputs(
 
 def _stored(
     item: OfficerPeriod, result: Result, period: ReportingPeriod, now: dt.datetime
-) -> ComplianceResult:
+) -> tuple[Any, ...]:
+    """A result as a row of ``_RESULT_COLUMNS``."""
     payload = result.to_dict()
-    deficient = result.status == ComplianceResult.Status.DEFICIENT
-    return ComplianceResult(
-        officer_id=item.officer_id,
-        period=period,
-        status=result.status,
-        counted_hours=Decimal(str(result.counted_hours)),
-        additional_hours_needed=Decimal(str(result.additional_hours_needed)),
-        shortfalls=result.shortfalls,
-        requirements=payload["requirements"],
-        still_needed=payload["still_needed"] if deficient else {},
-        exemption=result.exemption or "",
-        extended_until=item.extended_until,
-        pack=result.pack,
-        computed_at=now,
+    return (
+        item.officer_id,
+        period.pk,
+        result.status,
+        Decimal(str(result.counted_hours)),
+        Decimal(str(result.additional_hours_needed)),
+        result.shortfalls,
+        payload["requirements"],
+        payload["still_needed"] if result.status == ComplianceResult.Status.DEFICIENT else {},
+        result.exemption or "",
+        item.extended_until,
+        result.pack,
+        now,
     )
 
 
@@ -205,12 +195,12 @@ _JSON_COLUMNS = {"shortfalls", "requirements", "still_needed"}
 
 
 @transaction.atomic
-def _store(rows: list[ComplianceResult]) -> None:
+def _store(rows: list[tuple[Any, ...]]) -> None:
     """Insert or replace results. On PostgreSQL through COPY into a staging table: Django's
     bulk insert quotes every JSON value client-side, which would dominate a state's recompute."""
-    if connection.vendor != "postgresql":
+    if not uses_copy():
         ComplianceResult.objects.bulk_create(
-            rows,
+            [ComplianceResult(**dict(zip(_RESULT_COLUMNS, row, strict=True))) for row in rows],
             batch_size=1000,
             update_conflicts=True,
             unique_fields=["officer", "period"],
@@ -228,7 +218,7 @@ def _store(rows: list[ComplianceResult]) -> None:
     copy_rows(
         "compliance_stage",
         _RESULT_COLUMNS,
-        ([getattr(row, c) for c in _RESULT_COLUMNS] for row in rows),
+        rows,
         json_columns=_JSON_COLUMNS,
     )
     with connection.cursor() as cursor:
