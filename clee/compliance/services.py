@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
@@ -65,7 +66,9 @@ def _topics(value: Any) -> tuple[tuple[str, float], ...]:
     return tuple((topic, float(hours)) for topic, hours in topics.items())
 
 
-def _line_rows(period: ReportingPeriod, officer_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
+def _line_rows(
+    period: ReportingPeriod, officer_ids: list[int] | None, id_range: tuple[int, int] | None = None
+) -> Iterator[tuple[Any, ...]]:
     """Accepted credit lines of the period, ordered by officer: one streamed query for a whole
     period, or a few ``IN`` queries for some officers. Plain SQL: the ORM's per-value Decimal
     and JSON conversion would cost more than evaluating the officers."""
@@ -75,7 +78,9 @@ def _line_rows(period: ReportingPeriod, officer_ids: list[int] | None) -> Iterat
         officers="{officers}",
     )
     base: list[Any] = [TrainingRecord.Status.ACCEPTED, period.starts, period.ends]
-    if officer_ids is None:
+    if officer_ids is None and id_range is not None:
+        queries = [(template.format(officers="AND r.officer_id BETWEEN %s AND %s"), [*base, *id_range])]
+    elif officer_ids is None:
         queries = [(template.format(officers=""), base)]
     else:
         queries = [
@@ -93,16 +98,21 @@ def _line_rows(period: ReportingPeriod, officer_ids: list[int] | None) -> Iterat
 
 
 def period_inputs(
-    period: ReportingPeriod, officer_ids: Iterable[int] | None = None
+    period: ReportingPeriod,
+    officer_ids: Iterable[int] | None = None,
+    *,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[OfficerPeriod]:
-    """The engine's input for every officer (or those given) in ``period``, in officer order,
-    streamed: memory stays bounded however large the state."""
+    """The engine's input for every officer (or those given, or those whose id is within
+    ``id_range``) in ``period``, in officer order, streamed: memory stays bounded."""
     pack = period_pack(period)
     college_rate = pack.sources["college"].hours_per_unit.value if "college" in pack.sources else 2.0
     officers = OfficerRow.objects.order_by("id")
     wanted = None if officer_ids is None else sorted(set(officer_ids))
     if wanted is not None:
         officers = officers.filter(id__in=wanted)
+    elif id_range is not None:
+        officers = officers.filter(id__gte=id_range[0], id__lte=id_range[1])
     upgrades = dict(
         LicenseUpgrade.objects.filter(upgraded_on__gte=period.starts, upgraded_on__lte=period.ends)
         .filter(**({} if wanted is None else {"officer_id__in": wanted}))
@@ -118,7 +128,7 @@ def period_inputs(
         .filter(**({} if wanted is None else {"officer_id__in": wanted}))
         .values_list("officer_id", "new_deadline")
     )
-    lines = _line_rows(period, wanted)
+    lines = _line_rows(period, wanted, id_range)
     pending = next(lines, None)
     for officer_id, licensed_on, basic_training_on in officers.values_list(
         "id", "licensed_on", "basic_training_completed_on"
@@ -233,11 +243,20 @@ def compliance_recompute(
     period: ReportingPeriod,
     officer_ids: Iterable[int] | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    id_range: tuple[int, int] | None = None,
 ) -> int:
     """Evaluate and store results for ``period`` (every officer, or those given).
 
+    With ``workers`` above 1 a whole period is split by officer id into that many shards,
+    each read, evaluated and stored by its own process and database connection (PostgreSQL;
+    SQLite, with its single writer, recomputes in one process).
     Returns how many results were written. Safe to run twice: results are replaced whole.
     """
+    # SQLite has one writer (and a test's in-memory database is not visible to another
+    # process): shards only on a database server.
+    if workers > 1 and officer_ids is None and id_range is None and connection.vendor != "sqlite":
+        return _recompute_sharded(period, workers, progress)
     compiled = compiled_for(period_pack(period))
     written = 0
     batch: list[OfficerPeriod] = []
@@ -260,13 +279,40 @@ def compliance_recompute(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")  # sort a state's lines in memory
-        for item in period_inputs(period, officer_ids):
+        for item in period_inputs(period, officer_ids, id_range=id_range):
             batch.append(item)
             if len(batch) >= CHUNK:
                 flush()
         if batch:
             flush()
     return written
+
+
+def _recompute_shard(period_pk: int, id_range: tuple[int, int]) -> int:
+    connections.close_all()  # never share the parent's connection
+    period = ReportingPeriod.objects.get(pk=period_pk)
+    return compliance_recompute(period=period, id_range=id_range)
+
+
+def _recompute_sharded(period: ReportingPeriod, workers: int, progress: Callable[[int], None] | None) -> int:
+    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
+    if not ids:
+        return 0
+    size = -(-len(ids) // workers)
+    shards = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+    connections.close_all()  # a forked child must open its own
+    context = multiprocessing.get_context("fork")
+    written = 0
+    with context.Pool(len(shards)) as pool:
+        for count in pool.imap_unordered(_recompute_shard_args, [(period.pk, shard) for shard in shards]):
+            written += count
+            if progress:
+                progress(count)
+    return written
+
+
+def _recompute_shard_args(args: tuple[int, tuple[int, int]]) -> int:
+    return _recompute_shard(*args)
 
 
 def recompute_after_commit(officer_ids: Iterable[int], years: Iterable[int]) -> None:

@@ -102,3 +102,18 @@ def test_every_exported_officer_period_gives_the_stored_result_through_clee_chec
         assert result["requirements"] == mine.requirements, officer_id
     assert statuses == {"compliant", "deficient", "exempt"}
     assert any(r["solved_by"] == "lp" for r in checked), "no officer's cap bound: the sample is too easy"
+
+    # The same period recomputed by two processes, each with a shard of the officers, stores
+    # the same results.
+    fields = (
+        "officer_id",
+        "status",
+        "counted_hours",
+        "additional_hours_needed",
+        "shortfalls",
+        "requirements",
+    )
+    before = sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields))
+    ComplianceResult.objects.filter(period=world["period"]).delete()
+    assert compliance_recompute(period=world["period"], workers=2) == Officer.objects.count()
+    assert sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields)) == before

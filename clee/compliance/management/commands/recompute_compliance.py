@@ -49,6 +49,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes sharing the period by officer (default 1; one per core is fastest)",
+        )
+        parser.add_argument(
             "--year",
             type=int,
             help="the period's year (default: the current period, else the latest one)",
@@ -62,7 +68,7 @@ class Command(BaseCommand):
         )
         bar = ProgressBar(self.stderr, total)
         started = time.perf_counter()
-        written = compliance_recompute(period=period, progress=bar.advance)
+        written = compliance_recompute(period=period, progress=bar.advance, workers=options["workers"])
         bar.finish()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{period}: results written for {written:,} officers in {elapsed:.2f} s")
