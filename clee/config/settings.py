@@ -131,6 +131,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # The jurisdiction whose rule packs this deployment applies.
 CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
 
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (docs/operations.md).
+if _flag("CLEE_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
