@@ -253,9 +253,10 @@ def compliance_recompute(
     SQLite, with its single writer, recomputes in one process).
     Returns how many results were written. Safe to run twice: results are replaced whole.
     """
-    # SQLite has one writer (and a test's in-memory database is not visible to another
-    # process): shards only on a database server.
-    if workers > 1 and officer_ids is None and id_range is None and connection.vendor != "sqlite":
+    # Shards only on a database server (SQLite has one writer) and outside a transaction:
+    # other processes would not see what the caller has not committed.
+    sharded = workers > 1 and officer_ids is None and id_range is None
+    if sharded and connection.vendor != "sqlite" and not connection.in_atomic_block:
         return _recompute_sharded(period, workers, progress)
     compiled = compiled_for(period_pack(period))
     written = 0

@@ -7,6 +7,7 @@ stdout, says how many officers' results were written and how long it took.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -51,8 +52,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=1,
-            help="processes sharing the period by officer (default 1; one per core is fastest)",
+            default=len(os.sched_getaffinity(0)),
+            help="processes sharing the period by officer, on PostgreSQL (default: one per core)",
         )
         parser.add_argument(
             "--year",
