@@ -100,3 +100,19 @@ def insert_objects(model: type[models.Model], objects: list[Any], *, batch_size:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objects
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """Insert plain rows (values for ``columns``, attribute names such as ``record_id``) when
+    nobody needs the new instances: COPY on PostgreSQL, ``bulk_create`` elsewhere. The table's
+    primary keys come from its default; JSON columns take Python values."""
+    if not rows:
+        return
+    if not uses_copy():
+        model._default_manager.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
+        )
+        return
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    json_columns = {fields[c].column for c in columns if isinstance(fields[c], models.JSONField)}
+    copy_rows(model._meta.db_table, [fields[c].column for c in columns], rows, json_columns=json_columns)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events
-from clee.core.bulk import insert_objects
+from clee.core.bulk import insert_objects, insert_rows
 from clee.core.errors import ServiceError
 from clee.core.models import Document
 from clee.providers.models import Course
@@ -123,16 +123,11 @@ def training_records_add(
             for e in fresh
         ],
     )
-    insert_objects(
+    insert_rows(
         CreditLine,
+        ("record_id", "core_area", "subject", "hours", "topics"),
         [
-            CreditLine(
-                record=record,
-                core_area=line.core_area,
-                subject=line.subject,
-                hours=line.hours,
-                topics=line.topics,
-            )
+            (record.pk, line.core_area, line.subject, line.hours, line.topics)
             for record, entry in zip(records, fresh, strict=True)
             for line in entry.lines
         ],
