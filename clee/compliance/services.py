@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,6 +31,8 @@ from clee.rules import Credit, Officer, Result, RulePack, compiled_for, evaluate
 from clee.training.models import CreditLine, TrainingRecord
 
 CHUNK = 2000
+# Recomputing at least this many given officers is split over CLEE_RECOMPUTE_THREADS threads.
+THREAD_SPLIT_AT = 1000
 
 
 @dataclass
@@ -259,9 +263,28 @@ def compliance_recompute(
     """
     # Shards only on a database server (SQLite has one writer) and outside a transaction:
     # other processes would not see what the caller has not committed.
-    sharded = workers > 1 and officer_ids is None and id_range is None
-    if sharded and connection.vendor != "sqlite" and not connection.in_atomic_block:
+    shardable = connection.vendor != "sqlite" and not connection.in_atomic_block
+    if shardable and workers > 1 and officer_ids is None and id_range is None:
         return _recompute_sharded(period, workers, progress)
+    if officer_ids is not None:
+        officer_ids = sorted(set(officer_ids))
+        threads = settings.CLEE_RECOMPUTE_THREADS
+        if shardable and threads > 1 and len(officer_ids) >= THREAD_SPLIT_AT:
+            if threading.active_count() == 1:
+                # A single-threaded process (a command, a sync web worker, the job worker)
+                # may fork: each part then evaluates on its own core.
+                return _recompute_forked(period, officer_ids, threads, progress)
+            return _recompute_threaded(period, officer_ids, threads, progress)
+    return _recompute_here(period, officer_ids, id_range, progress)
+
+
+def _recompute_here(
+    period: ReportingPeriod,
+    officer_ids: list[int] | None,
+    id_range: tuple[int, int] | None,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Evaluate and store the results of these officers here, on this connection."""
     compiled = compiled_for(period_pack(period))
     written = 0
     batch: list[OfficerPeriod] = []
@@ -293,10 +316,51 @@ def compliance_recompute(
     return written
 
 
+def _recompute_threaded(
+    period: ReportingPeriod, officer_ids: list[int], threads: int, progress: Callable[[int], None] | None
+) -> int:
+    """Recompute many given officers (a large roster's) in ``threads`` parts at once, each on
+    its own connection: while one part waits for the database, another evaluates. Safe in any
+    server process, unlike forking."""
+    size = -(-len(officer_ids) // threads)
+    parts = [officer_ids[i : i + size] for i in range(0, len(officer_ids), size)]
+
+    def run(part: list[int]) -> int:
+        try:
+            return _recompute_here(period, part, None, progress)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=len(parts) - 1) as pool:
+        others = [pool.submit(run, part) for part in parts[1:]]
+        written = _recompute_here(period, parts[0], None, progress)
+        return written + sum(future.result() for future in others)
+
+
+def _recompute_forked(
+    period: ReportingPeriod, officer_ids: list[int], parts: int, progress: Callable[[int], None] | None
+) -> int:
+    size = -(-len(officer_ids) // parts)
+    jobs = [(period.pk, officer_ids[i : i + size]) for i in range(0, len(officer_ids), size)]
+    connections.close_all()  # a forked child must open its own
+    written = 0
+    with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
+        for count in pool.imap_unordered(_recompute_part, jobs):
+            written += count
+            if progress:
+                progress(count)
+    return written
+
+
+def _recompute_part(args: tuple[int, list[int]]) -> int:
+    connections.close_all()
+    period_pk, officer_ids = args
+    return _recompute_here(ReportingPeriod.objects.get(pk=period_pk), officer_ids, None, None)
+
+
 def _recompute_shard(period_pk: int, id_range: tuple[int, int]) -> int:
     connections.close_all()  # never share the parent's connection
-    period = ReportingPeriod.objects.get(pk=period_pk)
-    return compliance_recompute(period=period, id_range=id_range)
+    return _recompute_here(ReportingPeriod.objects.get(pk=period_pk), None, id_range, None)
 
 
 def _recompute_sharded(period: ReportingPeriod, workers: int, progress: Callable[[int], None] | None) -> int:

@@ -130,6 +130,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 
 # The jurisdiction whose rule packs this deployment applies.
 CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
+# Threads that recompute a large set of officers at once (a big roster), on PostgreSQL.
+CLEE_RECOMPUTE_THREADS = int(os.environ.get("CLEE_RECOMPUTE_THREADS", "2"))
 
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (docs/operations.md).
 if _flag("CLEE_BEHIND_HTTPS_PROXY", False):

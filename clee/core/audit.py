@@ -36,28 +36,29 @@ def record_event(
 
 def record_events(*, actor: Any, action: str, targets: list[models.Model], summary: str) -> None:
     """One audit row per target, written in bulk (imports, demo state, bulk services)."""
-    if not targets:
+    by_type: dict[type[models.Model], list[Any]] = {}
+    for target in targets:
+        by_type.setdefault(type(target), []).append(target.pk)
+    for model, ids in by_type.items():
+        record_events_by_id(actor=actor, action=action, model=model, ids=ids, summary=summary)
+
+
+def record_events_by_id(
+    *, actor: Any, action: str, model: type[models.Model], ids: list[Any], summary: str
+) -> None:
+    """One audit row per row of ``model`` whose key is in ``ids``, when the caller wrote plain
+    rows and holds no instances (bulk record entry)."""
+    if not ids:
         return
     label = SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}")
-    object_type = targets[0]._meta.label_lower
+    object_type = model._meta.label_lower
     now = timezone.now()
     actor_id = None if actor is None else actor.pk
+    text = summary[:300]
     insert_rows(
         AuditEvent,
         ("actor_id", "actor_label", "action", "object_type", "object_id", "summary", "data", "created_at"),
-        [
-            (
-                actor_id,
-                label,
-                action,
-                object_type if target._meta.label_lower == object_type else target._meta.label_lower,
-                str(target.pk),
-                summary[:300],
-                {},
-                now,
-            )
-            for target in targets
-        ],
+        [(actor_id, label, action, object_type, str(pk), text, {}, now) for pk in ids],
     )
 
 

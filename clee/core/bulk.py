@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
-from django.db import connection, connections, models
+from django.db import connection, models
 
 
 def uses_copy() -> bool:
@@ -52,54 +52,23 @@ def copy_rows(
                 copy.write_row(row)
 
 
-PASSTHROUGH = (
-    models.AutoField,
-    models.BigAutoField,
-    models.BooleanField,
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.DecimalField,
-    models.DateField,  # DateTimeField is a DateField
-    models.ForeignKey,
-)
-
-
-def insert_objects(model: type[models.Model], objects: list[Any], *, batch_size: int = 5000) -> list[Any]:
-    """Insert new model instances and return them with their primary keys set.
-
-    On PostgreSQL the keys are drawn from the sequence and the rows COPYed; elsewhere
-    ``bulk_create``. Instances must be new and have no many-to-many values yet.
-    """
-    if not objects:
-        return objects
+def insert_rows_returning_ids(
+    model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]
+) -> list[int]:
+    """Insert plain rows (as ``insert_rows``) and return their new primary keys, in row order,
+    without building a model instance per row: on PostgreSQL the keys are drawn from the
+    table's sequence and COPYed with the rows."""
+    if not rows:
+        return []
     if not uses_copy():
-        return model._default_manager.bulk_create(objects, batch_size=batch_size)
-    fields = list(model._meta.concrete_fields)
-    database = connections[connection.alias]  # the wrapper itself: the proxy costs per access
-    json_columns = {f.column for f in fields if isinstance(f, models.JSONField)}
-    # psycopg adapts these fields' Python values exactly as Django would prepare them on
-    # PostgreSQL (str, int, bool, Decimal, date, aware datetime): no per-value preparation.
-    plain = tuple(isinstance(f, PASSTHROUGH) or f.column in json_columns for f in fields)
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    rows = []
-    for obj, pk in zip(objects, next_ids(model, len(objects)), strict=True):
-        obj.pk = pk
-        for field in stamped:
-            field.pre_save(obj, add=True)  # fills auto_now(_add) as save() would
-        rows.append(
-            [
-                getattr(obj, field.attname)
-                if passes
-                else field.get_db_prep_save(getattr(obj, field.attname), database)
-                for field, passes in zip(fields, plain, strict=True)
-            ]
+        created = model._default_manager.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=5000
         )
-    copy_rows(model._meta.db_table, [f.column for f in fields], rows, json_columns=json_columns)
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objects
+        return [obj.pk for obj in created]
+    ids = next_ids(model, len(rows))
+    pk = model._meta.pk.attname
+    insert_rows(model, (pk, *columns), [(key, *row) for key, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:

@@ -944,7 +944,7 @@ class _Loader:
         outcome = training_records_add(
             entries=entries, actor=self.loader, summary=f"training record {CREATED}"
         )
-        self.counts["training records"] = len(outcome.added)
+        self.counts["training records"] = len(outcome.record_ids)
 
     # -- credit requests, extensions, exemptions -----------------------------------------
 
@@ -1010,9 +1010,9 @@ class _Loader:
         outcome = training_records_add(
             entries=[entry for _, entry in approved], actor=staff, summary="credit request approved"
         )
-        for (request, _), record in zip(approved, outcome.added, strict=True):
-            request.record = record
-        self.counts["training records"] += len(outcome.added)
+        for (request, _), record_id in zip(approved, outcome.record_ids, strict=True):
+            request.record_id = record_id
+        self.counts["training records"] += len(outcome.record_ids)
 
         # Awaiting review: every kind, from officers who are short (and instructors).
         short = [p for p in plans if p.profile in ("nearly_total", "nearly_topic", "deficient", "extended")]

@@ -94,7 +94,7 @@ class RosterPlan(Plan):
             import_batch=batch,
             summary=f"{self.summary}: imported from {batch.file_name} (batch {batch.pk})",
         )
-        return len(outcome.added), outcome.already_present
+        return len(outcome.record_ids), outcome.already_present
 
 
 def lock_keys(scope: Scope) -> list[tuple[str, int]]:

@@ -39,7 +39,10 @@ class TrainingRecord(TimeStamped):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    officer = models.ForeignKey("officers.Officer", on_delete=models.PROTECT, related_name="training_records")
+    # No index of its own: the (officer, completed_on) index below serves every officer lookup.
+    officer = models.ForeignKey(
+        "officers.Officer", on_delete=models.PROTECT, related_name="training_records", db_index=False
+    )
     course = models.ForeignKey("providers.Course", null=True, blank=True, on_delete=models.PROTECT)
     offering = models.ForeignKey("providers.Offering", null=True, blank=True, on_delete=models.PROTECT)
     description = models.CharField(max_length=200, blank=True, help_text="For training without a course")

@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from clee.compliance.services import recompute_after_commit
-from clee.core.audit import record_event, record_events
-from clee.core.bulk import insert_objects, insert_rows
+from clee.core.audit import record_event, record_events_by_id
+from clee.core.bulk import insert_rows, insert_rows_returning_ids
 from clee.core.errors import ServiceError
 from clee.core.models import Document
 from clee.providers.models import Course
@@ -52,10 +53,38 @@ class RecordEntry:
     status: str = TrainingRecord.Status.ACCEPTED
 
 
+RECORD_COLUMNS = (
+    "officer_id",
+    "course_id",
+    "offering_id",
+    "description",
+    "completed_on",
+    "hours",
+    "semester_hours",
+    "source",
+    "credit_class",
+    "delivery",
+    "state",
+    "status",
+    "entered_by_id",
+    "import_batch_id",
+    "created_at",
+    "updated_at",
+)
+
+
 @dataclass
 class AddOutcome:
-    added: list[TrainingRecord]
+    """The keys of the records added (in entry order) and how many were already on file."""
+
+    record_ids: list[int]
     already_present: int
+
+    @cached_property
+    def added(self) -> list[TrainingRecord]:
+        """The added records, read back when a caller needs instances."""
+        by_id = TrainingRecord.objects.in_bulk(self.record_ids)
+        return [by_id[pk] for pk in self.record_ids]
 
 
 def course_lines(course: Course, hours: Decimal | None = None) -> tuple[LineSpec, ...]:
@@ -101,24 +130,32 @@ def training_records_add(
             continue
         seen.add(key)
         fresh.append(entry)
-    records = insert_objects(
+    # Plain rows, not model instances: a 10,000-row roster would spend more time building
+    # instances than the database spends storing them.
+    now = timezone.now()
+    actor_id = None if actor is None else actor.pk
+    batch_id = None if import_batch is None else import_batch.pk
+    record_ids = insert_rows_returning_ids(
         TrainingRecord,
+        RECORD_COLUMNS,
         [
-            TrainingRecord(
-                officer_id=e.officer_id,
-                course_id=e.course_id,
-                offering_id=e.offering_id,
-                description=e.description,
-                completed_on=e.completed_on,
-                hours=e.hours,
-                semester_hours=e.semester_hours,
-                source=e.source,
-                credit_class=e.credit_class,
-                delivery=e.delivery,
-                state=e.state,
-                status=e.status,
-                entered_by=actor,
-                import_batch=import_batch,
+            (
+                e.officer_id,
+                e.course_id,
+                e.offering_id,
+                e.description,
+                e.completed_on,
+                e.hours,
+                e.semester_hours,
+                e.source,
+                e.credit_class,
+                e.delivery,
+                e.state,
+                e.status,
+                actor_id,
+                batch_id,
+                now,
+                now,
             )
             for e in fresh
         ],
@@ -127,19 +164,20 @@ def training_records_add(
         CreditLine,
         ("record_id", "core_area", "subject", "hours", "topics"),
         [
-            (record.pk, line.core_area, line.subject, line.hours, line.topics)
-            for record, entry in zip(records, fresh, strict=True)
+            (record_id, line.core_area, line.subject, line.hours, line.topics)
+            for record_id, entry in zip(record_ids, fresh, strict=True)
             for line in entry.lines
         ],
     )
-    record_events(
+    record_events_by_id(
         actor=actor,
         action="training.record_add",
-        targets=list(records),
+        model=TrainingRecord,
+        ids=record_ids,
         summary=summary or "training record entered",
     )
     recompute_after_commit({e.officer_id for e in fresh}, {e.completed_on.year for e in fresh})
-    return AddOutcome(added=records, already_present=len(entries) - len(fresh))
+    return AddOutcome(record_ids=record_ids, already_present=len(entries) - len(fresh))
 
 
 # Documents a credit request must carry, by kind (seeds 000 and 001).
@@ -261,7 +299,7 @@ def credit_request_decide(
             actor=acting_user,
             summary=f"credit request {request.pk} approved",
         )
-        request.record = outcome.added[0]
+        request.record_id = outcome.record_ids[0]
     request.status = CreditRequest.Status.APPROVED if approve else CreditRequest.Status.DENIED
     request.decided_by = acting_user
     request.decided_at = timezone.now()

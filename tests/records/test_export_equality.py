@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
+from clee.compliance import services
 from clee.compliance.models import ComplianceResult
 from clee.compliance.services import compliance_recompute, officer_period_scenario
 from clee.officers.models import Officer
@@ -58,7 +60,7 @@ def random_entry(rng: random.Random, officer_id: int, year: int) -> RecordEntry:
 
 
 def test_every_exported_officer_period_gives_the_stored_result_through_clee_check(
-    world: dict[str, Any], tmp_path: Path
+    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(20231231)
     officers = Officer.objects.bulk_create(
@@ -117,3 +119,15 @@ def test_every_exported_officer_period_gives_the_stored_result_through_clee_chec
     ComplianceResult.objects.filter(period=world["period"]).delete()
     assert compliance_recompute(period=world["period"], workers=2) == Officer.objects.count()
     assert sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields)) == before
+
+    # Many given officers (a large roster's) are recomputed in parts, by threads or, in a
+    # single-threaded process, by forked processes (PostgreSQL): the same results again.
+    if connection.vendor != "postgresql":
+        return
+    monkeypatch.setattr(services, "THREAD_SPLIT_AT", 100)
+    for threads_running in (2, 1):
+        monkeypatch.setattr(services.threading, "active_count", lambda n=threads_running: n)
+        ComplianceResult.objects.filter(period=world["period"]).delete()
+        assert compliance_recompute(period=world["period"], officer_ids=ids) == len(ids)
+        again = sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields))
+        assert again == [row for row in before if row[0] in set(ids)]
