@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Front-end packages (USWDS, htmx, axe-core for the browser tests) from the npm registry.
+ASSETS := node_modules/.installed
 # The suite runs on SQLite, then on PostgreSQL when a server answers here.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/clee
 
 .PHONY: setup run test test-sqlite test-postgres lint typecheck bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(ASSETS)
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CLEE needs Python 3.11 or newer")'
@@ -16,6 +18,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "CLEE needs Node.js and npm to install its front-end packages"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(ASSETS)
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -36,7 +43,7 @@ test-sqlite: setup
 
 test-postgres: setup
 	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -q -m "not engine_only"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -q -m "not engine_only and not browser"; \
 	else \
 		echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped"; \
 	fi
@@ -47,4 +54,4 @@ bench: setup
 	$(BIN)/python bench/rules_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules screenshots .pytest_cache .mypy_cache .ruff_cache .hypothesis

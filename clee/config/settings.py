@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clee.core.context.site",
+                "clee.portals.nav.portal_nav",
             ],
         },
     },
@@ -114,6 +115,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages from the npm registry (package.json), installed by `make setup`: served
+# from node_modules in development, gathered by collectstatic for production.
+NODE_MODULES = Path(os.environ.get("CLEE_NODE_MODULES", BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    ("uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploaded documents: private storage, never under a public URL; served by views that check

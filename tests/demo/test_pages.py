@@ -1,4 +1,4 @@
-"""Signing in and the home page, as each demo account sees them."""
+"""Signing in and each role's first page, as each demo account sees them."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_the_login_page_lists_no_accounts_when_demo_mode_is_off(
 ) -> None:
     settings.DEMO_MODE = False
     page = client.get(LOGIN).content.decode()
-    assert '<label for="id_username">Username</label>' in page
+    assert '<label class="usa-label" for="id_username">Username</label>' in page
     assert "Demo accounts" not in page
     assert DEMO_PASSWORD not in page
     assert "demo.officer" not in page
@@ -69,7 +69,7 @@ def test_the_demo_officer_sees_their_stored_status_and_what_they_still_need(
     officer = User.objects.get(username="demo.officer").officer
     assert officer is not None
     result = ComplianceResult.objects.get(officer=officer, period__year=2025)
-    page = signed_in(client, "demo.officer").get("/").content.decode()
+    page = signed_in(client, "demo.officer").get("/", follow=True).content.decode()
     assert officer.license_number in page
     assert result.get_status_display() in page
     assert f"<strong>{result.counted_hours.normalize():f}</strong> of 24 hours counted" in page
@@ -88,7 +88,7 @@ def test_the_agency_administrator_sees_counts_for_their_agency_only(
     compliant = ComplianceResult.objects.filter(
         period__year=2025, status="compliant", officer_id__in=commissioned.values("officer_id")
     ).count()
-    page = signed_in(client, "demo.agency").get("/").content.decode()
+    page = signed_in(client, "demo.agency").get("/", follow=True).content.decode()
     assert agency.name in page
     assert f"<strong>{commissioned.count()}</strong> officer" in page
     assert f'<th scope="row">Compliant</th>\n        <td class="num">{compliant}</td>' in page
@@ -97,7 +97,7 @@ def test_the_agency_administrator_sees_counts_for_their_agency_only(
 def test_post_staff_see_statewide_counts_and_the_back_office_link(
     client: Client, tiny_state: DemoSummary
 ) -> None:
-    page = signed_in(client, "demo.staff").get("/").content.decode()
+    page = signed_in(client, "demo.staff").get("/", follow=True).content.decode()
     assert "Statewide" in page
     assert f"<dd>{tiny_state.counts['credit requests awaiting review']}</dd>" in page
     assert reverse("admin:index") in page
@@ -106,7 +106,7 @@ def test_post_staff_see_statewide_counts_and_the_back_office_link(
 def test_the_provider_sees_its_courses(client: Client, tiny_state: DemoSummary) -> None:
     provider = User.objects.get(username="demo.provider").provider
     assert provider is not None
-    page = signed_in(client, "demo.provider").get("/").content.decode()
+    page = signed_in(client, "demo.provider").get("/", follow=True).content.decode()
     assert provider.name in page
     assert "Courses awaiting POST review" in page
 
@@ -114,7 +114,8 @@ def test_the_provider_sees_its_courses(client: Client, tiny_state: DemoSummary) 
 def test_signing_out_takes_a_post(client: Client, tiny_state: DemoSummary) -> None:
     signed_in(client, "demo.director")
     assert client.get("/accounts/logout/").status_code == 405
-    assert client.get("/").status_code == 200
+    assert client.get("/").headers["Location"] == "/director/"
+    assert client.get("/director/").status_code == 200
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert response["Location"] == LOGIN

@@ -1,0 +1,47 @@
+"""Who may see what. Every portal view gets its objects through these helpers, which return
+the object or raise the same 404 for "missing" and "not yours" (a stranger learns nothing
+from the difference)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from clee.accounts.models import User
+
+NOT_FOUND = "No such page."
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Only signed-in users of these roles reach the view; anyone else gets a 404 (or the
+    sign-in page when not signed in)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not isinstance(user, User) or user.role not in roles or not user.is_active:
+                raise Http404(NOT_FOUND)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404(NOT_FOUND)
+    return user
+
+
+def is_post(user: User) -> bool:
+    """POST staff and the Director see every officer."""
+    return user.role in (User.Role.POST_STAFF, User.Role.DIRECTOR)

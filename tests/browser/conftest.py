@@ -1,0 +1,120 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Every test here is marked ``browser`` (run once, on SQLite). Helpers:
+``signed_in(user)`` opens a page already signed in; ``look(page, name)`` checks the page with
+axe-core (no serious or critical violation) and writes a screenshot to ``screenshots/``.
+Chromium is never downloaded: without /usr/bin/chromium the tests are skipped, except under
+CI (``CI`` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CLEE_CHROMIUM", "/usr/bin/chromium"))
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Impacts that fail a page; "minor" and "moderate" are reported in the screenshot folder.
+BLOCKING = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """Pages of a fresh browser context (no cookies) on the live server; a phone-sized one with
+    ``phone=True``."""
+    contexts: list[Any] = []
+
+    def open_page(*, phone: bool = False) -> Any:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def signed_in(new_page: Callable[..., Any]) -> Callable[..., Any]:
+    """A page signed in as ``user`` through the sign-in form, on the user's home page."""
+    from tests.conftest import PASSWORD
+
+    def sign_in(user: Any, *, phone: bool = False) -> Any:
+        page = new_page(phone=phone)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
+        return page
+
+    return sign_in
+
+
+def accessibility_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return list(result["violations"])
+
+
+@pytest.fixture
+def look() -> Callable[..., None]:
+    """Check a page for serious accessibility violations and keep a screenshot of it."""
+
+    def check(page: Any, name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        violations = accessibility_violations(page)
+        blocking = [v for v in violations if v.get("impact") in BLOCKING]
+        described = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in blocking
+        ]
+        assert not blocking, f"{name}: " + "; ".join(described)
+
+    return check
