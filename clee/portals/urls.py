@@ -1,9 +1,12 @@
 from django.urls import include, path
 
+from clee.portals.documents import document_download
+
 urlpatterns = [
     path("officer/", include("clee.portals.officer.urls")),
     path("agency/", include("clee.portals.agency.urls")),
     path("provider/", include("clee.portals.provider.urls")),
     path("staff/", include("clee.portals.staff.urls")),
     path("director/", include("clee.portals.director.urls")),
+    path("documents/<int:document_id>/", document_download, name="document"),
 ]

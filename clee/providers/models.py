@@ -162,3 +162,28 @@ class OfferingInstructor(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["offering", "officer"], name="one_instructor_row")]
+
+
+class RecognizedCourse(TimeStamped):
+    """An out-of-state course POST recognizes, with the split of its hours over core areas POST
+    recommends (like the training center's list in seed 000). When an officer asks for credit
+    for such a course, the reviewer's decision starts from this split."""
+
+    source = models.CharField(max_length=10, help_text="The recognizing state (two letters) or IADLEST")
+    provider_name = models.CharField(max_length=200)
+    number = models.CharField(max_length=30, blank=True, help_text="The course's number at its source")
+    title = models.CharField(max_length=200)
+    hours = hours_field()
+    delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.LIVE)
+    # [{"core_area", "subject", "hours", "topics": {topic: hours}}], hours as text ("2.5").
+    recommended_split = models.JSONField(default=list)
+    recognized_from = models.DateField()
+    recognized_until = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source", "title"]
+        indexes = [models.Index(fields=["source", "title"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.title}"

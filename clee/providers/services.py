@@ -7,6 +7,7 @@ it, stores it and writes one audit row naming the acting user with what changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from clee.providers.models import (
     Offering,
     OfferingInstructor,
     Provider,
+    RecognizedCourse,
 )
 
 PROVIDER_FIELDS = (
@@ -407,3 +409,98 @@ def offering_save(
         acting_user=acting_user,
     )
     return offering
+
+
+# Review of submitted courses (POST staff) ---------------------------------------------------
+
+
+@transaction.atomic
+def course_decide(
+    *,
+    course: Course,
+    approve: bool,
+    reason: str,
+    approved_from: dt.date | None = None,
+    approved_until: dt.date | None = None,
+    portions: Sequence[PortionSpec] | None = None,
+    acting_user: Any,
+) -> Course:
+    """Approve a course awaiting review (with its approval window and the split of its hours
+    POST settles) or deny it with a reason the provider sees."""
+    stored = Course.objects.select_for_update().get(pk=course.pk)
+    if stored.status != Course.Status.PENDING:
+        raise ServiceError(f"this course was already {stored.get_status_display().lower()}")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ServiceError("a reason is required to deny a course", field="reason")
+    if approve and approved_from is None:
+        raise ServiceError("the first day of the approval is required", field="approved_from")
+    stored.status = Course.Status.APPROVED if approve else Course.Status.DENIED
+    stored.approved_from = approved_from if approve else None
+    stored.approved_until = approved_until if approve else None
+    stored.decision_reason = reason
+    return course_save(course=stored, portions=portions, acting_user=acting_user)
+
+
+# The catalog of recognized out-of-state courses -------------------------------------------------
+
+RECOGNIZED_FIELDS = (
+    "source",
+    "provider_name",
+    "number",
+    "title",
+    "hours",
+    "delivery",
+    "recommended_split",
+    "recognized_from",
+    "recognized_until",
+    "notes",
+)
+
+
+def recognized_split(entry: RecognizedCourse) -> list[PortionSpec]:
+    """A catalog entry's recommended split, as specs (what pre-fills a reviewer's decision)."""
+    return [
+        PortionSpec(
+            core_area=part["core_area"],
+            subject=part.get("subject", ""),
+            hours=Decimal(str(part["hours"])),
+            topics={topic: Decimal(str(hours)) for topic, hours in part.get("topics", {}).items()},
+        )
+        for part in entry.recommended_split
+    ]
+
+
+@transaction.atomic
+def recognized_course_save(
+    *, entry: RecognizedCourse, split: Sequence[PortionSpec], acting_user: Any
+) -> RecognizedCourse:
+    """Add or change a catalog entry with its recommended split, which must account for every
+    hour of the course."""
+    created = entry.pk is None
+    stored = None if created else RecognizedCourse.objects.select_for_update().get(pk=entry.pk)
+    before = {} if stored is None else snapshot(stored, RECOGNIZED_FIELDS)
+    entry.source = entry.source.strip().upper()
+    entry.title = entry.title.strip()
+    entry.provider_name = entry.provider_name.strip()
+    entry.number = entry.number.strip().upper()
+    if not entry.title:
+        raise ServiceError("a course title is required", field="title")
+    course_split_validate(hours=entry.hours, portions=split, approved=True)
+    if entry.recognized_until is not None and entry.recognized_until < entry.recognized_from:
+        raise ServiceError(
+            f"the recognition ends ({entry.recognized_until}) before it starts ({entry.recognized_from})",
+            field="recognized_until",
+        )
+    entry.recommended_split = [p.as_dict() for p in split]
+    refuse_invalid(entry)
+    entry.save()
+    _audit_save(
+        target=entry,
+        kind="recognized_course",
+        created=created,
+        before=before,
+        after=snapshot(entry, RECOGNIZED_FIELDS),
+        acting_user=acting_user,
+    )
+    return entry
