@@ -13,18 +13,35 @@ from clee.accounts.models import User
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     User.Role.OFFICER: [
         ("Dashboard", "officer:index"),
+        ("Transcript", "officer:transcript"),
+        ("Credit requests", "officer:requests"),
+        ("Find courses", "officer:courses"),
     ],
     User.Role.AGENCY_ADMIN: [
         ("Officers", "agency:index"),
+        ("Report training", "agency:training"),
+        ("In-service courses", "agency:courses"),
+        ("Overview", "agency:overview"),
     ],
     User.Role.PROVIDER: [
         ("Courses", "provider:index"),
+        ("Offerings", "provider:offerings"),
+        ("Rosters", "provider:rosters"),
     ],
     User.Role.POST_STAFF: [
-        ("Overview", "staff:index"),
+        ("Home", "staff:index"),
+        ("Course reviews", "staff:courses"),
+        ("Credit requests", "staff:requests"),
+        ("Extensions", "staff:extensions"),
+        ("Providers", "staff:providers"),
+        ("Catalog", "staff:catalog"),
+        ("Statewide", "oversight:statewide"),
+        ("Rule packs", "oversight:packs"),
     ],
     User.Role.DIRECTOR: [
         ("Decisions", "director:index"),
+        ("Reactivations", "director:reactivations"),
+        ("Statewide", "oversight:statewide"),
     ],
 }
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("provider/", include("clee.portals.provider.urls")),
     path("staff/", include("clee.portals.staff.urls")),
     path("director/", include("clee.portals.director.urls")),
+    path("state/", include("clee.portals.oversight.urls")),
     path("documents/<int:document_id>/", document_download, name="document"),
 ]
