@@ -180,3 +180,30 @@ OUT_OF_STATE_CLAIMS = (
     "Sex Crimes Investigation",
     "Gang Awareness for Patrol",
 )
+
+# POST's catalog of recognized out-of-state courses with a recommended split of their hours
+# (in the manner of the training center's list in seed 000): (source, provider, title, split).
+# Every title an out-of-state request of the demo names is here, so a reviewer sees it pre-filled.
+RECOGNIZED_SOURCE_PROVIDERS = {
+    "MN": "North Star Regional Counterdrug Training Center",
+    "IL": "Prairie State Law Enforcement Training Board",
+    "TX": "Gulf Coast Regional Police Academy",
+    "KY": "Bluegrass Criminal Justice Training Institute",
+    "IADLEST": "IADLEST National Certification Program",
+}
+RECOGNIZED_COURSES = (
+    ("MN", "Advanced Crash Reconstruction", ((TECHNICAL, 6), (SKILL, 2))),
+    ("MN", "Street Crimes Conference", ((TECHNICAL, 4), (LEGAL, 2), (INTERPERSONAL, 2))),
+    ("MN", "Crisis Negotiation Basic", ((INTERPERSONAL, 6), (LEGAL, 2))),
+    ("MN", "Interview and Interrogation Techniques", ((TECHNICAL, 4), (LEGAL, 4))),
+    ("MN", "Clandestine Laboratory Safety", ((TECHNICAL, 6), (SKILL, 2))),
+    ("IL", "Sex Crimes Investigation", ((TECHNICAL, 6), (LEGAL, 2))),
+    ("IL", "Gang Awareness for Patrol", ((TECHNICAL, 4), (INTERPERSONAL, 4))),
+    ("IL", "Search and Seizure Update", ((LEGAL, 8),)),
+    ("TX", "Highway Interdiction Refresher", ((TECHNICAL, 6), (LEGAL, 2))),
+    ("TX", "Active Shooter Response", ((SKILL, 6), (TECHNICAL, 2))),
+    ("KY", "Domestic Violence Investigations", ((INTERPERSONAL, 4), (LEGAL, 2), (TECHNICAL, 2))),
+    ("KY", "Financial Crimes Investigation", ((TECHNICAL, 8),)),
+    ("IADLEST", "Procedural Justice for Patrol", ((INTERPERSONAL, 4),)),
+    ("IADLEST", "Report Writing Essentials", ((TECHNICAL, 4),)),
+)

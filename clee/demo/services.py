@@ -50,6 +50,7 @@ from clee.providers.models import (
     Offering,
     OfferingInstructor,
     Provider,
+    RecognizedCourse,
 )
 from clee.rules import available_packs
 from clee.training.models import CreditRequest, RequestDocument
@@ -230,6 +231,7 @@ class _Loader:
         self.period_start = dt.date(self.year, 1, 1)
         # Nothing is dated after today: a period still running has only part of its records.
         self.as_of = max(self.period_start, min(today, dt.date(self.year, 12, 31)))
+        self.today = today
         self.now = timezone.now()
         self.progress = progress or (lambda message: None)
         self.counts: Counter[str] = Counter()
@@ -293,6 +295,8 @@ class _Loader:
             ("training records", self._records),
             ("credit requests", self._credit_requests),
             ("extensions and exemptions", self._extensions),
+            ("recognized out-of-state courses", self._recognized_courses),
+            ("upcoming offerings", self._upcoming_offerings),
         ]
         for label, step in steps:
             started = time.perf_counter()
@@ -1064,6 +1068,57 @@ class _Loader:
         self._audit("training.credit_request_submit", requests, "credit request")
         self.counts["credit requests awaiting review"] = len(pending)
         self.counts["credit requests approved"] = len(approved)
+
+    def _recognized_courses(self) -> None:
+        """POST's catalog of recognized out-of-state courses, recognized while their state was
+        (seed 000: 2021-01-01 to 2023-12-31; IADLEST courses stay recognized)."""
+        entries = [
+            RecognizedCourse(
+                source=source,
+                provider_name=catalog.RECOGNIZED_SOURCE_PROVIDERS[source],
+                number=f"{source[:2]}-{index:03d}",
+                title=title,
+                hours=Decimal(sum(hours for _, hours in split)),
+                recommended_split=[
+                    {"core_area": area, "subject": "", "hours": str(hours), "topics": {}}
+                    for area, hours in split
+                ],
+                recognized_from=OUT_OF_STATE_WINDOW[0],
+                recognized_until=None if source == "IADLEST" else OUT_OF_STATE_WINDOW[1],
+                notes="Recommended split; the reviewer decides from the agenda.",
+            )
+            for index, (source, title, split) in enumerate(catalog.RECOGNIZED_COURSES, start=1)
+        ]
+        RecognizedCourse.objects.bulk_create(entries)
+        self._audit("recognized_course.create", entries, "recognized course")
+        self.counts["recognized out-of-state courses"] = len(entries)
+
+    def _upcoming_offerings(self) -> None:
+        """Offerings of approved live courses in the months after today: what an officer short of
+        hours can still sign up for (make-up training)."""
+        rng = self.rng
+        first, last = self.today + dt.timedelta(days=7), self.today + dt.timedelta(days=150)
+        upcoming: list[Offering] = []
+        live = [info for info in self.course_infos if info.live]
+        for info in rng.sample(live, min(len(live), 60)):
+            course = self.courses_by_id[info.id]
+            days = math.ceil(float(course.hours) / 8)
+            for _ in range(rng.randint(1, 2)):
+                starts = self._day(first, last)
+                if not course.approved_on(starts):
+                    continue
+                town = rng.choice(self.agency_town)
+                upcoming.append(
+                    Offering(
+                        course=course,
+                        starts_on=starts,
+                        ends_on=starts + dt.timedelta(days=days - 1),
+                        location=f"{town} Training Center, {rng.choice(names.STREETS)}",
+                    )
+                )
+        Offering.objects.bulk_create(upcoming)
+        self._audit("offering.create", upcoming, "offering")
+        self.counts["upcoming offerings"] = len(upcoming)
 
     def _extensions(self) -> None:
         rng = self.rng

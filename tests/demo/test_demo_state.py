@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from decimal import Decimal
@@ -22,7 +23,7 @@ from clee.core.models import AuditEvent
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, LOADER_USERNAME
 from clee.demo.services import DemoSize, DemoSummary, demo_state_load, demo_state_loaded
 from clee.officers.models import Commission, Officer
-from clee.providers.models import Course, CourseDocument, Provider
+from clee.providers.models import Course, CourseDocument, Offering, Provider, RecognizedCourse
 from clee.training.models import CreditRequest, RequestDocument, TrainingRecord
 from tests.demo.conftest import SMALL, TODAY
 
@@ -263,3 +264,23 @@ def test_it_refuses_to_load_outside_demo_mode(db: Any, settings: Any) -> None:
     with pytest.raises(CommandError, match="only in demo mode"):
         call_command("demo_state", "--officers", "30", "--agencies", "5", stdout=StringIO())
     assert not Officer.objects.exists()
+
+
+def test_every_out_of_state_request_title_is_in_the_recognized_catalog_with_a_full_split(
+    small_state: DemoSummary,
+) -> None:
+    catalog = {entry.title: entry for entry in RecognizedCourse.objects.all()}
+    assert small_state.counts["recognized out-of-state courses"] == len(catalog) >= 10
+    for entry in catalog.values():
+        assert sum(Decimal(part["hours"]) for part in entry.recommended_split) == entry.hours
+    titles = CreditRequest.objects.filter(kind="out_of_state").values_list("title", flat=True)
+    assert titles
+    assert set(titles) <= set(catalog)
+
+
+def test_approved_courses_are_offered_in_the_months_after_today(small_state: DemoSummary) -> None:
+    upcoming = Offering.objects.filter(starts_on__gt=TODAY).select_related("course")
+    assert upcoming.count() == small_state.counts["upcoming offerings"] > 10
+    for offering in upcoming:
+        assert offering.starts_on <= TODAY + dt.timedelta(days=150)
+        assert offering.course.approved_on(offering.starts_on)
