@@ -1,10 +1,18 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from clee.accounts import views as account_views
 from clee.core.admin_site import site as back_office
 
+
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer: the process answers (no database, no session)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     # Signing out is a POST with the CSRF token (Django 5's LogoutView refuses GET).
