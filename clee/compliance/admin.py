@@ -1,5 +1,6 @@
 """Back office: reporting periods (written through clee.compliance.services), the rule packs
-(read-only pages), stored results, exemptions and extensions (read-only)."""
+(read-only pages), stored results, exemptions, extensions and the Director's license
+decisions (read-only)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
+from clee.compliance.models import ComplianceResult, Exemption, Extension, LicenseDecision, ReportingPeriod
 from clee.compliance.periods import period_save, period_validate
 from clee.compliance.services import compliance_recompute
 from clee.core.admin_site import ReadOnlyAdmin, ServiceCheckedForm, StaffAdmin, site
@@ -263,4 +264,15 @@ class ExtensionAdmin(ReadOnlyAdmin[Extension]):
     list_display = ("officer", "period", "kind", "reason", "status", "new_deadline", "decided_by")
     list_filter = ("period", "kind", "reason", "status")
     search_fields = ("officer__license_number", "officer__last_name", "explanation")
+    list_select_related = ("officer", "period", "decided_by")
+
+
+@admin.register(LicenseDecision, site=site)
+class LicenseDecisionAdmin(ReadOnlyAdmin[LicenseDecision]):
+    """The Director's decisions, written only by clee.compliance.decisions (with the license
+    history and audit rows); read here."""
+
+    list_display = ("officer", "period", "decision", "hours_short", "reason", "decided_by", "decided_at")
+    list_filter = ("period", "decision")
+    search_fields = ("officer__license_number", "officer__last_name", "reason")
     list_select_related = ("officer", "period", "decided_by")

@@ -100,3 +100,55 @@ class ComplianceResult(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["officer", "period"], name="one_result_per_period")]
         indexes = [models.Index(fields=["period", "status"])]
+
+
+class LicenseDecision(models.Model):
+    """The Director's decision on a license after a period's grace deadline, and its undoing.
+
+    Inactivating a non-compliant officer's license is at the Director's discretion
+    (11 CSR 75-15.080): ``inactivate`` or ``keep``, once per officer and period. Once the
+    missing training is shown, the license is made active again: a ``reactivate`` row for the
+    same period. A decision that changed the license points at its line in the license history.
+    """
+
+    class Decision(models.TextChoices):
+        INACTIVATE = "inactivate", "Inactivated"
+        KEEP = "keep", "Kept active"
+        REACTIVATE = "reactivate", "Reactivated"
+
+    officer = models.ForeignKey(
+        "officers.Officer", on_delete=models.PROTECT, related_name="license_decisions"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="license_decisions")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    # The hours the officer was short when the decision was made: the record of what was decided on.
+    hours_short = models.DecimalField(max_digits=7, decimal_places=2)
+    status_change = models.OneToOneField(
+        "officers.LicenseStatusChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="license_decision",
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "period"],
+                condition=models.Q(decision__in=["inactivate", "keep"]),
+                name="one_license_decision_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "period"],
+                condition=models.Q(decision="reactivate"),
+                name="one_reactivation_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for {self.period.year}: officer {self.officer_id}"

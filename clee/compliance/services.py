@@ -8,6 +8,7 @@ exports the same data as a scenario file, so ``clee check`` on it gives the stor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import threading
@@ -50,7 +51,7 @@ def period_pack(period: ReportingPeriod) -> RulePack:
 
 
 _LINES_SQL = """
-    SELECT r.officer_id, l.id, r.completed_on, CAST(l.hours AS DOUBLE PRECISION), l.core_area,
+    SELECT r.officer_id, l.id, {completed_on}, CAST(l.hours AS DOUBLE PRECISION), l.core_area,
            l.subject, l.topics, r.source, r.credit_class, r.delivery, r.state
       FROM {lines} l JOIN {records} r ON r.id = l.record_id
      WHERE r.status = %s AND r.completed_on >= %s AND r.completed_on <= %s {officers}
@@ -60,14 +61,27 @@ FETCH = 20_000
 
 
 def _day(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return value if isinstance(value, dt.date) else _day_of_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_of_text(value: str) -> dt.date:
+    # A period's lines fall on a few hundred days: each text is parsed once.
+    return dt.date.fromisoformat(value)
 
 
 def _topics(value: Any) -> tuple[tuple[str, float], ...]:
     if not value or value == "{}":
         return ()
-    topics = value if isinstance(value, dict) else json.loads(value)
-    return tuple((topic, float(hours)) for topic, hours in topics.items())
+    if isinstance(value, str):
+        return _topics_of_text(value)
+    return tuple((topic, float(hours)) for topic, hours in value.items())
+
+
+@functools.lru_cache(maxsize=4096)
+def _topics_of_text(value: str) -> tuple[tuple[str, float], ...]:
+    # Topic splits repeat with the courses they come from: each text is decoded once.
+    return tuple((topic, float(hours)) for topic, hours in json.loads(value).items())
 
 
 def _line_rows(
@@ -76,9 +90,13 @@ def _line_rows(
     """Accepted credit lines of the period, ordered by officer: one streamed query for a whole
     period, or a few ``IN`` queries for some officers. Plain SQL: the ORM's per-value Decimal
     and JSON conversion would cost more than evaluating the officers."""
+    # SQLite's date converter parses every row with a regular expression; as text, each of the
+    # period's few hundred days is parsed once (``_day``).
+    completed_on = "r.completed_on" if connection.vendor == "postgresql" else "CAST(r.completed_on AS TEXT)"
     template = _LINES_SQL.format(
         lines=connection.ops.quote_name(CreditLine._meta.db_table),
         records=connection.ops.quote_name(TrainingRecord._meta.db_table),
+        completed_on=completed_on,
         officers="{officers}",
     )
     base: list[Any] = [TrainingRecord.Status.ACCEPTED, period.starts, period.ends]
@@ -531,5 +549,96 @@ def extension_request(
         action="compliance.extension_request",
         target=extension,
         summary=f"{extension.get_kind_display()} requested for {officer.full_name}, {period.year}",
+    )
+    return extension
+
+
+# Extensions and waivers granted by POST staff directly ----------------------------------------
+
+
+@transaction.atomic
+def extension_grant(
+    *,
+    officer: Any,
+    period: ReportingPeriod,
+    kind: str,
+    reason: str,
+    explanation: str,
+    new_deadline: dt.date,
+    acting_user: Any,
+) -> Extension:
+    """Grant an extension or waiver for medical or military leave without a request first
+    (POST staff, on a letter or a call); the officer's result is recomputed after commit.
+    Returns the granted extension."""
+    if kind not in Extension.Kind.values:
+        raise ServiceError(f"{kind!r} is not a kind of extension", field="kind")
+    if reason not in Extension.Reason.values:
+        raise ServiceError(f"{reason!r} is not a reason for an extension", field="reason")
+    if new_deadline <= period.grace_deadline:
+        raise ServiceError(
+            f"the new deadline must be after the grace deadline of {period.year}, {period.grace_deadline}",
+            field="new_deadline",
+        )
+    # One granted extension per officer and period: the stored result reads a single deadline.
+    held = (
+        Extension.objects.select_for_update()
+        .filter(
+            officer=officer, period=period, status__in=[Extension.Status.REQUESTED, Extension.Status.GRANTED]
+        )
+        .first()
+    )
+    if held is not None and held.status == Extension.Status.GRANTED:
+        raise ServiceError(
+            f"{officer.full_name} already has an extension for {period.year} until {held.new_deadline}",
+            field="officer",
+        )
+    if held is not None:
+        raise ServiceError(
+            f"{officer.full_name} has a request for {period.year} awaiting a decision: decide that request",
+            field="officer",
+        )
+    extension = Extension.objects.create(
+        officer=officer,
+        period=period,
+        kind=kind,
+        reason=reason,
+        explanation=explanation.strip(),
+        new_deadline=new_deadline,
+        status=Extension.Status.GRANTED,
+        requested_by=acting_user,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+    )
+    record_event(
+        actor=acting_user,
+        action="compliance.extension_grant",
+        target=extension,
+        summary=f"{extension.get_kind_display()} granted to {officer.full_name} for {period.year} "
+        f"until {new_deadline} ({extension.get_reason_display().lower()})",
+        data={"new_deadline": new_deadline.isoformat(), "kind": kind, "reason": reason},
+    )
+    recompute_after_commit([officer.pk], [period.year])
+    return extension
+
+
+@transaction.atomic
+def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> Extension:
+    """Refuse a requested extension with the reason for the refusal, kept in the audit row (the
+    Extension model has no field for it). Returns the refused extension."""
+    if not reason.strip():
+        raise ServiceError("a reason is required to refuse a request", field="refusal_reason")
+    extension = Extension.objects.select_for_update().select_related("period", "officer").get(pk=extension.pk)
+    if extension.status != Extension.Status.REQUESTED:
+        raise ServiceError(f"this request was already {extension.get_status_display().lower()}")
+    extension.status = Extension.Status.REFUSED
+    extension.decided_by = acting_user
+    extension.decided_at = timezone.now()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    record_event(
+        actor=acting_user,
+        action="compliance.extension_decide",
+        target=extension,
+        summary=f"{extension.get_kind_display()} for {extension.officer.full_name} refused: {reason.strip()}",
+        data={"status": extension.status, "reason": reason.strip()},
     )
     return extension

@@ -1,9 +1,9 @@
 """Uploaded documents, served only to those allowed to see them.
 
 POST staff and the Director see every document; an officer the documents of their own credit
-requests and records; an agency administrator those of the officers it commissions now; a
-provider's staff those of its own courses. Anyone else gets the same 404 as for a document
-that does not exist.
+requests and records; an agency administrator those of the officers it commissions now and
+those of its in-service courses; a provider's staff those of its own courses. Anyone else gets
+the same 404 as for a document that does not exist.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from clee.accounts.models import User
@@ -36,7 +37,10 @@ def access_document(user: User, document_id: int) -> Document:
         commissioned = Commission.objects.filter(agency_id=user.agency_id, end__isnull=True).values(
             "officer_id"
         )
-        allowed = _officers_document(document, {"officer_id__in": commissioned})
+        own_courses = CourseDocument.objects.filter(
+            document=document, course__provider__agency_id=user.agency_id
+        )
+        allowed = _officers_document(document, {"officer_id__in": commissioned}) or own_courses.exists()
     elif user.role == User.Role.PROVIDER and user.provider_id is not None:
         allowed = CourseDocument.objects.filter(
             document=document, course__provider_id=user.provider_id
@@ -57,6 +61,7 @@ def _officers_document(document: Document, officers: dict[str, Any]) -> bool:
 
 @require_GET
 @login_required
+@xframe_options_sameorigin  # review pages show documents in place, in a frame of this site
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     """The file; ``?inline=1`` shows it in the browser (reviewers read documents in place)."""
     user = acting_user(request)

@@ -42,6 +42,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Decisions", "director:index"),
         ("Reactivations", "director:reactivations"),
         ("Statewide", "oversight:statewide"),
+        ("Rule packs", "oversight:packs"),
     ],
 }
 

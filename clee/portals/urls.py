@@ -10,4 +10,5 @@ urlpatterns = [
     path("director/", include("clee.portals.director.urls")),
     path("state/", include("clee.portals.oversight.urls")),
     path("documents/<int:document_id>/", document_download, name="document"),
+    path("verify/", include("clee.portals.officer.verify_urls")),
 ]

@@ -187,3 +187,27 @@ class RecognizedCourse(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.title}"
+
+
+class RosterUpload(models.Model):
+    """A completion roster a provider's staff uploaded and is previewing, kept until confirmed.
+
+    The file waits here, not in the session or on one web server's disk, so any web process can
+    confirm it; the confirm names the SHA-256 of the file previewed and is refused when the
+    stored bytes are not those. Applying the roster deletes the row; an unconfirmed one is
+    dropped after a day.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="roster_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.provider.number})"

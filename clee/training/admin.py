@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clee.core.admin_site import ReadOnlyAdmin, ReadOnlyInline, site
-from clee.training.models import CreditLine, CreditRequest, ImportBatch, RequestDocument, TrainingRecord
+from clee.training.models import (
+    Certificate,
+    CreditLine,
+    CreditRequest,
+    ImportBatch,
+    RequestDocument,
+    TrainingRecord,
+)
 
 
 class CreditLineInline(ReadOnlyInline[CreditLine, TrainingRecord]):
@@ -103,3 +110,14 @@ class ImportBatchAdmin(ReadOnlyAdmin[ImportBatch]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImportBatch]:
         return super().get_queryset(request).order_by("-created_at")
+
+
+@admin.register(Certificate, site=site)
+class CertificateAdmin(ReadOnlyAdmin[Certificate]):
+    """Compliance certificates officers took, with the code another state checks at /verify/."""
+
+    list_display = ("code", "officer", "period", "status", "counted_hours", "created_at")
+    list_filter = ("status", "period")
+    search_fields = ("code", "officer__license_number", "officer__last_name")
+    list_select_related = ("officer", "period")
+    readonly_fields = ("audit_trail",)

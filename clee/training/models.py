@@ -147,3 +147,32 @@ class RequestDocument(models.Model):
     request = models.ForeignKey(CreditRequest, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     document = models.ForeignKey("core.Document", on_delete=models.PROTECT, related_name="+")
+
+
+class Certificate(TimeStamped):
+    """A compliance certificate an officer took for a period. Its code lets anyone (another
+    state's POST, an employer) check it at ``/verify/<code>/``, which shows the status *now*:
+    a certificate is a pointer to the record, never a copy that can go stale unnoticed."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.PROTECT, related_name="certificates")
+    period = models.ForeignKey("compliance.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=12, unique=True)
+    # The period's result when the certificate was issued: compliant or exempt.
+    status = models.CharField(max_length=10)
+    counted_hours = models.DecimalField(max_digits=7, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "period"], name="one_certificate_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"certificate {self.shown_code}"
+
+    @property
+    def shown_code(self) -> str:
+        """The code in groups of four, as printed: ``K7QX-3M9P-2D4R``."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

@@ -8,22 +8,35 @@ concerned are recomputed once the transaction commits.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clee.compliance.models import ComplianceResult
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
+from clee.core.choices import Source
+from clee.core.documents import document_store
 from clee.core.errors import ServiceError
 from clee.core.models import Document
 from clee.providers.models import Course
-from clee.training.models import CreditLine, CreditRequest, ImportBatch, RequestDocument, TrainingRecord
+from clee.rules import NoPackError, load_pack
+from clee.training.models import (
+    Certificate,
+    CreditLine,
+    CreditRequest,
+    ImportBatch,
+    RequestDocument,
+    TrainingRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -180,13 +193,71 @@ def training_records_add(
     return AddOutcome(record_ids=record_ids, already_present=len(entries) - len(fresh))
 
 
-# Documents a credit request must carry, by kind (seeds 000 and 001).
+# Documents a credit request must carry, by kind (seeds 000 and 001): an out-of-state course
+# needs the certificate, the other state's affirmation and an agenda; a college course the
+# transcript and a course description; military training the certificate and a statement
+# (seed 001 says the statement "may" be needed; it is asked up front so the Director, who
+# decides eligibility, never has to write back for it).
 REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "out_of_state": ("certificate", "affirmation", "agenda"),
     "college": ("transcript", "agenda"),
-    "military": ("certificate",),
+    "military": ("certificate", "statement"),
     "instruction": (),
 }
+
+
+@dataclass(frozen=True)
+class RequestUpload:
+    """A file sent with a credit request: its kind (a ``RequestDocument.Kind``), name and bytes."""
+
+    kind: str
+    name: str
+    content: bytes
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def recognized_sources(completed_on: dt.date) -> list[str] | None:
+    """The out-of-state sources (state codes and IADLEST) the rule pack of the completion's year
+    recognizes on that day, sorted; None when there is no pack for that year."""
+    try:
+        pack = load_pack(settings.CLEE_JURISDICTION, str(completed_on.year))
+    except NoPackError:
+        return None
+    rule = pack.sources.get(Source.OUT_OF_STATE)
+    if rule is None:
+        return []
+    in_effect = [entry.value for entry in rule.recognized or () if entry.in_effect_on(completed_on)]
+    return sorted({code for codes in in_effect for code in codes})
+
+
+def out_of_state_refusal(state: str, completed_on: dt.date) -> str | None:
+    """Why a course completed on ``completed_on`` from ``state`` cannot be out-of-state credit,
+    or None when the rule pack recognizes that source on that day (11 CSR 75-15.050; seed 000)."""
+    recognized = recognized_sources(completed_on)
+    day = _day_text(completed_on)
+    if recognized is None:
+        return (
+            f"there is no rule pack for {completed_on.year} yet, so no out-of-state source is "
+            f"recognized for a course completed on {day}"
+        )
+    if state in recognized:
+        return None
+    if not recognized:
+        return (
+            f"the {completed_on.year} rules recognize no out-of-state source for a course completed on "
+            f"{day}: POST has not published a list of recognized states for that date"
+        )
+    states = [code for code in recognized if code != "IADLEST"]
+    sources = [f"courses approved by {', '.join(states)}"] if states else []
+    if "IADLEST" in recognized:
+        sources.append("IADLEST-approved courses")
+    return (
+        f"{state} is not a recognized out-of-state source for a course completed on {day}. "
+        f"Recognized are {', and '.join(sources)}"
+    )
 
 
 @transaction.atomic
@@ -196,7 +267,8 @@ def credit_request_submit(
     kind: str,
     title: str,
     completed_on: dt.date,
-    documents: Sequence[tuple[str, Document]],
+    documents: Sequence[tuple[str, Document]] = (),
+    uploads: Sequence[RequestUpload] = (),
     hours: Decimal | None = None,
     semester_hours: Decimal | None = None,
     state: str = "",
@@ -204,7 +276,9 @@ def credit_request_submit(
     details: str = "",
     acting_user: Any,
 ) -> CreditRequest:
-    """An officer's claim (out-of-state, college, military, courses taught) for POST to review."""
+    """An officer's claim (out-of-state, college, military, courses taught) for POST to review,
+    with documents already stored (``documents``) or files to store (``uploads``, checked by
+    content and size). Nothing is written when anything is refused."""
     if kind not in CreditRequest.Kind.values:
         raise ServiceError(f"{kind!r} is not a kind of credit request", field="kind")
     if not title.strip():
@@ -216,9 +290,17 @@ def credit_request_submit(
             raise ServiceError("semester hours are required for a college course", field="semester_hours")
     elif hours is None or hours <= 0:
         raise ServiceError("the hours must be more than 0", field="hours")
-    if kind == CreditRequest.Kind.OUT_OF_STATE and not state.strip():
-        raise ServiceError("the state (or IADLEST) that recognized the course is required", field="state")
-    given = {document_kind for document_kind, _ in documents}
+    state = state.strip().upper()
+    if kind == CreditRequest.Kind.OUT_OF_STATE:
+        if not state:
+            raise ServiceError("the state (or IADLEST) that recognized the course is required", field="state")
+        refusal = out_of_state_refusal(state, completed_on)
+        if refusal:
+            raise ServiceError(refusal, field="state")
+    for upload in uploads:
+        if upload.kind not in RequestDocument.Kind.values:
+            raise ServiceError(f"{upload.kind!r} is not a kind of request document", field="documents")
+    given = {document_kind for document_kind, _ in documents} | {upload.kind for upload in uploads}
     missing = [k for k in REQUIRED_DOCUMENTS[kind] if k not in given]
     if missing:
         labels = ", ".join(RequestDocument.Kind(k).label.lower() for k in missing)
@@ -230,22 +312,27 @@ def credit_request_submit(
         completed_on=completed_on,
         hours=hours,
         semester_hours=semester_hours,
-        state=state.strip().upper(),
+        state=state,
         provider_name=provider_name.strip(),
         details=details.strip(),
         submitted_by=acting_user,
     )
+    stored = list(documents)
+    for upload in uploads:
+        try:
+            document = document_store(content=upload.content, original_name=upload.name, actor=acting_user)
+        except ServiceError as error:
+            raise ServiceError(error.message, field=upload.kind) from error
+        stored.append((upload.kind, document))
     RequestDocument.objects.bulk_create(
-        [
-            RequestDocument(request=request, kind=document_kind, document=doc)
-            for document_kind, doc in documents
-        ]
+        [RequestDocument(request=request, kind=document_kind, document=doc) for document_kind, doc in stored]
     )
     record_event(
         actor=acting_user,
         action="training.credit_request_submit",
         target=request,
         summary=f"{request.get_kind_display()} submitted: {request.title}",
+        data={"documents": [f"{document_kind}: {doc.original_name}" for document_kind, doc in stored]},
     )
     return request
 
@@ -314,3 +401,60 @@ def credit_request_decide(
         summary=f"credit request {request.status}: {reason.strip() or 'approved'}",
     )
     return request
+
+
+# Certificates -----------------------------------------------------------------------------
+
+# Crockford's base 32: no I, L, O or U, so a code read aloud or retyped is not misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 random bits: guessing a valid code is hopeless
+
+
+def certificate_code_normalize(text: str) -> str:
+    """A typed code in its stored form: capitals, no spaces or dashes, O read as 0 and I, L as 1."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+CERTIFIED_STATUSES = ("compliant", "exempt")
+
+
+@transaction.atomic
+def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certificate:
+    """The officer's compliance certificate for ``period``: the one issued before, or a new one
+    with its verification code when the period's stored result is compliant or exempt."""
+    result = ComplianceResult.objects.filter(officer=officer, period=period).first()
+    if result is None or result.status not in CERTIFIED_STATUSES:
+        status = "not computed yet" if result is None else result.get_status_display().lower()
+        raise ServiceError(
+            f"a certificate is given only for a period you are compliant or exempt in; "
+            f"{period.year} is {status}"
+        )
+    existing = Certificate.objects.filter(officer=officer, period=period).first()
+    if existing is not None:
+        return existing
+    try:
+        # A savepoint: a second request issuing the same certificate at the same moment loses
+        # the race on the (officer, period) constraint and returns the winner's certificate.
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                officer=officer,
+                period=period,
+                code=_new_code(),
+                status=result.status,
+                counted_hours=result.counted_hours,
+                issued_by=acting_user,
+            )
+    except IntegrityError:
+        return Certificate.objects.get(officer=officer, period=period)
+    record_event(
+        actor=acting_user,
+        action="training.certificate_issue",
+        target=certificate,
+        summary=f"compliance certificate {certificate.shown_code} for {period.year} issued",
+    )
+    return certificate

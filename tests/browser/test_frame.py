@@ -15,7 +15,7 @@ LANDING = {
     "bob": ("/agency/", "Riverton Police Department"),
     "dave": ("/provider/", "Central Missouri Law Enforcement Academy"),
     "erin": ("/staff/", "Statewide"),
-    "frank": ("/director/", "Statewide"),
+    "frank": ("/director/", "License decisions"),
 }
 
 

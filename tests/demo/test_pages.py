@@ -90,8 +90,8 @@ def test_the_agency_administrator_sees_counts_for_their_agency_only(
     ).count()
     page = signed_in(client, "demo.agency").get("/", follow=True).content.decode()
     assert agency.name in page
-    assert f"<strong>{commissioned.count()}</strong> officer" in page
-    assert f'<th scope="row">Compliant</th>\n        <td class="num">{compliant}</td>' in page
+    assert f"<div><dt>Commissioned now</dt><dd>{commissioned.count()}</dd></div>" in page
+    assert f"<div><dt>Compliant</dt><dd>{compliant}</dd></div>" in page
 
 
 def test_post_staff_see_statewide_counts_and_the_back_office_link(

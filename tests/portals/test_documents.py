@@ -79,3 +79,23 @@ def test_a_missing_document_and_a_visitor_not_signed_in(world: dict[str, Any]) -
     response = Client().get("/documents/1/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_in_service_course_document_is_seen_by_its_agency(world: dict[str, Any]) -> None:
+    from clee.providers.models import Course, Provider
+
+    in_service = Provider.objects.create(
+        number="IS-MO0950000",
+        name="Riverton Police Department in-service",
+        kind=Provider.Kind.IN_SERVICE,
+        credit_class="licensed",
+        agency=world["agency_a"],
+        approved_from=dt.date(2020, 1, 1),
+    )
+    course = Course.objects.create(provider=in_service, number="RPD-1", title="Roll call", hours=Decimal(1))
+    document = document_store(content=PDF, original_name="agenda.pdf", actor=world["bob"])
+    CourseDocument.objects.create(course=course, kind="synopsis", document=document)
+    url = f"/documents/{document.pk}/"
+    allowed = {"bob", "erin", "frank"}
+    for username in PERSONAS:
+        assert status_for(username, url) == (200 if username in allowed else 404), username

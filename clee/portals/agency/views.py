@@ -1,30 +1,517 @@
-"""The agency administrator's pages."""
+"""The agency administrator's pages: the roster of commissioned officers (with exports), an
+officer's drill-down, commissions, in-service training (one session or a roster file), the
+agency's in-service courses, and an overview of the agency's compliance."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
-from clee.compliance.models import ComplianceResult
-from clee.officers.models import Commission
-from clee.portals.access import acting_user, role_required
-from clee.portals.selectors import current_period, status_counts
+from clee.agencies.in_service import (
+    SPLIT_NAMES,
+    TOPIC_NAMES,
+    approved_in_service_courses,
+    in_service_course_submit,
+    in_service_courses,
+    in_service_session_report,
+)
+from clee.core.errors import ServiceError
+from clee.imports.report import ImportReport, RowError
+from clee.imports.services import import_apply, import_preview
+from clee.officers.services import commission_end, commission_start
+from clee.portals.access import NOT_FOUND, acting_user, role_required
+from clee.portals.agency import selectors
+from clee.portals.agency.access import access_agency, access_open_commission
+from clee.portals.agency.drafts import draft_drop, draft_load, draft_save
+from clee.portals.agency.forms import (
+    DOCUMENT_FIELDS,
+    CommissionEndForm,
+    CommissionStartForm,
+    InServiceCourseForm,
+    RosterFilterForm,
+    RosterUploadForm,
+    SessionForm,
+)
+from clee.portals.exports import csv_response, xlsx_response
+from clee.portals.paging import paginate
+from clee.portals.selectors import current_period
+from clee.providers.models import Provider
+from clee.providers.services import DocumentUpload
+from clee.training.models import ImportBatch
+
+agency_only = role_required(User.Role.AGENCY_ADMIN)
 
 
-@role_required(User.Role.AGENCY_ADMIN)
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, which must fail validation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _sentence(message: str) -> str:
+    """A service's message as a sentence: capital first, full stop last."""
+    message = message.strip()
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "?", "!")) else ".")
+
+
+def _show_service_error(form: Form, error: ServiceError, fields: dict[str, str] | None = None) -> None:
+    """Put a service's refusal next to the field it names (or above the form)."""
+    field = (fields or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, _sentence(error.message))
+
+
+# The roster ------------------------------------------------------------------------------
+
+
+@agency_only
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The officers the agency commissions now, with their current result; searchable,
+    filterable, sortable, 50 a page. An htmx request gets the results part only."""
     user = acting_user(request)
+    if user.agency_id is None:
+        # Where "/" sends every administrator: say why there is nothing here, not "no such page".
+        return render(request, "portals/agency/index.html", {"agency": None})
+    agency = access_agency(user)
     period = current_period()
-    agency = user.agency
-    context: dict[str, Any] = {"period": period, "agency": agency}
-    if agency is not None:
-        officer_ids = Commission.objects.filter(agency=agency, end__isnull=True).values("officer_id")
-        results = ComplianceResult.objects.filter(period=period, officer_id__in=officer_ids)
-        context.update(
-            commissioned=Commission.objects.filter(agency=agency, end__isnull=True).count(),
-            status_counts=status_counts(results) if period else [],
+    filters = RosterFilterForm(request.GET)
+    query, status, sort = filters.values()
+    rows = selectors.roster(agency, period)
+    chosen = selectors.roster_filtered(
+        selectors.roster_with_details(rows), query=query, status=status, sort=sort
+    )
+    context: dict[str, Any] = {
+        "agency": agency,
+        "period": period,
+        "filters": filters,
+        "filtered": bool(query or status),
+        "sort": sort,
+        "headers": _sort_headers(request, sort),
+        **paginate(request, chosen),
+    }
+    context["rows"] = list(selectors.roster_rows(context["page_obj"].object_list))
+    # Each row links to its officer: the address is put together, not reversed 50 times.
+    context["officer_url"] = reverse("agency:index") + "officers/"
+    context["export_query"] = context["page_query"]
+    if request.headers.get("HX-Request"):
+        response = render(request, "portals/agency/_roster_results.html", context)
+    else:
+        context["figures"] = selectors.roster_figures(rows)
+        response = render(request, "portals/agency/index.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the address its header links to (this list sorted by it,
+    reversed when it is the sort already) and its ``aria-sort``."""
+    key, descending = selectors.sort_parts(sort)
+    headers = {}
+    for column in selectors.SORT_KEYS:
+        current = column == key
+        kept = request.GET.copy()
+        kept.pop("page", None)
+        kept["sort"] = f"-{column}" if current and not descending else column
+        headers[column] = {
+            "url": f"?{kept.urlencode()}",
+            "aria": ("descending" if descending else "ascending") if current else "",
+        }
+    return headers
+
+
+@agency_only
+@require_GET
+def export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The filtered roster (every page of it) as CSV or XLSX, formulas neutralised."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404(NOT_FOUND)
+    agency = access_agency(acting_user(request))
+    query, status, sort = RosterFilterForm(request.GET).values()
+    rows = selectors.roster_filtered(
+        selectors.roster_with_details(selectors.roster(agency, current_period())),
+        query=query,
+        status=status,
+        sort=sort,
+    )
+    data = selectors.export_rows(selectors.roster_rows(rows.iterator(chunk_size=2000)))
+    name = f"officers-{agency.ori}-{timezone.localdate().isoformat()}"
+    if file_format == "csv":
+        return csv_response(name, selectors.EXPORT_HEADER, data)
+    return xlsx_response(name, selectors.EXPORT_HEADER, data, sheet="Officers")
+
+
+# Officers and commissions ----------------------------------------------------------------
+
+
+@agency_only
+@require_GET
+def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """One commissioned officer: profile, license, the current period's result with what is
+    still needed, and the period's records."""
+    commission = access_open_commission(acting_user(request), officer_id)
+    period = current_period()
+    result = selectors.officer_result(commission.officer, period)
+    total = None
+    if result is not None:
+        total = next((r for r in result.requirements if r["key"] == "total"), None)
+    return render(
+        request,
+        "portals/agency/officer.html",
+        {
+            "agency": commission.agency,
+            "commission": commission,
+            "officer": commission.officer,
+            "period": period,
+            "result": result,
+            "total": total,
+            "records": selectors.officer_records(commission.officer, period),
+        },
+    )
+
+
+@agency_only
+@require_http_methods(["GET", "POST"])
+def commission_new(request: HttpRequest) -> HttpResponse:
+    """Commission an officer by license number (with the last name as a check)."""
+    user = acting_user(request)
+    agency = access_agency(user)
+    form = CommissionStartForm(_posted(request), initial={"start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            commission = commission_start(
+                officer=form.officer, agency=agency, start=form.cleaned_data["start"], acting_user=user
+            )
+        except ServiceError as error:
+            _show_service_error(form, error, {"officer": "license_number", "agency": ""})
+        else:
+            messages.success(
+                request, f"{commission.officer.full_name} is commissioned from {commission.start:%B %-d, %Y}."
+            )
+            return redirect("agency:officer", officer_id=commission.officer_id)
+    return render(request, "portals/agency/commission_new.html", {"agency": agency, "form": form})
+
+
+@agency_only
+@require_http_methods(["GET", "POST"])
+def commission_close(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """End the agency's commission of an officer, with its date and reason."""
+    user = acting_user(request)
+    commission = access_open_commission(user, officer_id)
+    form = CommissionEndForm(_posted(request), initial={"end": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            commission_end(
+                commission=commission,
+                end=form.cleaned_data["end"],
+                reason=form.reason_text(),
+                acting_user=user,
+            )
+        except ServiceError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"The commission of {commission.officer.full_name} ended on "
+                f"{form.cleaned_data['end']:%B %-d, %Y}.",
+            )
+            return redirect("agency:index")
+    return render(
+        request,
+        "portals/agency/commission_end.html",
+        {"agency": commission.agency, "commission": commission, "officer": commission.officer, "form": form},
+    )
+
+
+# In-service training ---------------------------------------------------------------------
+
+# Roster columns -> the session form's fields, for errors the import reports by column.
+SESSION_FIELDS = {
+    "license_number": "license_numbers",
+    "completion_date": "completed_on",
+    "course_number": "course",
+    "title": "title",
+    "hours": "hours",
+    "delivery": "delivery",
+}
+
+
+def _in_service_provider(agency: Any) -> Provider | None:
+    return Provider.objects.filter(agency=agency, kind=Provider.Kind.IN_SERVICE).order_by("id").first()
+
+
+def _recent_batches(agency: Any) -> Any:
+    return (
+        ImportBatch.objects.filter(
+            Q(agency=agency) | Q(provider__agency=agency, provider__kind=Provider.Kind.IN_SERVICE),
+            kind=ImportBatch.Kind.ROSTER,
         )
-    return render(request, "portals/agency/index.html", context)
+        .select_related("submitted_by")
+        .order_by("-created_at", "-id")[:10]
+    )
+
+
+def _training_page(
+    request: HttpRequest, agency: Any, session_form: SessionForm, upload_form: RosterUploadForm
+) -> HttpResponse:
+    return render(
+        request,
+        "portals/agency/training.html",
+        {
+            "agency": agency,
+            "session_form": session_form,
+            "upload_form": upload_form,
+            "has_courses": _in_service_provider(agency) is not None,
+            "batches": _recent_batches(agency),
+        },
+    )
+
+
+@agency_only
+@require_http_methods(["GET", "POST"])
+def training(request: HttpRequest) -> HttpResponse:
+    """Report in-service training: one session on a form, or a roster file (previewed first)."""
+    user = acting_user(request)
+    agency = access_agency(user)
+    today = timezone.localdate()
+    courses = approved_in_service_courses(agency, today)
+    form = SessionForm(_posted(request), courses=courses, initial={"completed_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = in_service_session_report(
+                agency=agency,
+                license_numbers=data["license_numbers"],
+                completed_on=data["completed_on"],
+                course=data["course"],
+                title=data["title"],
+                hours=data["hours"],
+                split=form.split(),
+                topics=form.topics(),
+                delivery=data["delivery"],
+                acting_user=user,
+            )
+        except ServiceError as error:
+            _show_service_error(form, error)
+        else:
+            if report.applied:
+                messages.success(request, _applied_message("The session is recorded", report))
+                return redirect("agency:training")
+            _session_errors(form, report.errors)
+    return _training_page(request, agency, form, RosterUploadForm(initial={"scope": RosterUploadForm.AGENCY}))
+
+
+def _session_errors(form: SessionForm, errors: list[RowError]) -> None:
+    """The import's row errors on the session form's fields; the same reason on several rows
+    (a course not approved that day, say) is shown once."""
+    seen: set[tuple[str | None, str]] = set()
+    for error in errors:
+        field = SESSION_FIELDS.get(error.field)
+        if field is None and error.field in (*SPLIT_NAMES, *TOPIC_NAMES):
+            field = "hours"  # the split of the described training's hours
+        reason = _sentence(error.reason)
+        if (field, reason) in seen:
+            continue
+        seen.add((field, reason))
+        form.add_error(field if field in form.fields else None, reason)
+
+
+def _applied_message(what: str, report: ImportReport) -> str:
+    added, present = len(report.to_add), len(report.already_present)
+    text = f"{what}: {added} record{'s' if added != 1 else ''} added"
+    if present:
+        text += f", {present} already on file (not added again)"
+    return text + "."
+
+
+def _roster_scope(agency: Any, scope: str) -> dict[str, Any]:
+    """The import's ``agency=`` or ``provider=`` for an upload's scope."""
+    if scope == RosterUploadForm.COURSE:
+        provider = _in_service_provider(agency)
+        if provider is None:
+            raise ServiceError("your agency has no in-service courses yet", field="scope")
+        return {"provider": provider}
+    return {"agency": agency}
+
+
+@agency_only
+@require_POST
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    """Keep the uploaded roster as a draft and show its preview."""
+    user = acting_user(request)
+    agency = access_agency(user)
+    form = RosterUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        scope = form.cleaned_data["scope"]
+        try:
+            _roster_scope(agency, scope)
+        except ServiceError as error:
+            _show_service_error(form, error)
+        else:
+            upload = form.cleaned_data["file"]
+            draft_save(
+                request.session, user, content=upload.read(), file_name=upload.name or "roster", scope=scope
+            )
+            return redirect("agency:roster_preview")
+    courses = approved_in_service_courses(agency, timezone.localdate())
+    session_form = SessionForm(courses=courses, initial={"completed_on": timezone.localdate()})
+    return _training_page(request, agency, session_form, form)
+
+
+PREVIEW_LIMIT = 500
+
+
+@agency_only
+@require_http_methods(["GET", "POST"])
+def roster_preview(request: HttpRequest) -> HttpResponse:
+    """GET: what the draft roster would add, what is already on file, every error by row and
+    column. POST: apply it (all or nothing), if it is still the file previewed."""
+    user = acting_user(request)
+    agency = access_agency(user)
+    found = draft_load(request.session, user)
+    if found is None:
+        messages.info(request, "There is no roster waiting to be confirmed: upload the file again.")
+        return redirect("agency:training")
+    draft, content = found
+    arguments: dict[str, Any] = {
+        "kind": "roster",
+        "content": content,
+        "file_name": draft.file_name,
+        "actor": user,
+    }
+    try:
+        scope = _roster_scope(agency, draft.scope)
+        if request.method == "POST":
+            if request.POST.get("sha256") != draft.sha256:
+                messages.error(
+                    request, "Another file was uploaded since this preview: check its preview first."
+                )
+                return redirect("agency:roster_preview")
+            report = import_apply(**arguments, **scope)
+            if report.applied:
+                draft_drop(request.session, user)
+                messages.success(request, _applied_message(f"{draft.file_name} is applied", report))
+                return redirect("agency:training")
+        else:
+            report = import_preview(**arguments, **scope)
+    except ServiceError as error:
+        draft_drop(request.session, user)
+        messages.error(request, _sentence(error.message))
+        return redirect("agency:training")
+    return render(
+        request,
+        "portals/agency/roster_preview.html",
+        {
+            "agency": agency,
+            "draft": draft,
+            "report": report,
+            "limit": PREVIEW_LIMIT,
+            "errors": report.errors[:PREVIEW_LIMIT],
+            "to_add": report.to_add[:PREVIEW_LIMIT],
+            "already_present": report.already_present[:PREVIEW_LIMIT],
+            "course_scope": draft.scope == RosterUploadForm.COURSE,
+        },
+    )
+
+
+@agency_only
+@require_POST
+def roster_cancel(request: HttpRequest) -> HttpResponseRedirect:
+    draft_drop(request.session, acting_user(request))
+    messages.info(request, "The roster was not applied; nothing was written.")
+    return redirect("agency:training")
+
+
+SAMPLES = {"in_service_roster.csv", "roster.csv"}
+
+
+@agency_only
+@require_GET
+def roster_sample(request: HttpRequest, name: str) -> HttpResponse:
+    """A sample roster from ``docs/samples`` (synthetic data)."""
+    access_agency(acting_user(request))
+    path = Path(settings.BASE_DIR) / "docs" / "samples" / name
+    if name not in SAMPLES or not path.is_file():
+        raise Http404(NOT_FOUND)
+    response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# In-service courses ----------------------------------------------------------------------
+
+
+@agency_only
+@require_GET
+def courses(request: HttpRequest) -> HttpResponse:
+    """The agency's in-service courses with their status and POST's decision."""
+    agency = access_agency(acting_user(request))
+    return render(
+        request,
+        "portals/agency/courses.html",
+        {"agency": agency, "courses": in_service_courses(agency), "provider": _in_service_provider(agency)},
+    )
+
+
+@agency_only
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest) -> HttpResponse:
+    """Submit an in-service course to POST for pre-approval."""
+    user = acting_user(request)
+    agency = access_agency(user)
+    form = InServiceCourseForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = in_service_course_submit(
+                agency=agency,
+                number=data["number"],
+                title=data["title"],
+                hours=data["hours"],
+                delivery=data["delivery"],
+                synopsis=data["synopsis"],
+                learning_objectives=data["learning_objectives"],
+                split=form.split(),
+                topics=form.topics(),
+                documents=[DocumentUpload(kind, name, content) for kind, name, content in form.uploads()],
+                acting_user=user,
+            )
+        except ServiceError as error:
+            fields = {"split": "hours", "topics": "hours", "portions": "hours", "file": DOCUMENT_FIELDS[0][0]}
+            _show_service_error(form, error, fields)
+        else:
+            messages.success(
+                request, f"{course.number} {course.title} is submitted to POST for pre-approval."
+            )
+            return redirect(reverse("agency:courses"))
+    return render(request, "portals/agency/course_new.html", {"agency": agency, "form": form})
+
+
+# Overview --------------------------------------------------------------------------------
+
+
+@agency_only
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """How many officers are short in each requirement; hours completed per month."""
+    agency = access_agency(acting_user(request))
+    period = current_period()
+    context: dict[str, Any] = {"agency": agency, "period": period}
+    if period is not None:
+        rows = selectors.roster(agency, period)
+        context.update(
+            figures=selectors.roster_figures(rows),
+            by_requirement=selectors.short_by_requirement(agency, period),
+            by_month=selectors.hours_by_month(agency, period),
+        )
+    return render(request, "portals/agency/overview.html", context)

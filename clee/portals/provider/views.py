@@ -1,34 +1,61 @@
-"""The training provider's pages."""
+"""The training provider's pages: its courses, submitted for POST's approval and followed
+until decided. Offerings are in ``offerings.py``, rosters in ``rosters.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.models import User
+from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
+from clee.portals.paging import paginate
+from clee.portals.provider.access import access_course, access_provider
+from clee.portals.provider.forms import (
+    SPLIT_ROWS,
+    CourseForm,
+    PortionForm,
+    PortionFormSet,
+    error_summary,
+    portion_initial,
+    posted_rows,
+    posted_values,
+)
+from clee.portals.provider.selectors import (
+    STATUS_FILTERS,
+    course_status_counts,
+    history,
+    portion_rows,
+    provider_courses,
+)
 from clee.portals.selectors import Figure, current_period
-from clee.providers.models import Course, Offering
+from clee.providers.models import Course, CourseDocument, Offering
+from clee.providers.services import course_submit, course_withdraw
 from clee.training.models import TrainingRecord
 
+PROVIDER = User.Role.PROVIDER
+SPLIT_PREFIX = "portions"
+MAX_SPLIT_ROWS = 12
 
-@role_required(User.Role.PROVIDER)
+
+@role_required(PROVIDER)
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The provider's courses with their status, hours, delivery and split."""
     user = acting_user(request)
     period = current_period()
     provider = user.provider
     context: dict[str, Any] = {"period": period, "provider": provider}
     if provider is not None:
-        courses = provider.courses.aggregate(
-            approved=Count("id", filter=Q(status=Course.Status.APPROVED)),
-            pending=Count("id", filter=Q(status=Course.Status.PENDING)),
-        )
+        counts = course_status_counts(provider)
         figures = [
-            Figure("Approved courses", courses["approved"]),
-            Figure("Courses awaiting POST review", courses["pending"]),
+            Figure("Approved courses", counts[Course.Status.APPROVED]),
+            Figure("Courses awaiting POST review", counts[Course.Status.PENDING]),
         ]
         if period is not None:
             offerings = Offering.objects.filter(
@@ -41,5 +68,162 @@ def index(request: HttpRequest) -> HttpResponse:
                 Figure(f"Offerings in {period.year}", offerings.count()),
                 Figure(f"Completions reported for {period.year}", completions.count()),
             ]
-        context["figures"] = figures
+        status = request.GET.get("status", "")
+        if status not in Course.Status.values:
+            status = ""
+        page = paginate(request, provider_courses(provider, status=status))
+        context.update(
+            page,
+            courses=[(course, portion_rows(list(course.portions.all()))) for course in page["page_obj"]],
+            figures=figures,
+            status=status,
+            status_label=dict(STATUS_FILTERS)[status],
+            filters=[(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS],
+        )
     return render(request, "portals/provider/index.html", context)
+
+
+@role_required(PROVIDER)
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest) -> HttpResponse:
+    """Submit a course for approval: its description, proposed split and documents."""
+    return _course_form_page(request, course=None)
+
+
+@role_required(PROVIDER)
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Correct a course while it awaits review."""
+    course = access_course(acting_user(request), course_id)
+    if course.status != Course.Status.PENDING:
+        messages.warning(
+            request, f"{course.number} is {course.get_status_display().lower()}: it cannot be corrected."
+        )
+        return redirect("provider:course_detail", course_id=course.pk)
+    return _course_form_page(request, course=course)
+
+
+def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpResponse:
+    user = acting_user(request)
+    provider = access_provider(user)
+    new = course is None
+    notice = ""
+    if request.method == "POST" and "add_row" in request.POST:
+        # A browser without JavaScript asks for one more split row: the page comes back with
+        # what was typed (files cannot be sent back to a browser: they are chosen again).
+        rows = posted_rows(request.POST, SPLIT_PREFIX, list(PortionForm.base_fields), most=MAX_SPLIT_ROWS - 1)
+        form = CourseForm(initial=posted_values(request.POST, CourseForm), new=new)
+        formset = PortionFormSet(initial=[*rows, {}], prefix=SPLIT_PREFIX)
+        notice = "A row was added. Choose any files again before you submit."
+    elif request.method == "POST":
+        form = CourseForm(request.POST, request.FILES, new=new)
+        formset = PortionFormSet(request.POST, prefix=SPLIT_PREFIX)
+        form_ok, split_ok = form.is_valid(), formset.is_valid()
+        if form_ok and split_ok:
+            candidate = course if course is not None else Course(provider=provider)
+            for name in ("title", "number", "hours", "delivery", "synopsis", "learning_objectives"):
+                setattr(candidate, name, form.cleaned_data[name])
+            try:
+                saved = course_submit(
+                    course=candidate, portions=formset.specs(), documents=form.documents(), acting_user=user
+                )
+            except ServiceError as error:
+                if error.field == "portions":
+                    formset.non_form_errors().append(error.message)
+                else:
+                    form.refuse(error, fields={"documents": "instructor_record" if new else ""})
+            else:
+                verb = "submitted to POST for approval" if new else "corrected"
+                messages.success(request, f"{saved.number} {saved.title} was {verb}.")
+                return redirect("provider:course_detail", course_id=saved.pk)
+    elif course is not None:
+        form = CourseForm(
+            initial={
+                name: getattr(course, name)
+                for name in ("title", "number", "hours", "delivery", "synopsis", "learning_objectives")
+            },
+            new=False,
+        )
+        formset = PortionFormSet(initial=[*portion_initial(course), {}], prefix=SPLIT_PREFIX)
+    else:
+        formset = PortionFormSet(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX)
+        form = CourseForm(new=True)
+    errors = error_summary(form, (formset, "Split row", "split"))
+    context = {
+        "provider": provider,
+        "course": course,
+        "form": form,
+        "formset": formset,
+        "errors": errors,
+        "notice": notice,
+        "documents": [] if course is None else course.documents.select_related("document"),
+    }
+    return render(request, "portals/provider/course_form.html", context, status=400 if errors else 200)
+
+
+@role_required(PROVIDER)
+@require_GET
+def course_split_row(request: HttpRequest) -> HttpResponse:
+    """One more blank row of a course's split (htmx), and the formset's new row count."""
+    access_provider(acting_user(request))
+    try:
+        index = int(request.GET.get(f"{SPLIT_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        index = 0
+    if not 0 <= index < MAX_SPLIT_ROWS:
+        return HttpResponse(status=204)
+    form = PortionForm(prefix=f"{SPLIT_PREFIX}-{index}")
+    form.fields["core_area"].widget.attrs["autofocus"] = True  # htmx focuses the new row
+    return render(
+        request,
+        "portals/provider/includes/portion_row.html",
+        {"row": form, "number": index + 1, "total": index + 1, "prefix": SPLIT_PREFIX, "oob": True},
+    )
+
+
+@role_required(PROVIDER)
+@require_GET
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A course's status, POST's decision, split, documents and offerings."""
+    course = access_course(acting_user(request), course_id)
+    documents = course.documents.select_related("document").order_by("kind", "-document__uploaded_at")
+    today = timezone.localdate()
+    offerings = course.offerings.filter(ends_on__gte=today).order_by("starts_on")[:10]
+    context = {
+        "course": course,
+        "split": portion_rows(list(course.portions.all())),
+        "documents": documents,
+        "missing_documents": [
+            kind.label
+            for kind in (CourseDocument.Kind.INSTRUCTOR_RECORD, CourseDocument.Kind.SAMPLE_CERTIFICATE)
+            if not any(d.kind == kind for d in documents)
+        ],
+        "offerings": offerings,
+        "offered_today": course.approved_on(today),
+        "events": history(course),
+    }
+    return render(request, "portals/provider/course_detail.html", context)
+
+
+@role_required(PROVIDER)
+@require_http_methods(["GET", "POST"])
+def course_withdraw_page(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Ask, then withdraw a course awaiting review."""
+    user = acting_user(request)
+    course = access_course(user, course_id)
+    if request.method == "POST":
+        try:
+            course_withdraw(course=course, acting_user=user)
+        except ServiceError as error:
+            messages.error(request, f"{course.number} was not withdrawn: {error.message}.")
+        else:
+            messages.success(
+                request, f"{course.number} {course.title} was withdrawn. POST will not review it."
+            )
+        return redirect("provider:course_detail", course_id=course.pk)
+    if course.status != Course.Status.PENDING:
+        messages.warning(
+            request, f"{course.number} is {course.get_status_display().lower()}: it cannot be withdrawn."
+        )
+        return redirect("provider:course_detail", course_id=course.pk)
+    return render(request, "portals/provider/course_withdraw.html", {"course": course})

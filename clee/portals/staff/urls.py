@@ -5,4 +5,18 @@ from clee.portals.staff import views
 app_name = "staff"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("courses/", views.courses, name="courses"),
+    path("courses/<int:course_id>/", views.course_review, name="course_review"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:request_id>/", views.request_review, name="request_review"),
+    path("extensions/", views.extensions, name="extensions"),
+    path("extensions/grant/", views.extension_grant_direct, name="extension_grant"),
+    path("extensions/<int:extension_id>/decide/", views.extension_review, name="extension_decide"),
+    path("providers/", views.providers, name="providers"),
+    path("providers/add/", views.provider_add, name="provider_add"),
+    path("providers/<int:provider_id>/", views.provider, name="provider"),
+    path("providers/<int:provider_id>/edit/", views.provider_edit, name="provider_edit"),
+    path("catalog/", views.catalog, name="catalog"),
+    path("catalog/add/", views.catalog_add, name="catalog_add"),
+    path("catalog/<int:entry_id>/edit/", views.catalog_edit, name="catalog_edit"),
 ]

@@ -1,0 +1,259 @@
+"""An agency's in-service training (11 CSR 75-15.060): its in-service provider, the courses it
+submits to POST for pre-approval, and the sessions it reports.
+
+A session reported on a form is written through the same roster import as an uploaded file
+(one row per officer), so a form and a file are checked alike, row by row, and applied all or
+nothing; the same session sent twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from clee.agencies.models import Agency
+from clee.compliance.models import ReportingPeriod
+from clee.core.audit import record_event
+from clee.core.choices import Delivery
+from clee.core.errors import ServiceError
+from clee.imports.report import ImportReport
+from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS, TOPIC_PLACEMENT
+from clee.imports.services import import_apply
+from clee.providers.models import Course, Provider
+from clee.providers.services import DocumentUpload, PortionSpec, course_save, hours_text, provider_save
+
+ZERO = Decimal(0)
+# The split of an in-service course's hours: the roster's ad-hoc columns, in their order.
+SPLIT_NAMES: tuple[str, ...] = tuple(name for name, _, _ in SPLIT_COLUMNS)
+TOPIC_NAMES: tuple[str, ...] = TOPIC_COLUMNS
+
+
+def in_service_courses(agency: Agency) -> QuerySet[Course]:
+    """The courses of the agency's in-service provider(s), newest submission first."""
+    return (
+        Course.objects.filter(provider__agency=agency, provider__kind=Provider.Kind.IN_SERVICE)
+        .select_related("provider")
+        .prefetch_related("portions", "documents__document")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def approved_in_service_courses(agency: Agency, day: dt.date) -> QuerySet[Course]:
+    """The agency's in-service courses approved on ``day``, by number."""
+    return (
+        in_service_courses(agency)
+        .filter(status=Course.Status.APPROVED, approved_from__lte=day)
+        .exclude(approved_until__lt=day)
+        .order_by("number")
+    )
+
+
+def in_service_provider(*, agency: Agency, acting_user: Any) -> Provider:
+    """The agency's in-service provider, added (with its audit row) on first use."""
+    # The agency's row is locked so two first submissions cannot add two providers: a roster
+    # naming a course number would then be ambiguous.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    existing = Provider.objects.filter(agency=agency, kind=Provider.Kind.IN_SERVICE).order_by("id").first()
+    if existing is not None:
+        return existing
+    # Each course's approval (POST's decision, possibly back-dated) decides which completions
+    # count; the provider's own window must not shut out any period on file, so it opens with
+    # the earliest one.
+    earliest = ReportingPeriod.objects.order_by("starts").values_list("starts", flat=True).first()
+    provider = Provider(
+        number=f"IS-{agency.ori}",
+        name=f"{agency.name} in-service training",
+        kind=Provider.Kind.IN_SERVICE,
+        agency=agency,
+        approved_from=earliest or dt.date(timezone.localdate().year, 1, 1),
+    )
+    return provider_save(provider=provider, acting_user=acting_user)
+
+
+def split_portions(split: Mapping[str, Decimal], topics: Mapping[str, Decimal]) -> list[PortionSpec]:
+    """A course's split over core areas (``SPLIT_NAMES`` -> hours) and its topic hours as
+    portions. Topic hours are part of the hours (seed 001): they are placed on Interpersonal
+    Perspectives first, then on the other areas, as the roster import places them."""
+    room = {name: hours for name, hours in split.items() if hours > 0}
+    topics_of: dict[str, dict[str, Decimal]] = {}
+    for topic, topic_hours in topics.items():
+        left = topic_hours
+        for name in TOPIC_PLACEMENT:
+            take = min(left, room.get(name, ZERO))
+            if take > 0:
+                topics_of.setdefault(name, {})[topic] = take
+                room[name] -= take
+                left -= take
+    return [
+        PortionSpec(core_area=area, subject=subject, hours=split[name], topics=topics_of.get(name, {}))
+        for name, area, subject in SPLIT_COLUMNS
+        if split.get(name, ZERO) > 0
+    ]
+
+
+def _check_split(hours: Decimal, split: Mapping[str, Decimal], topics: Mapping[str, Decimal]) -> None:
+    split_total = sum((h for h in split.values() if h > 0), ZERO)
+    if split_total != hours:
+        raise ServiceError(
+            f"the core-area hours add up to {hours_text(split_total)}, not the course's "
+            f"{hours_text(hours)}: the split must account for every hour",
+            field="split",
+        )
+    topic_total = sum((h for h in topics.values() if h > 0), ZERO)
+    if topic_total > hours:
+        raise ServiceError(
+            f"the topic hours ({hours_text(topic_total)}) are more than the course's {hours_text(hours)}: "
+            "topic hours are part of the hours, not extra",
+            field="topics",
+        )
+
+
+@transaction.atomic
+def in_service_course_submit(
+    *,
+    agency: Agency,
+    number: str,
+    title: str,
+    hours: Decimal,
+    delivery: str,
+    synopsis: str,
+    learning_objectives: str,
+    split: Mapping[str, Decimal],
+    topics: Mapping[str, Decimal],
+    documents: Sequence[DocumentUpload] = (),
+    acting_user: Any,
+) -> Course:
+    """Submit an in-service course to POST for pre-approval (status: awaiting review).
+
+    Returns the stored course; refused (ServiceError naming the field) for a number the agency
+    already uses, a split that does not add up to the hours, or a document of the wrong kind.
+    """
+    _check_split(hours, split, topics)
+    provider = in_service_provider(agency=agency, acting_user=acting_user)
+    number = number.strip().upper()
+    if Course.objects.filter(provider=provider, number__iexact=number).exists():
+        raise ServiceError(f"your agency already has a course numbered {number}", field="number")
+    course = Course(
+        provider=provider,
+        number=number,
+        title=title,
+        hours=hours,
+        delivery=delivery,
+        synopsis=synopsis.strip(),
+        learning_objectives=learning_objectives.strip(),
+        status=Course.Status.PENDING,
+    )
+    return course_save(
+        course=course, portions=split_portions(split, topics), documents=documents, acting_user=acting_user
+    )
+
+
+# Columns of a session written as a roster; the form's fields are named after them.
+COURSE_ROW = ("license_number", "course_number", "completion_date", "hours")
+AD_HOC_ROW = ("license_number", "title", "completion_date", "hours", *SPLIT_NAMES, *TOPIC_NAMES, "delivery")
+
+
+def _session_rows(
+    *,
+    license_numbers: Sequence[str],
+    completed_on: dt.date,
+    course: Course | None,
+    title: str,
+    hours: Decimal | None,
+    split: Mapping[str, Decimal],
+    topics: Mapping[str, Decimal],
+    delivery: str,
+) -> bytes:
+    """The session as a roster file: one row per officer."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    shown = "" if hours is None else hours_text(hours)
+    if course is not None:
+        writer.writerow(COURSE_ROW)
+        for number in license_numbers:
+            writer.writerow((number, course.number, completed_on.isoformat(), shown))
+    else:
+        writer.writerow(AD_HOC_ROW)
+        parts = [hours_text(split[n]) if split.get(n) else "" for n in SPLIT_NAMES]
+        topic_parts = [hours_text(topics[n]) if topics.get(n) else "" for n in TOPIC_NAMES]
+        for number in license_numbers:
+            writer.writerow((number, title, completed_on.isoformat(), shown, *parts, *topic_parts, delivery))
+    return buffer.getvalue().encode("utf-8")
+
+
+@transaction.atomic
+def in_service_session_report(
+    *,
+    agency: Agency,
+    license_numbers: Sequence[str],
+    completed_on: dt.date,
+    course: Course | None = None,
+    title: str = "",
+    hours: Decimal | None = None,
+    split: Mapping[str, Decimal] | None = None,
+    topics: Mapping[str, Decimal] | None = None,
+    delivery: str = Delivery.LIVE,
+    acting_user: Any,
+) -> ImportReport:
+    """Record one training session for the officers named by license number.
+
+    Either ``course`` (one of the agency's approved in-service courses: officers of any
+    agency may attend it) or an ad-hoc course described by ``title``, ``hours`` and its
+    ``split`` over core areas with ``topics`` (officers the agency commissioned that day).
+    Returns the roster import's report: ``applied`` when written; otherwise every error, by
+    row (one row per license number, in the order given), and nothing was written.
+    """
+    split, topics = dict(split or {}), dict(topics or {})
+    if not license_numbers:
+        raise ServiceError("name at least one officer by license number", field="license_numbers")
+    if course is not None:
+        if course.provider.agency_id != agency.pk or course.provider.kind != Provider.Kind.IN_SERVICE:
+            raise ServiceError("choose one of your agency's in-service courses", field="course")
+        if title or any(split.values()) or any(topics.values()):
+            raise ServiceError(
+                "choose an approved course or describe the training, not both: its split is the course's",
+                field="course",
+            )
+    elif not title.strip():
+        raise ServiceError("give the training's title, or choose one of your approved courses", field="title")
+    elif hours is None:
+        raise ServiceError("give the training's hours", field="hours")
+    what = course.number if course is not None else title.strip()
+    content = _session_rows(
+        license_numbers=license_numbers,
+        completed_on=completed_on,
+        course=course,
+        title=title.strip(),
+        hours=hours,
+        split=split,
+        topics=topics,
+        delivery=delivery,
+    )
+    report = import_apply(
+        kind="roster",
+        content=content,
+        file_name=f"session form: {what}, {completed_on.isoformat()}"[:255],
+        actor=acting_user,
+        provider=course.provider if course is not None else None,
+        agency=None if course is not None else agency,
+    )
+    if report.applied and report.batch is not None:
+        record_event(
+            actor=acting_user,
+            action="agency.training_session",
+            target=report.batch,
+            summary=(
+                f"{agency.name} reported {what} on {completed_on.isoformat()} for "
+                f"{len(license_numbers)} officer{'s' if len(license_numbers) != 1 else ''}"
+            ),
+            data={"added": len(report.to_add), "already_present": len(report.already_present)},
+        )
+    return report

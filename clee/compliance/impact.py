@@ -1,0 +1,339 @@
+"""The rule-change impact preview: how many officers, statewide and per agency, would fall short
+under a draft rule pack compared with the period's pack (DESIGN §6).
+
+Every officer of the period is read once (``period_inputs`` streams them) and evaluated under
+both packs through the engine's batch interface, a few thousand officers at a time. Nothing is
+stored: a draft is a preview, never the period's pack.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+
+from clee.agencies.models import Agency
+from clee.compliance.models import ReportingPeriod
+from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs, period_pack
+from clee.officers.models import Commission
+from clee.officers.models import Officer as OfficerRow
+from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file
+
+# A rule pack is a few kilobytes of YAML; anything near this is not a pack.
+DRAFT_MAX_BYTES = 256 * 1024
+# Officers newly short kept by name in the preview (the counts cover everyone).
+NEWLY_SHORT_KEPT = 200
+# Fewer officers than this are evaluated in the calling process: starting others costs more.
+FORK_AT = 2 * CHUNK
+DEFICIENT = "deficient"
+
+
+def signed(number: int) -> str:
+    """``+12``, ``−3`` (a minus sign, not a hyphen) or ``0``."""
+    if number > 0:
+        return f"+{number:,}"
+    return f"−{-number:,}" if number < 0 else "0"
+
+
+def draft_pack_read(*, content: bytes, name: str, period: ReportingPeriod) -> RulePack:
+    """The draft pack in ``content`` (YAML), checked by the engine's loader for ``period``'s
+    jurisdiction and year. Raises PackError naming the file as uploaded, the key path and the
+    reason."""
+    shown = Path(name).name or "draft.yaml"
+    if len(content) > DRAFT_MAX_BYTES:
+        raise PackError(shown, "", f"is {len(content) // 1024} KB; a draft pack may be at most 256 KB")
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackError(shown, "", "is not a YAML text file (UTF-8)") from None
+    with tempfile.TemporaryDirectory(prefix="clee-draft-") as folder:
+        path = Path(folder) / "draft.yaml"
+        path.write_bytes(content)
+        try:
+            return load_pack_file(path, expect=(period.jurisdiction.upper(), str(period.year)))
+        except PackError as error:
+            # The loader names its temporary file; the reader knows the file by its own name.
+            raise PackError(shown, error.key, error.reason) from None
+
+
+@dataclass
+class AgencyImpact:
+    agency_id: int | None  # None: officers no agency commissions now
+    name: str
+    officers: int = 0
+    deficient_now: int = 0
+    deficient_draft: int = 0
+    newly_short: int = 0
+    no_longer_short: int = 0
+
+    @property
+    def change(self) -> int:
+        return self.deficient_draft - self.deficient_now
+
+    @property
+    def change_shown(self) -> str:
+        return signed(self.change)
+
+
+@dataclass
+class RequirementImpact:
+    key: str
+    label: str
+    required_now: float | None  # None: the requirement is not in that pack
+    required_draft: float | None
+    short_now: int = 0
+    short_draft: int = 0
+
+    @property
+    def change(self) -> int:
+        return self.short_draft - self.short_now
+
+    @property
+    def change_shown(self) -> str:
+        return signed(self.change)
+
+
+@dataclass
+class NewlyShort:
+    officer_id: int
+    hours_needed: float
+    requirements: list[str]  # labels of the draft's requirements the officer falls short of
+
+
+@dataclass
+class Impact:
+    """What a draft would change for one period; plain data, kept in the session as is."""
+
+    year: int
+    current_pack: str
+    draft_pack: str
+    draft_title: str
+    draft_name: str
+    officers: int = 0
+    deficient_now: int = 0
+    deficient_draft: int = 0
+    newly_short: int = 0
+    no_longer_short: int = 0
+    seconds: float = 0.0
+    agencies: list[AgencyImpact] = field(default_factory=list)
+    requirements: list[RequirementImpact] = field(default_factory=list)
+    newly_short_officers: list[NewlyShort] = field(default_factory=list)
+
+    @property
+    def change(self) -> int:
+        return self.deficient_draft - self.deficient_now
+
+    @property
+    def change_shown(self) -> str:
+        return signed(self.change)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Impact:
+        values = dict(data)
+        values["agencies"] = [AgencyImpact(**a) for a in data["agencies"]]
+        values["requirements"] = [RequirementImpact(**r) for r in data["requirements"]]
+        values["newly_short_officers"] = [NewlyShort(**o) for o in data["newly_short_officers"]]
+        return cls(**values)
+
+
+def pack_impact(
+    *, period: ReportingPeriod, draft: RulePack, draft_name: str = "", workers: int | None = None
+) -> Impact:
+    """Evaluate every officer of ``period`` under its pack and under ``draft``; returns the
+    counts statewide, per agency (sorted by change, largest increase first) and per requirement,
+    and the first officers (by id) who would newly fall short.
+
+    On a database server, from a single-threaded process (a sync web worker, a command) and
+    outside a transaction, the officers are split by id over ``workers`` forked processes (by
+    default ``CLEE_RECOMPUTE_THREADS``), each reading and evaluating its part on its own core.
+    """
+    started = time.perf_counter()
+    current = period_pack(period)
+    agencies_of: dict[int, list[int | None]] = {}
+    for officer_id, agency_id in Commission.objects.filter(end__isnull=True).values_list(
+        "officer_id", "agency_id"
+    ):
+        agencies_of.setdefault(officer_id, []).append(agency_id)
+    parts = settings.CLEE_RECOMPUTE_THREADS if workers is None else workers
+    forkable = (
+        connection.vendor != "sqlite"  # one writer, and a test database other processes cannot see
+        and not connection.in_atomic_block  # others would not see what is not committed
+        and threading.active_count() == 1  # forking a threaded process can deadlock the child
+    )
+    ranges = _id_ranges(parts) if forkable and parts > 1 else [None]
+    if len(ranges) > 1:
+        global _fork_job
+        _fork_job = (period, current, draft, agencies_of)
+        connections.close_all()  # a forked child must open its own
+        try:
+            with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
+                tallies = pool.map(_tally_forked, ranges)
+        finally:
+            _fork_job = None
+    else:
+        tallies = [_tally(period, current, draft, agencies_of, None)]
+    impact = _impact(period, current, draft, draft_name, tallies)
+    impact.seconds = round(time.perf_counter() - started, 2)
+    return impact
+
+
+@dataclass
+class _Tally:
+    """One part of the officers, counted: plain data a forked process sends back."""
+
+    officers: int = 0
+    deficient_now: int = 0
+    deficient_draft: int = 0
+    newly_short: int = 0
+    no_longer_short: int = 0
+    # agency id (None: no agency) -> [officers, deficient now, under the draft, newly, no longer]
+    agencies: dict[int | None, list[int]] = field(default_factory=dict)
+    short_now: dict[str, int] = field(default_factory=dict)
+    short_draft: dict[str, int] = field(default_factory=dict)
+    newly: list[NewlyShort] = field(default_factory=list)
+
+
+# What a forked part needs, set before the fork (a draft pack is not sent through a pipe).
+_fork_job: tuple[ReportingPeriod, RulePack, RulePack, dict[int, list[int | None]]] | None = None
+
+
+def _tally_forked(id_range: tuple[int, int] | None) -> _Tally:
+    connections.close_all()  # never the parent's connection
+    assert _fork_job is not None
+    period, current, draft, agencies_of = _fork_job
+    try:
+        return _tally(period, current, draft, agencies_of, id_range)
+    finally:
+        connections.close_all()
+
+
+def _id_ranges(parts: int) -> list[tuple[int, int] | None]:
+    """Officer ids split into ``parts`` ranges of about as many officers each."""
+    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
+    if len(ids) < FORK_AT:
+        return [None]  # too few officers to be worth the processes
+    size = -(-len(ids) // parts)
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def _tally(
+    period: ReportingPeriod,
+    current: RulePack,
+    draft: RulePack,
+    agencies_of: dict[int, list[int | None]],
+    id_range: tuple[int, int] | None,
+) -> _Tally:
+    """Read the officers of ``period`` (or of ``id_range``) and count them under both packs."""
+    compiled_now, compiled_draft = compiled_for(current), compiled_for(draft)
+    labels = {r.key: r.label for r in draft.requirements}
+    tally = _Tally()
+    no_agency: list[int | None] = [None]
+
+    def count(batch: list[OfficerPeriod]) -> None:
+        pairs = [(item.officer, item.credits) for item in batch]
+        now_results = evaluate_officers(compiled_now, pairs)
+        draft_results = evaluate_officers(compiled_draft, pairs)
+        for item, now, then in zip(batch, now_results, draft_results, strict=True):
+            was_short, is_short = now.status == DEFICIENT, then.status == DEFICIENT
+            newly, no_longer = is_short and not was_short, was_short and not is_short
+            tally.officers += 1
+            tally.deficient_now += was_short
+            tally.deficient_draft += is_short
+            tally.newly_short += newly
+            tally.no_longer_short += no_longer
+            for key in now.shortfalls:
+                tally.short_now[key] = tally.short_now.get(key, 0) + 1
+            for key in then.shortfalls:
+                tally.short_draft[key] = tally.short_draft.get(key, 0) + 1
+            for agency_id in agencies_of.get(item.officer_id) or no_agency:
+                row = tally.agencies.get(agency_id) or tally.agencies.setdefault(agency_id, [0, 0, 0, 0, 0])
+                row[0] += 1
+                row[1] += was_short
+                row[2] += is_short
+                row[3] += newly
+                row[4] += no_longer
+            if newly and len(tally.newly) < NEWLY_SHORT_KEPT:
+                tally.newly.append(
+                    NewlyShort(
+                        item.officer_id,
+                        then.additional_hours_needed,
+                        [labels.get(key, key) for key in then.shortfalls],
+                    )
+                )
+
+    # One transaction: the credit lines stream through a plain server-side cursor (outside one,
+    # PostgreSQL would first materialize a WITH HOLD cursor). Nothing is written.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        batch: list[OfficerPeriod] = []
+        for item in period_inputs(period, id_range=id_range):
+            batch.append(item)
+            if len(batch) >= CHUNK:
+                count(batch)
+                batch = []
+        if batch:
+            count(batch)
+    return tally
+
+
+def _impact(
+    period: ReportingPeriod, current: RulePack, draft: RulePack, draft_name: str, tallies: list[_Tally]
+) -> Impact:
+    """The parts' counts added up, with agency names and requirement labels."""
+    impact = Impact(
+        year=period.year,
+        current_pack=current.ident,
+        draft_pack=draft.ident,
+        draft_title=draft.title,
+        draft_name=draft_name,
+    )
+    requirements: dict[str, RequirementImpact] = {}
+    for r in current.requirements:
+        requirements[r.key] = RequirementImpact(r.key, r.label, r.minimum.value, None)
+    for r in draft.requirements:
+        known = requirements.setdefault(r.key, RequirementImpact(r.key, r.label, None, None))
+        known.required_draft = r.minimum.value
+    agencies: dict[int | None, list[int]] = {}
+    for tally in tallies:
+        impact.officers += tally.officers
+        impact.deficient_now += tally.deficient_now
+        impact.deficient_draft += tally.deficient_draft
+        impact.newly_short += tally.newly_short
+        impact.no_longer_short += tally.no_longer_short
+        for key, short in tally.short_now.items():
+            requirements[key].short_now += short
+        for key, short in tally.short_draft.items():
+            requirements[key].short_draft += short
+        for agency_id, counts in tally.agencies.items():
+            row = agencies.setdefault(agency_id, [0, 0, 0, 0, 0])
+            for index, value in enumerate(counts):
+                row[index] += value
+        impact.newly_short_officers.extend(tally.newly)
+    impact.newly_short_officers = sorted(impact.newly_short_officers, key=lambda o: o.officer_id)[
+        :NEWLY_SHORT_KEPT
+    ]
+    names: dict[int | None, str] = {None: "Not commissioned by any agency"}
+    names.update(
+        Agency.objects.filter(pk__in=[k for k in agencies if k is not None]).values_list("pk", "name")
+    )
+    impact.agencies = sorted(
+        (
+            AgencyImpact(agency_id, names.get(agency_id, ""), *counts)
+            for agency_id, counts in agencies.items()
+        ),
+        key=lambda a: (-a.change, -a.newly_short, a.agency_id is None, a.name),
+    )
+    impact.requirements = list(requirements.values())
+    return impact

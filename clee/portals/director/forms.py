@@ -1,0 +1,67 @@
+"""The Director's forms: a decision on a license, a reactivation, the queue's filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from clee.compliance.decisions import REASON_MAX
+from clee.portals.oversight.forms import PeriodChoiceField
+
+
+class QueueForm(forms.Form):
+    period = PeriodChoiceField(
+        queryset=None, to_field_name="year", empty_label=None, label="Reporting period"
+    )
+    q = forms.CharField(
+        required=False, max_length=80, label="Officer", help_text="Last or first name, or license number."
+    )
+
+    def __init__(self, *args: Any, periods: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, PeriodChoiceField)
+        field.queryset = periods
+        field.widget.attrs["class"] = "usa-select"
+        self.fields["q"].widget.attrs["class"] = "usa-input"
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("inactivate", "Inactivate the license"),
+            ("keep", "Keep the license active"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to inactivate (it goes into the officer's license history); optional to "
+        f"keep the license active. At most {REASON_MAX} characters.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["class"] = "usa-textarea"
+
+    @property
+    def inactivate(self) -> bool:
+        return bool(self.cleaned_data.get("decision") == "inactivate")
+
+
+class ReactivationForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, which make-up training was shown. It goes into the license history.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["class"] = "usa-textarea"

@@ -1,0 +1,227 @@
+"""Reads behind the officer's pages: the dashboard's period, deadlines and requests, and the
+transcript of a period (records with the credit lines they earned and, from the rules engine,
+why an accepted record does not count)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
+from clee.compliance.services import period_inputs, period_pack
+from clee.core.choices import CoreArea, Subject, Topic
+from clee.officers.models import Commission, Officer
+from clee.rules import compiled_for, evaluate_officers
+from clee.training.models import Certificate, CreditRequest, TrainingRecord
+from clee.training.services import CERTIFIED_STATUSES
+
+
+def hours_shown(value: Decimal | float | int | str | None) -> str:
+    """Hours as people write them: ``24``, ``1.5``, ``0.25`` (no trailing zeros)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    return f"{number:f}"
+
+
+def day_shown(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def periods() -> QuerySet[ReportingPeriod]:
+    """Every reporting period on file, newest first (the transcript's period picker)."""
+    return ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION).order_by("-year")
+
+
+# The dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date the officer works toward, and how many days are left (negative once passed)."""
+
+    label: str
+    day: dt.date
+    days_left: int
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def day_text(self) -> str:
+        return day_shown(self.day)
+
+    @property
+    def left_text(self) -> str:
+        if self.days_left < 0:
+            return "passed"
+        if self.days_left == 0:
+            return "today"
+        return f"{self.days_left:,} day{'' if self.days_left == 1 else 's'} left"
+
+
+def deadlines(period: ReportingPeriod, extended_until: dt.date | None, today: dt.date) -> list[Deadline]:
+    """The period's end, its grace deadline (March 15 next year, 11 CSR 75-15.080) and, when
+    POST granted one, the extended deadline."""
+    found = [
+        Deadline("End of the reporting period", period.ends, (period.ends - today).days),
+        Deadline(
+            "Grace deadline to show compliance", period.grace_deadline, (period.grace_deadline - today).days
+        ),
+    ]
+    if extended_until is not None:
+        found.append(Deadline("Your extended deadline", extended_until, (extended_until - today).days))
+    return found
+
+
+def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any]:
+    """Everything the dashboard shows of ``officer`` in ``period`` (the current one)."""
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "commissions": list(
+            Commission.objects.filter(officer=officer, end__isnull=True).select_related("agency")
+        ),
+        "requests_waiting": CreditRequest.objects.filter(
+            officer=officer, status=CreditRequest.Status.SUBMITTED
+        ).count(),
+        "recent_requests": list(
+            CreditRequest.objects.filter(officer=officer).order_by("-created_at", "-id")[:3]
+        ),
+        "today": today,
+    }
+    if period is None:
+        return context
+    result = ComplianceResult.objects.filter(officer=officer, period=period).first()
+    extensions = list(Extension.objects.filter(officer=officer, period=period).order_by("-created_at", "-id"))
+    granted = next((e for e in extensions if e.status == Extension.Status.GRANTED and e.new_deadline), None)
+    extended_until = result.extended_until if result and result.extended_until else None
+    if extended_until is None and granted is not None:
+        extended_until = granted.new_deadline
+    total = None
+    if result is not None:
+        total = next((r for r in result.requirements if r["key"] == "total"), None)
+    context.update(
+        result=result,
+        hours_counted=hours_shown(result.counted_hours) if result else "",
+        hours_required=hours_shown(total["required"]) if total else "",
+        additional_needed=hours_shown(result.additional_hours_needed) if result else "",
+        requirements=result.requirements if result else [],
+        deadlines=deadlines(period, extended_until, today),
+        # 11 CSR 75-15.080: after the grace deadline (or an extension's) the Director may act.
+        deadline_missed=today > max(period.grace_deadline, extended_until or period.grace_deadline),
+        extended_until=extended_until,
+        extensions=extensions,
+        certificate_ready=bool(result and result.status in CERTIFIED_STATUSES),
+        certificate=Certificate.objects.filter(officer=officer, period=period).first(),
+    )
+    return context
+
+
+# The transcript ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """Hours of a record in one core area (and subject), with topic hours inside them."""
+
+    area: str
+    hours: str
+    topics: list[str]
+
+
+@dataclass
+class TranscriptRow:
+    record: TrainingRecord
+    title: str
+    provider: str
+    hours: str
+    source: str
+    lines: list[TranscriptLine] = field(default_factory=list)
+    not_counted: list[str] = field(default_factory=list)
+    request_id: int | None = None
+
+
+def transcript_line(core_area: str, subject: str, hours: Decimal, topics: dict[str, Any]) -> TranscriptLine:
+    area = CoreArea(core_area).label if core_area in CoreArea.values else core_area
+    if subject:
+        area += f" – {Subject(subject).label if subject in Subject.values else subject}"
+    return TranscriptLine(
+        area=area,
+        hours=hours_shown(hours),
+        topics=[
+            f"{hours_shown(value)} h {(Topic(topic).label if topic in Topic.values else topic).lower()}"
+            for topic, value in sorted(topics.items())
+        ],
+    )
+
+
+def _provider(record: TrainingRecord, request: CreditRequest | None) -> str:
+    if record.course is not None:
+        return record.course.provider.name
+    if request is not None and request.provider_name:
+        return request.provider_name + (f" ({request.state})" if request.state else "")
+    return record.state
+
+
+def not_counted_reasons(officer: Officer, period: ReportingPeriod) -> dict[int, list[str]]:
+    """Why accepted credit lines of the officer's period do not count, by line id, as the rules
+    engine says (an out-of-state course from a state not recognized on its date, ...)."""
+    inputs = next(iter(period_inputs(period, [officer.pk])), None)
+    if inputs is None or not inputs.credits:
+        return {}
+    result = evaluate_officers(compiled_for(period_pack(period)), [(inputs.officer, inputs.credits)])[0]
+    reasons: dict[int, list[str]] = {}
+    for note in result.not_counted:
+        if note.credit_id.startswith("line-"):
+            reasons.setdefault(int(note.credit_id.removeprefix("line-")), []).append(note.reason)
+    return reasons
+
+
+def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[TranscriptRow]:
+    """Every record of ``officer`` completed in ``period``, whatever its status, in date order."""
+    records = (
+        TrainingRecord.objects.filter(
+            officer=officer, completed_on__gte=period.starts, completed_on__lte=period.ends
+        )
+        .select_related("course__provider", "credit_request")
+        .prefetch_related("lines")
+        .order_by("completed_on", "id")
+    )
+    reasons = not_counted_reasons(officer, period)
+    rows = []
+    for record in records:
+        request: CreditRequest | None = getattr(record, "credit_request", None)
+        title = record.description
+        if record.course is not None:
+            title = f"{record.course.title} ({record.course.number})"
+        lines = list(record.lines.all())
+        rows.append(
+            TranscriptRow(
+                record=record,
+                title=title,
+                provider=_provider(record, request),
+                hours=hours_shown(record.hours),
+                source=record.get_source_display(),
+                lines=[
+                    transcript_line(line.core_area, line.subject, line.hours, line.topics) for line in lines
+                ],
+                not_counted=sorted({reason for line in lines for reason in reasons.get(line.pk, [])}),
+                request_id=None if request is None else request.pk,
+            )
+        )
+    return rows
+
+
+def transcript_totals(rows: list[TranscriptRow]) -> dict[str, str]:
+    """Hours on file by record status."""
+    totals = {status: Decimal(0) for status in TrainingRecord.Status.values}
+    for row in rows:
+        totals[row.record.status] += row.record.hours
+    return {status: hours_shown(hours) for status, hours in totals.items()}

@@ -1,0 +1,109 @@
+"""Forms of the oversight pages: choosing a period and loading a draft rule pack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+
+from clee.agencies.models import Agency
+from clee.compliance.impact import DRAFT_MAX_BYTES
+from clee.compliance.models import ReportingPeriod
+from clee.core.errors import ServiceError
+
+
+def show_service_error(form: forms.Form, error: ServiceError) -> None:
+    """A service's refusal next to the field it names (or above the form), as a sentence."""
+    message = error.message[:1].upper() + error.message[1:]
+    form.add_error(error.field if error.field in form.fields else None, message)
+
+
+class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year}{' (current)' if obj.is_current else ''}"
+
+
+def periods() -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION).order_by("-year")
+
+
+class PeriodForm(forms.Form):
+    """The period a statewide page shows (``?period=2023``)."""
+
+    period = PeriodChoiceField(
+        queryset=ReportingPeriod.objects.none(),
+        to_field_name="year",
+        empty_label=None,
+        label="Reporting period",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, PeriodChoiceField)
+        field.queryset = periods()
+        field.widget.attrs["class"] = "usa-select"
+
+
+class NoncompliantFilterForm(PeriodForm):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, empty_label="Every agency", label="Agency"
+    )
+    q = forms.CharField(
+        required=False, max_length=80, label="Officer", help_text="Last or first name, or license number."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.filter(active=True).order_by("name")
+        agency.widget.attrs["class"] = "usa-select"
+        self.fields["q"].widget.attrs["class"] = "usa-input"
+
+
+class AgencySearchForm(PeriodForm):
+    q = forms.CharField(
+        required=False, max_length=80, label="Agency", help_text="Part of the name, or the ORI."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["class"] = "usa-input"
+
+
+class DraftPackForm(forms.Form):
+    """A draft rule pack to preview against a period's officers."""
+
+    period = PeriodChoiceField(
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+        label="Reporting period",
+        help_text="Every officer of this period is evaluated under its pack and under the draft.",
+    )
+    draft = forms.FileField(
+        label="Draft rule pack (YAML)",
+        help_text="A copy of the period's pack with the values you want to try; at most 256 KB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, PeriodChoiceField)
+        field.queryset = periods()
+        field.widget.attrs["class"] = "usa-select"
+        self.fields["draft"].widget.attrs.update({"class": "usa-file-input", "accept": ".yaml,.yml"})
+
+    def clean_draft(self) -> Any:
+        upload = self.cleaned_data["draft"]
+        if upload.size > DRAFT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB; a draft rule pack may be at most 256 KB."
+            )
+        if not upload.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError(
+                "Choose a YAML file (.yaml or .yml), like the packs in clee/rules/packs/."
+            )
+        return upload

@@ -1,0 +1,134 @@
+"""Rule packs as the oversight pages show them: every value with the dates it is in effect and
+the rule section or seed document it comes from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from clee.compliance.models import ReportingPeriod
+from clee.rules import NoPackError, PackError, RulePack, available_packs, load_pack
+from clee.rules.pack import Dated
+from clee.rules.vocabulary import CORE_AREA_LABELS, SOURCE_LABELS
+
+ATTRIBUTE_LABELS = {
+    "core_area": "core area",
+    "subject": "subject",
+    "topic": "topic",
+    "provider_class": "provider",
+    "delivery": "delivery",
+    "source": "source",
+}
+VALUE_LABELS = {
+    **CORE_AREA_LABELS,
+    **SOURCE_LABELS,
+    "approved": "approved provider",
+    "licensed": "licensed provider",
+    "computer_based": "computer-based",
+    "live": "live",
+    "none": "none",
+    "firearms": "firearms",
+}
+
+
+@dataclass(frozen=True)
+class PackRow:
+    """One installed pack in the list of packs (``error`` when it cannot be used)."""
+
+    year: str
+    pack: RulePack | None
+    period: ReportingPeriod | None
+    error: str = ""
+
+    @property
+    def minimums(self) -> str:
+        return (
+            ", ".join(f"{r.label} {r.minimum.value:g}" for r in self.pack.requirements) if self.pack else ""
+        )
+
+    @property
+    def caps(self) -> str:
+        return ", ".join(f"{c.label} ≤ {c.maximum.value:g}" for c in self.pack.caps) if self.pack else ""
+
+
+def pack_rows() -> list[PackRow]:
+    """The jurisdiction's installed packs, latest first, each with its reporting period if set up."""
+    jurisdiction = settings.CLEE_JURISDICTION.upper()
+    periods = {str(p.year): p for p in ReportingPeriod.objects.filter(jurisdiction=jurisdiction)}
+    rows = []
+    for pack_jurisdiction, year in reversed(available_packs()):
+        if pack_jurisdiction != jurisdiction:
+            continue
+        try:
+            rows.append(PackRow(year, load_pack(jurisdiction, year), periods.get(year)))
+        except (PackError, NoPackError) as error:
+            rows.append(PackRow(year, None, periods.get(year), str(error)))
+    return rows
+
+
+def where_text(pack: RulePack, where: Any) -> str:
+    """``where`` in words: "core area: Legal Studies; delivery: live"."""
+    if not where:
+        return "every hour"
+    parts = []
+    for attribute, values in sorted(where.items()):
+        shown = sorted(pack.topics.get(v) or VALUE_LABELS.get(v) or v.replace("_", " ") for v in values)
+        parts.append(f"{ATTRIBUTE_LABELS.get(attribute, attribute)}: {' or '.join(shown)}")
+    return "; ".join(parts)
+
+
+def _dated(value: Dated[Any]) -> dict[str, Any]:
+    return {"start": value.start, "until": value.until, "reference": value.reference}
+
+
+def pack_context(pack: RulePack) -> dict[str, Any]:
+    """Requirements, caps, sources, exemptions, topics and the grace deadline of ``pack``, each
+    value with ``start``, ``until`` (None: open) and ``reference``."""
+    grace: Dated[dt.date] = pack.grace_deadline
+    return {
+        "pack": pack,
+        "grace": {"value": grace.value, **_dated(grace)},
+        "requirements": [
+            {
+                "key": r.key,
+                "label": r.label,
+                "value": r.minimum.value,
+                "where": where_text(pack, r.where),
+                **_dated(r.minimum),
+            }
+            for r in pack.requirements
+        ],
+        "caps": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "value": c.maximum.value,
+                "where": where_text(pack, c.where),
+                **_dated(c.maximum),
+            }
+            for c in pack.caps
+        ],
+        "sources": [
+            {
+                "key": s.key,
+                "label": SOURCE_LABELS.get(s.key, s.key).capitalize(),
+                "provider_class": {
+                    "from_credit": "as the provider's class",
+                    "approved": "approved provider",
+                    "licensed": "licensed provider",
+                }.get(s.provider_class, s.provider_class),
+                "unit": s.unit.replace("_", " ").removesuffix("s"),
+                "rate": s.hours_per_unit.value,
+                "recognized": [
+                    {"codes": ", ".join(sorted(entry.value)), **_dated(entry)} for entry in s.recognized or ()
+                ],
+                **_dated(s.hours_per_unit),
+            }
+            for s in pack.sources.values()
+        ],
+        "exemptions": pack.exemptions,
+        "topics": sorted(pack.topics.items(), key=lambda item: item[1]),
+    }

@@ -1,0 +1,481 @@
+"""The provider's forms, rendered the USWDS way (``portals/includes/field.html``).
+
+Forms check what they can show next to a field (a missing value, a file that is not a PDF, a
+split row with Firearms outside Skill Development); the services check everything again and
+have the last word.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+
+from clee.core.choices import CoreArea, Delivery, Subject, Topic
+from clee.core.documents import sniff_kind
+from clee.core.errors import ServiceError
+from clee.imports.tables import MAX_BYTES
+from clee.officers.models import Officer
+from clee.providers.models import Course, CourseDocument
+from clee.providers.services import (
+    SUBMISSION_DOCUMENTS,
+    DocumentUpload,
+    InstructorSpec,
+    PortionSpec,
+    hours_text,
+    portion_validate,
+)
+
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Textarea: "usa-textarea",
+    forms.Select: "usa-select",
+    forms.ClearableFileInput: "usa-file-input",
+    forms.FileInput: "usa-file-input",
+}
+DOCUMENT_TYPES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+ROSTER_TYPES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def hours_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("9999.99"),
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={
+            "min_value": "hours must be more than 0",
+            "max_decimal_places": "give hours to the hundredth at most",
+            "invalid": "enter a number of hours, such as 2 or 1.5",
+        },
+    )
+
+
+class UswdsForm(forms.Form):
+    """A form whose controls carry USWDS classes and point (``aria-describedby``) at their
+    hint and, once refused, at their error message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = next((c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "usa-input")
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        self.describe()
+
+    def describe(self) -> None:
+        """Point each control at its hint and error (the ids ``field.html`` gives them)."""
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            control = self[name].id_for_label
+            ids = []
+            if field.help_text:
+                ids.append(f"{control}-hint")
+            if name in errors:
+                ids.append(f"{control}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.describe()
+
+    def filled(self) -> bool:
+        """Whether anything was typed or chosen (a blank row of a formset is left out)."""
+        return any(self[name].data not in (None, "") for name in self.fields)
+
+    def refuse(self, error: ServiceError, *, fields: dict[str, str] | None = None) -> None:
+        """Show a service's refusal next to its field (``fields`` maps a service's field names
+        to this form's), or above the form."""
+        name = (fields or {}).get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+        self.describe()
+
+
+def document_upload(upload: UploadedFile | None, kind: str) -> DocumentUpload | None:
+    """An uploaded file as a course document, refused unless it is a PDF, PNG or JPEG within
+    the size limit (judged by content, as the service judges it)."""
+    if upload is None:
+        return None
+    name = upload.name or "document"
+    limit = settings.DOCUMENT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(f"{name} is {upload.size / 1e6:.1f} MB: the limit is {limit / 1e6:.0f} MB")
+    content = upload.read()
+    if not content:
+        raise ValidationError(f"{name} is empty")
+    if sniff_kind(content) is None:
+        raise ValidationError(f"{name} is not a PDF, PNG or JPEG file: only those are accepted")
+    return DocumentUpload(kind=kind, name=name, content=content)
+
+
+# Courses ------------------------------------------------------------------------------------
+
+# The documents of a submission: (kind, form field, label, hint).
+COURSE_DOCUMENTS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        CourseDocument.Kind.INSTRUCTOR_RECORD,
+        "instructor_record",
+        "Instructor record",
+        "The instructors' qualifications. PDF, PNG or JPEG.",
+    ),
+    (
+        CourseDocument.Kind.SAMPLE_CERTIFICATE,
+        "sample_certificate",
+        "Sample certificate",
+        "The certificate a student receives. PDF, PNG or JPEG.",
+    ),
+    (
+        CourseDocument.Kind.SYNOPSIS,
+        "synopsis_document",
+        "Detailed synopsis or agenda",
+        "A document with more than the synopsis above, if you have one.",
+    ),
+    (
+        CourseDocument.Kind.OBJECTIVES,
+        "objectives_document",
+        "Learning objectives document",
+        "If the objectives are in a document of their own.",
+    ),
+    (CourseDocument.Kind.OTHER, "other_document", "Other document", "Anything else POST should read."),
+)
+
+
+class CourseForm(UswdsForm):
+    """A course submitted for approval: what it is, and the documents POST reads."""
+
+    title = forms.CharField(label="Course title", max_length=200)
+    number = forms.CharField(
+        label="Course number",
+        max_length=30,
+        help_text="Your own number for the course; rosters name the course by it.",
+    )
+    hours = hours_field("Course hours", help_text="The length of the course in hours, such as 4 or 7.5.")
+    delivery = forms.ChoiceField(
+        label="Delivery",
+        choices=Delivery.choices,
+        help_text="At most 22 of an officer's 24 hours may be computer-based.",
+    )
+    synopsis = forms.CharField(
+        label="Synopsis",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A detailed summary of the course as it will be delivered.",
+    )
+    learning_objectives = forms.CharField(
+        label="Learning objectives",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What a student can do after the course; one objective per line.",
+    )
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, name, label, hint in COURSE_DOCUMENTS:
+            required = new and kind in SUBMISSION_DOCUMENTS
+            if not new and kind in (
+                CourseDocument.Kind.INSTRUCTOR_RECORD,
+                CourseDocument.Kind.SAMPLE_CERTIFICATE,
+            ):
+                hint = f"{hint} Leave empty to keep the one sent."
+            self.fields[name] = forms.FileField(
+                label=label,
+                required=required,
+                help_text=hint,
+                widget=forms.FileInput(attrs={"class": "usa-file-input", "accept": DOCUMENT_TYPES}),
+                error_messages={"required": f"attach the {label.lower()}"},
+            )
+        self.describe()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for kind, name, _, _ in COURSE_DOCUMENTS:
+            upload = self.files.get(self.add_prefix(name)) if name not in self.errors else None
+            if isinstance(upload, UploadedFile):
+                try:
+                    cleaned[name] = document_upload(upload, kind)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    def documents(self) -> list[DocumentUpload]:
+        """The files attached to this submission."""
+        return [
+            upload
+            for _, name, _, _ in COURSE_DOCUMENTS
+            if isinstance(upload := self.cleaned_data.get(name), DocumentUpload)
+        ]
+
+    def document_fields(self) -> list[forms.BoundField]:
+        return [self[name] for _, name, _, _ in COURSE_DOCUMENTS]
+
+    def detail_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("title", "number", "hours", "delivery")]
+
+
+TOPIC_FIELDS: tuple[tuple[str, str], ...] = tuple((str(topic.value), str(topic.label)) for topic in Topic)
+
+
+class PortionForm(UswdsForm):
+    """One row of a course's split: hours in a core area (and subject), with the topic hours
+    inside them."""
+
+    core_area = forms.ChoiceField(
+        label="Core area", choices=[("", "- Select -"), *CoreArea.choices], required=False
+    )
+    subject = forms.ChoiceField(
+        label="Subject",
+        choices=[("", "None"), (Subject.FIREARMS.value, "Firearms")],
+        required=False,
+    )
+    hours = hours_field("Hours", required=False)
+    racial_profiling = hours_field("Racial profiling hours", required=False)
+    implicit_bias = hours_field("Implicit bias hours", required=False)
+    de_escalation = hours_field("De-escalation hours", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.filled():
+            return cleaned
+        if not cleaned.get("core_area") and "core_area" not in self.errors:
+            self.add_error("core_area", "choose the core area of these hours")
+        if cleaned.get("hours") is None and "hours" not in self.errors:
+            self.add_error("hours", "give the hours in this core area")
+        if self.errors:
+            return cleaned
+        try:
+            portion_validate(self.spec())
+        except ServiceError as error:
+            at_fault = "subject" if cleaned.get("subject") and "Firearms" in error.message else "hours"
+            self.add_error(at_fault, error.message)
+        return cleaned
+
+    def spec(self) -> PortionSpec:
+        cleaned = self.cleaned_data
+        return PortionSpec(
+            core_area=cleaned["core_area"],
+            subject=cleaned.get("subject") or "",
+            hours=cleaned["hours"],
+            topics={topic: cleaned[topic] for topic, _ in TOPIC_FIELDS if cleaned.get(topic)},
+        )
+
+    def topic_fields(self) -> list[forms.BoundField]:
+        return [self[topic] for topic, _ in TOPIC_FIELDS]
+
+
+class BasePortionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def specs(self) -> list[PortionSpec]:
+        """The filled rows, in order (blank rows are left out)."""
+        return [form.spec() for form in self.forms if form.filled() and form.is_valid()]
+
+
+PortionFormSet = cast(
+    type[BasePortionFormSet],
+    forms.formset_factory(PortionForm, formset=BasePortionFormSet, extra=0, max_num=12, validate_max=True),
+)
+SPLIT_ROWS = 4  # rows a new course's split starts with: the four core areas fit
+
+
+def portion_initial(course: Course) -> list[dict[str, Any]]:
+    """A stored course's split as the rows' initial values."""
+    rows = []
+    for portion in course.portions.all():
+        row: dict[str, Any] = {
+            "core_area": portion.core_area,
+            "subject": portion.subject,
+            "hours": portion.hours,
+        }
+        for topic, hours in portion.topics.items():
+            row[topic] = Decimal(str(hours))
+        rows.append(row)
+    return rows
+
+
+# Offerings ----------------------------------------------------------------------------------
+
+
+class OfferingForm(UswdsForm):
+    """An offering's course (when scheduling it), dates and place."""
+
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.none(),
+        empty_label="- Select an approved course -",
+        help_text="Only courses POST has approved can be offered.",
+    )
+    starts_on = forms.DateField(
+        label="First day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The course must be approved on this day.",
+    )
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The same day for a one-day class.",
+    )
+    location = forms.CharField(
+        label="Place", max_length=200, help_text="Where it is held: building, street, town."
+    )
+
+    def __init__(self, *args: Any, courses: QuerySet[Course] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if courses is None:
+            del self.fields["course"]
+        else:
+            course_field = self.fields["course"]
+            assert isinstance(course_field, forms.ModelChoiceField)
+            course_field.queryset = courses
+        self.describe()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", f"the last day is before the first day ({starts_on:%B %-d, %Y})")
+        return cleaned
+
+
+class InstructorForm(UswdsForm):
+    """An instructor of an offering, named by license number, with the hours taught."""
+
+    license_number = forms.CharField(label="License number", max_length=20, required=False)
+    hours_taught = hours_field("Hours taught", required=False)
+
+    def clean_license_number(self) -> str:
+        return str(self.cleaned_data.get("license_number") or "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.filled():
+            return cleaned
+        number = cleaned.get("license_number")
+        if not number:
+            if "license_number" not in self.errors:
+                self.add_error("license_number", "give the instructor's license number")
+        else:
+            officer = Officer.objects.filter(license_number=number).first()
+            if officer is None:
+                self.add_error("license_number", f"no officer has license number {number}")
+            cleaned["officer"] = officer
+        if cleaned.get("hours_taught") is None and "hours_taught" not in self.errors:
+            self.add_error("hours_taught", "give the hours this instructor taught")
+        return cleaned
+
+
+class BaseInstructorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        first_row: dict[str, int] = {}
+        for index, form in enumerate(self.forms, start=1):
+            number = form.cleaned_data.get("license_number") if hasattr(form, "cleaned_data") else None
+            if not number or not form.filled():
+                continue
+            if number in first_row:
+                form.add_error("license_number", f"{number} is already named on row {first_row[number]}")
+            first_row.setdefault(number, index)
+
+    def check_hours(self, course: Course) -> bool:
+        """Mark every row teaching more hours than the course has; True when none does."""
+        ok = True
+        for form in self.forms:
+            hours = form.cleaned_data.get("hours_taught") if hasattr(form, "cleaned_data") else None
+            if hours is not None and hours > course.hours:
+                form.add_error(
+                    "hours_taught",
+                    f"{hours_text(hours)} hours is more than the course's {hours_text(course.hours)} hours",
+                )
+                ok = False
+        return ok
+
+    def specs(self) -> list[InstructorSpec]:
+        return [
+            InstructorSpec(
+                officer_id=form.cleaned_data["officer"].pk, hours_taught=form.cleaned_data["hours_taught"]
+            )
+            for form in self.forms
+            if form.filled() and form.cleaned_data.get("officer") is not None
+        ]
+
+
+InstructorFormSet = cast(
+    type[BaseInstructorFormSet],
+    forms.formset_factory(
+        InstructorForm, formset=BaseInstructorFormSet, extra=0, max_num=40, validate_max=True
+    ),
+)
+INSTRUCTOR_ROWS = 2
+
+
+# Rosters ------------------------------------------------------------------------------------
+
+
+class RosterUploadForm(UswdsForm):
+    file = forms.FileField(
+        label="Roster file",
+        help_text="CSV or Excel workbook (.xlsx), one row per officer per completed course, at most 20 MB.",
+        widget=forms.FileInput(attrs={"class": "usa-file-input", "accept": ROSTER_TYPES}),
+        error_messages={"required": "choose the roster file to upload"},
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        assert isinstance(upload, UploadedFile)
+        if upload.size is not None and upload.size > MAX_BYTES:
+            raise ValidationError(f"the file is {upload.size / 1e6:.1f} MB: a roster is at most 20 MB")
+        return upload
+
+
+# Pages with forms -------------------------------------------------------------------------
+
+
+def error_summary(form: forms.Form, *formsets: tuple[forms.BaseFormSet, str, str]) -> list[dict[str, str]]:  # type: ignore[type-arg]
+    """Every error of a page, each linking to its control: the form's, then each formset's
+    (given as (formset, what a row is called, id of the formset's fieldset))."""
+    items = [{"href": "#main-form", "text": str(error)} for error in form.non_field_errors()]
+    items += [
+        {"href": f"#{field.id_for_label}", "text": f"{field.label}: {error}"}
+        for field in form
+        for error in field.errors
+    ]
+    for formset, row_name, anchor in formsets:
+        items += [{"href": f"#{anchor}", "text": str(error)} for error in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            items += [
+                {"href": f"#{anchor}", "text": f"{row_name} {number}: {error}"}
+                for error in row.non_field_errors()
+            ]
+            items += [
+                {"href": f"#{field.id_for_label}", "text": f"{row_name} {number}, {field.label}: {error}"}
+                for field in row
+                if not field.is_hidden
+                for error in field.errors
+            ]
+    return items
+
+
+def posted_rows(data: Any, prefix: str, names: list[str], *, most: int) -> list[dict[str, str]]:
+    """The rows of a formset as they were posted (to show them again with one row more when a
+    browser without JavaScript asks for another row)."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 0
+    return [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in names}
+        for index in range(min(total, most))
+    ]
+
+
+def posted_values(data: Any, form_class: type[forms.Form]) -> dict[str, str]:
+    """A form's posted values (files aside), as initial values."""
+    return {name: data.get(name, "") for name in form_class.base_fields if name in data}

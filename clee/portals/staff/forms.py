@@ -1,0 +1,587 @@
+"""The staff pages' forms, rendered the USWDS way (``portals/staff/includes/field.html``).
+
+Forms check what a person typed (dates, numbers, choices, a reason where one is needed); the
+services check the rules, and their refusals are put back on the form by ``show_refusal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from clee.agencies.models import Agency
+from clee.compliance.models import Extension, ReportingPeriod
+from clee.core.choices import CoreArea, Delivery, ProviderCredit, Subject, Topic
+from clee.core.errors import ServiceError
+from clee.officers.models import Officer
+from clee.providers.models import Course, Provider, RecognizedCourse
+from clee.providers.services import PortionSpec, portion_validate
+from clee.training.models import CreditRequest
+from clee.training.services import LineSpec
+
+if TYPE_CHECKING:
+    from django.forms import ModelForm
+else:  # django-stubs makes ModelForm generic for the type checker only
+
+    class ModelForm(forms.ModelForm):
+        def __class_getitem__(cls, parameters: Any) -> Any:
+            return cls
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        error_messages={"required": f"Enter the {label.lower()}.", "invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
+def hours_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.01"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        error_messages={"min_value": "Hours must be more than 0.", "invalid": "Enter hours as a number."},
+    )
+
+
+def radio_field(label: str, choices: list[tuple[str, str]], *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input usa-radio__input--tile"}),
+        error_messages={"required": f"Choose the {label.lower()}."},
+    )
+
+
+def plain_hours(hours: Decimal) -> Decimal:
+    """Hours as a person writes them in a field: ``6`` for 6.00, ``2.5`` for 2.50."""
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours.normalize()
+
+
+def with_blank(choices: Iterable[tuple[Any, Any]], label: str = "- Select -") -> list[tuple[str, str]]:
+    """Choices led by an empty one (a select that starts on nothing chosen)."""
+    return [("", label), *((str(value), str(text)) for value, text in choices if value != "")]
+
+
+class Uswds:
+    """USWDS classes on every control, and the error variant on a control with an error."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.Select):
+                css = "usa-select"
+            elif isinstance(widget, forms.Textarea):
+                css = "usa-textarea"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "usa-checkbox__input"
+            else:
+                css = "usa-input"
+            widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), css]))
+
+    def mark_errors(self) -> None:
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            classes = str(field.widget.attrs.get("class", "")).split()
+            if {"usa-input", "usa-select", "usa-textarea"} & set(
+                classes
+            ) and "usa-input--error" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "usa-input--error"])
+
+
+class StaffForm(Uswds, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_errors()
+
+
+class StaffModelForm(Uswds, ModelForm[Any]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_errors()
+
+
+def show_refusal(
+    error: ServiceError,
+    form: forms.BaseForm,
+    lines: LinesFormSet | None = None,
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> None:
+    """Put a service's refusal next to the field it names (or on the lines, or atop the form)."""
+    field = (aliases or {}).get(error.field or "", error.field)
+    if lines is not None and field in ("lines", "portions", "hours"):
+        lines.refusals.append(error.message)
+        return
+    form.add_error(field if field in form.fields else None, error.message[:1].upper() + error.message[1:])
+    if isinstance(form, Uswds):
+        form.mark_errors()
+
+
+# Lines: the core areas and hours a reviewer decides ------------------------------------------
+
+TOPIC_FIELDS = {str(topic): f"{topic}_hours" for topic in Topic}
+
+
+class LineForm(StaffForm):
+    """One line of credit: hours in one core area (and subject), with topic hours inside them.
+
+    Every field may be left empty: an empty line is not a line (the form offers spare rows, so
+    adding a line needs no script, and emptying one removes it)."""
+
+    core_area = forms.ChoiceField(label="Core area", choices=with_blank(CoreArea.choices), required=False)
+    subject = forms.ChoiceField(
+        label="Subject", choices=[("", "None"), (Subject.FIREARMS, "Firearms")], required=False
+    )
+    hours = hours_field("Hours")
+    racial_profiling_hours = hours_field("Racial profiling")
+    implicit_bias_hours = hours_field("Implicit bias")
+    de_escalation_hours = hours_field("De-escalation")
+
+    def is_empty(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) for name in ("core_area", "hours", *TOPIC_FIELDS.values()))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_empty() or self.errors:
+            return data
+        if not data.get("core_area"):
+            self.add_error("core_area", "Choose the core area of these hours.")
+        if not data.get("hours"):
+            self.add_error("hours", "Enter the hours of this line.")
+        if self.errors:
+            return data
+        try:
+            portion_validate(self.spec())
+        except ServiceError as error:
+            raise ValidationError(error.message[:1].upper() + error.message[1:]) from error
+        return data
+
+    def spec(self) -> PortionSpec:
+        data = self.cleaned_data
+        return PortionSpec(
+            core_area=data["core_area"],
+            subject=data.get("subject") or "",
+            hours=data["hours"],
+            topics={topic: data[name] for topic, name in TOPIC_FIELDS.items() if data.get(name)},
+        )
+
+
+class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The lines of a decision; ``refusals`` holds what a service said about them as a whole."""
+
+    refusals: list[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals = []
+
+    def specs(self) -> list[PortionSpec]:
+        return [form.spec() for form in self.forms if isinstance(form, LineForm) and not form.is_empty()]
+
+    def line_specs(self) -> list[LineSpec]:
+        """The lines as a training record keeps them (topic hours as numbers)."""
+        return [
+            LineSpec(
+                core_area=spec.core_area,
+                subject=spec.subject,
+                hours=spec.hours,
+                topics={topic: float(hours) for topic, hours in spec.topics.items()},
+            )
+            for spec in self.specs()
+        ]
+
+    def total(self) -> Decimal:
+        return sum((spec.hours for spec in self.specs()), Decimal(0))
+
+    def all_errors(self) -> list[str]:
+        """Every error of the lines, each naming its line, for the error summary."""
+        messages = [*self.non_form_errors(), *self.refusals]
+        for number, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = "" if name == "__all__" else f"{form.fields[name].label}: "
+                messages.extend(f"Line {number}, {label}{error}" for error in errors)
+        return messages
+
+
+LINE_SPARE_ROWS = 2
+
+
+def lines_formset(
+    data: Any = None, *, initial: list[PortionSpec] | None = None, prefix: str = "lines"
+) -> LinesFormSet:
+    """The lines form: the given lines, then spare empty rows."""
+    factory = forms.formset_factory(
+        LineForm, formset=LinesFormSet, extra=LINE_SPARE_ROWS, max_num=30, validate_max=True
+    )
+    rows = [
+        {
+            "core_area": spec.core_area,
+            "subject": spec.subject,
+            "hours": plain_hours(spec.hours),
+            **{TOPIC_FIELDS[topic]: plain_hours(hours) for topic, hours in spec.topics.items()},
+        }
+        for spec in initial or []
+    ]
+    formset = factory(data, initial=rows, prefix=prefix)
+    assert isinstance(formset, LinesFormSet)
+    return formset
+
+
+# Decisions --------------------------------------------------------------------------------
+
+APPROVE, DENY = "approve", "deny"
+
+
+class RequestDecisionForm(StaffForm):
+    decision = radio_field("Decision", [(APPROVE, "Approve with the lines above"), (DENY, "Deny")])
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The officer sees it. Required to deny.",
+    )
+    delivery = forms.ChoiceField(label="Delivery", choices=Delivery.choices, initial=Delivery.LIVE)
+    credit_class = forms.ChoiceField(
+        label="Credit class",
+        choices=ProviderCredit.choices,
+        initial=ProviderCredit.LICENSED,
+        help_text="For hours taught only; other kinds earn the class their source earns.",
+    )
+
+    def __init__(self, *args: Any, request: CreditRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if request.kind != CreditRequest.Kind.INSTRUCTION:
+            del self.fields["credit_class"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == DENY and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for the denial: the officer sees it.")
+        return data
+
+
+class CourseDecisionForm(StaffForm):
+    decision = radio_field("Decision", [(APPROVE, "Approve with this window and split"), (DENY, "Deny")])
+    approved_from = date_field("Approved from", required=False, help_text="Required to approve.")
+    approved_until = date_field(
+        "Approved until", required=False, help_text="Leave empty for an approval without an end."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider sees it. Required to deny.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == DENY and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for the denial: the provider sees it.")
+        if data.get("decision") == APPROVE:
+            starts, ends = data.get("approved_from"), data.get("approved_until")
+            if starts is None and "approved_from" not in self.errors:
+                self.add_error("approved_from", "Enter the first day of the approval.")
+            elif starts is not None and ends is not None and ends < starts:
+                self.add_error("approved_until", f"The approval ends before it starts ({starts:%B %-d, %Y}).")
+        return data
+
+
+# Extensions and waivers -----------------------------------------------------------------------
+
+GRANT, REFUSE = "grant", "refuse"
+
+
+class ExtensionDecisionForm(StaffForm):
+    decision = radio_field("Decision", [(GRANT, "Grant"), (REFUSE, "Refuse")])
+    new_deadline = date_field("New deadline", required=False, help_text="Required to grant.")
+    refusal_reason = forms.CharField(
+        label="Reason for a refusal", required=False, max_length=300, help_text="Required to refuse."
+    )
+
+    def __init__(self, *args: Any, extension: Extension, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"extension-{extension.pk}")
+        super().__init__(*args, **kwargs)
+        self.extension = extension
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wants_deadline = data.get("decision") == GRANT and data.get("new_deadline") is None
+        if wants_deadline and "new_deadline" not in self.errors:
+            self.add_error("new_deadline", "Enter the new deadline.")
+        if data.get("decision") == REFUSE and not data.get("refusal_reason", "").strip():
+            self.add_error("refusal_reason", "Give the reason for the refusal.")
+        return data
+
+
+class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year} (grace deadline {obj.grace_deadline:%B %-d, %Y})"
+
+
+class ExtensionGrantForm(StaffForm):
+    license_number = forms.CharField(
+        label="License number",
+        max_length=20,
+        error_messages={"required": "Enter the officer's license number."},
+    )
+    period = PeriodChoiceField(
+        label="Reporting period",
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the reporting period."},
+    )
+    kind = forms.ChoiceField(label="Kind", choices=Extension.Kind.choices)
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=with_blank(Extension.Reason.choices),
+        error_messages={"required": "Choose the reason for the leave."},
+    )
+    new_deadline = date_field("New deadline", help_text="After the period's grace deadline.")
+    explanation = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example the letter or order it rests on.",
+    )
+
+    def __init__(self, *args: Any, periods: Any, current: ReportingPeriod | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        period_field = self.fields["period"]
+        assert isinstance(period_field, forms.ModelChoiceField)
+        period_field.queryset = periods
+        if current is not None:
+            self.initial.setdefault("period", current.pk)
+
+    def clean_license_number(self) -> Officer:
+        number = str(self.cleaned_data["license_number"]).strip().upper()
+        officer = Officer.objects.filter(license_number=number).first()
+        if officer is None:
+            raise ValidationError(f"No officer holds license {number}.")
+        return officer
+
+
+# Providers and the catalog ----------------------------------------------------------------------
+
+
+class ProviderForm(StaffModelForm):
+    class Meta:
+        model = Provider
+        fields = (
+            "number",
+            "name",
+            "kind",
+            "credit_class",
+            "agency",
+            "state",
+            "approved_from",
+            "approved_until",
+        )
+        labels = {
+            "number": "Provider number",
+            "credit_class": "Credit class",
+            "agency": "Agency",
+            "state": "State",
+            "approved_from": "Approved from",
+            "approved_until": "Approved until",
+        }
+        help_texts = {
+            "number": "POST's number for the provider, for example LP-0042.",
+            "credit_class": "Leave empty for the usual class of the kind: approved for academies, "
+            "out-of-state sources and colleges; licensed for in-service and military training.",
+            "agency": "For an agency in-service provider only.",
+            "state": "Two letters, for a recognized out-of-state source only.",
+            "approved_until": "Leave empty for an approval without an end.",
+        }
+        widgets = {"approved_from": DateInput(), "approved_until": DateInput()}
+        error_messages = {
+            "number": {"required": "Enter the provider's number."},
+            "name": {"required": "Enter the provider's name."},
+            "kind": {"required": "Choose the kind of provider."},
+            "approved_from": {
+                "required": "Enter the first day of the approval.",
+                "invalid": "Enter a date as YYYY-MM-DD.",
+            },
+            "approved_until": {"invalid": "Enter a date as YYYY-MM-DD."},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = with_blank(Provider.Kind.choices)
+        credit_class = self.fields["credit_class"]
+        assert isinstance(credit_class, forms.ChoiceField)
+        credit_class.required = False
+        credit_class.choices = with_blank(ProviderCredit.choices, "Usual for the kind")
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        # Active agencies, and the provider's own even if it is no longer active.
+        agency.queryset = Agency.objects.filter(Q(active=True) | Q(pk=self.instance.agency_id or 0)).order_by(
+            "name"
+        )
+        agency.empty_label = "None"
+        self.fields["state"].widget.attrs.update({"maxlength": 2, "class": "usa-input usa-input--xs"})
+        self.fields["number"].widget.attrs["class"] = "usa-input usa-input--medium"
+
+    def clean_number(self) -> str:
+        return str(self.cleaned_data["number"]).strip().upper()
+
+    def clean_state(self) -> str:
+        return str(self.cleaned_data["state"]).strip().upper()
+
+
+class CatalogEntryForm(StaffModelForm):
+    class Meta:
+        model = RecognizedCourse
+        fields = (
+            "source",
+            "provider_name",
+            "number",
+            "title",
+            "hours",
+            "delivery",
+            "recognized_from",
+            "recognized_until",
+            "notes",
+        )
+        error_messages = {
+            "source": {"required": "Enter the recognizing state's two letters or IADLEST."},
+            "provider_name": {"required": "Enter the provider's name."},
+            "title": {"required": "Enter the course's title."},
+            "hours": {"required": "Enter the course's hours.", "invalid": "Enter hours as a number."},
+            "recognized_from": {
+                "required": "Enter the first day of the recognition.",
+                "invalid": "Enter a date as YYYY-MM-DD.",
+            },
+            "recognized_until": {"invalid": "Enter a date as YYYY-MM-DD."},
+        }
+        labels = {
+            "source": "Source",
+            "provider_name": "Provider",
+            "number": "Course number",
+            "recognized_from": "Recognized from",
+            "recognized_until": "Recognized until",
+        }
+        help_texts = {
+            "source": "The recognizing state's two letters, or IADLEST.",
+            "number": "The course's number at its source.",
+            "hours": "The lines below must add up to these hours.",
+            "recognized_until": "Leave empty for a recognition without an end.",
+        }
+        widgets = {
+            "recognized_from": DateInput(),
+            "recognized_until": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["hours"] = plain_hours(self.instance.hours)
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data["source"]).strip().upper()
+        if source != "IADLEST" and (len(source) != 2 or not source.isalpha()):
+            raise ValidationError("Enter the state's two letters (for example MN) or IADLEST.")
+        if source == "MO":
+            raise ValidationError("A Missouri course is not an out-of-state course.")
+        return source
+
+
+# Filters of the lists (GET forms: a wrong value is ignored, never an error page) -------------
+
+
+class FilterForm(StaffForm):
+    def value(self, name: str) -> Any:
+        if not self.is_valid():
+            return self.fields[name].initial or ""
+        return self.cleaned_data.get(name) or ""
+
+
+class CourseQueueFilter(FilterForm):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[(s, label) for s, label in Course.Status.choices]
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider", required=False, queryset=Provider.objects.none(), empty_label="All providers"
+    )
+    kind = forms.ChoiceField(
+        label="Provider kind", required=False, choices=with_blank(Provider.Kind.choices, "All kinds")
+    )
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider = self.fields["provider"]
+        assert isinstance(provider, forms.ModelChoiceField)
+        provider.queryset = providers
+
+
+class RequestQueueFilter(FilterForm):
+    status = forms.ChoiceField(label="Status", required=False, choices=CreditRequest.Status.choices)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=with_blank(CreditRequest.Kind.choices, "All kinds")
+    )
+    state = forms.CharField(
+        label="State",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "usa-input--small", "autocapitalize": "characters"}),
+    )
+
+
+class ProviderFilter(FilterForm):
+    q = forms.CharField(label="Name or number", required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=with_blank(Provider.Kind.choices, "All kinds")
+    )
+
+
+class CatalogFilter(FilterForm):
+    q = forms.CharField(label="Title, provider or number", required=False, max_length=100)
+    source = forms.ChoiceField(label="Source", required=False, choices=[])
+
+    def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [("", "All sources"), *((s, s) for s in sources)]

@@ -1,0 +1,136 @@
+"""Builders shared by the officer portal's tests (this module holds no tests of its own):
+signed-in clients, tiny documents, records that make alice compliant or short, courses with
+upcoming offerings, and a second officer who must never see alice's things."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from clee.accounts.models import User
+from clee.compliance.models import ReportingPeriod
+from clee.compliance.services import compliance_recompute
+from clee.officers.models import Officer
+from clee.providers.models import Course, CoursePortion, Offering, Provider
+from clee.training.services import LineSpec, RecordEntry, training_records_add
+from tests.conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+NOT_A_DOCUMENT = b"MZ\x90\x00 this is an executable, whatever its name says"
+
+# 24 approved, live hours meeting every 2023 minimum.
+COMPLIANT_LINES = (
+    LineSpec(core_area="legal_studies", hours=Decimal(6)),
+    LineSpec(core_area="technical_studies", hours=Decimal(6)),
+    LineSpec(
+        core_area="interpersonal_perspectives",
+        hours=Decimal(6),
+        topics={"racial_profiling": 1, "implicit_bias": 1, "de_escalation": 1},
+    ),
+    LineSpec(core_area="skill_development", subject="firearms", hours=Decimal(6)),
+)
+
+# 22 hours with no Technical Studies: 2 hours short, both of them technical.
+NO_TECHNICAL_LINES = (
+    LineSpec(core_area="legal_studies", hours=Decimal(8)),
+    LineSpec(
+        core_area="interpersonal_perspectives",
+        hours=Decimal(8),
+        topics={"racial_profiling": 1, "implicit_bias": 1, "de_escalation": 1},
+    ),
+    LineSpec(core_area="skill_development", subject="firearms", hours=Decimal(6)),
+)
+
+
+def client_of(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def give_record(
+    officer: Officer,
+    period: ReportingPeriod,
+    lines: Sequence[LineSpec],
+    *,
+    description: str = "Annual in-service block",
+    completed_on: dt.date | None = None,
+    actor: Any = None,
+    **entry: Any,
+) -> int:
+    """One accepted record of ``lines`` for ``officer``, and the period recomputed; its id."""
+    outcome = training_records_add(
+        entries=[
+            RecordEntry(
+                officer_id=officer.pk,
+                completed_on=completed_on or dt.date(period.year, 6, 1),
+                hours=sum((line.hours for line in lines), Decimal(0)),
+                source=entry.pop("source", "course"),
+                credit_class=entry.pop("credit_class", "approved"),
+                delivery=entry.pop("delivery", "live"),
+                lines=tuple(lines),
+                description=description,
+                **entry,
+            )
+        ],
+        actor=actor,
+    )
+    compliance_recompute(period=period, officer_ids=[officer.pk])
+    return outcome.record_ids[0]
+
+
+def recompute(officer: Officer, period: ReportingPeriod) -> None:
+    compliance_recompute(period=period, officer_ids=[officer.pk])
+
+
+def second_officer() -> tuple[Officer, User]:
+    """Olga, another licensed officer with her own account."""
+    olga = Officer.objects.create(
+        license_number="P1000002",
+        first_name="Olga",
+        last_name="Oduya",
+        date_of_birth=dt.date(1990, 1, 5),
+        licensed_on=dt.date(2014, 3, 1),
+    )
+    user = User.objects.create_user(username="olga", password=PASSWORD, role="officer", officer=olga)
+    return olga, user
+
+
+def course_with_offering(
+    provider: Provider,
+    number: str,
+    title: str,
+    portions: Sequence[tuple[str, str, Decimal, dict[str, float]]],
+    *,
+    days_ahead: int = 10,
+    delivery: str = "live",
+    status: str = Course.Status.APPROVED,
+) -> Offering:
+    """An approved course split over ``portions`` (area, subject, hours, topics) and one
+    offering of it ``days_ahead`` days from today."""
+    hours = sum((hours for _, _, hours, _ in portions), Decimal(0))
+    course = Course.objects.create(
+        provider=provider,
+        number=number,
+        title=title,
+        hours=hours,
+        delivery=delivery,
+        status=status,
+        approved_from=dt.date(2020, 1, 1),
+    )
+    for area, subject, portion_hours, topics in portions:
+        CoursePortion.objects.create(
+            course=course, core_area=area, subject=subject, hours=portion_hours, topics=topics
+        )
+    return offering_of(course, days_ahead=days_ahead)
+
+
+def offering_of(course: Course, *, days_ahead: int, location: str = "Riverton Training Center") -> Offering:
+    starts = timezone.localdate() + dt.timedelta(days=days_ahead)
+    return Offering.objects.create(course=course, starts_on=starts, ends_on=starts, location=location)
