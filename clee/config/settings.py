@@ -82,6 +82,8 @@ TEMPLATES = [
                 "clee.core.context.site",
                 "clee.portals.nav.portal_nav",
             ],
+            # clee.portals is no app of its own: its template tags are named here.
+            "libraries": {"roster": "clee.portals.templatetags.roster"},
         },
     },
 ]
@@ -100,6 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "clee.accounts.backends.AccountBackend",
+    # Sessions signed in before AccountBackend existed name this one: they stay valid.
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -47,18 +48,30 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def portal_nav(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if not isinstance(user, User):
-        return {"portal_nav": []}
-    items = []
-    for label, name in NAVIGATION.get(user.role, []):
+@cache
+def _links(role: str) -> tuple[tuple[str, str, bool], ...]:
+    """``(label, url, is_index)`` of the role's pages. Reversed once per process: the URLconf
+    does not change while it runs, and this runs on every page."""
+    links = []
+    for label, name in NAVIGATION.get(role, []):
         try:
             url = reverse(name)
         except NoReverseMatch:  # a page not built yet is left out, never a broken link
             continue
-        # A section is current on its own pages; the role's index (the prefix of every page of
-        # the portal) only on itself.
-        section = not name.endswith(":index") and request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": request.path == url or section})
-    return {"portal_nav": items}
+        links.append((label, url, name.endswith(":index")))
+    return tuple(links)
+
+
+def portal_nav(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {"portal_nav": []}
+    path = request.path
+    # A section is current on its own pages; the role's index (the prefix of every page of the
+    # portal) only on itself.
+    return {
+        "portal_nav": [
+            {"label": label, "url": url, "current": path == url or (not is_index and path.startswith(url))}
+            for label, url, is_index in _links(user.role)
+        ]
+    }

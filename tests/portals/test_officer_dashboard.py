@@ -163,7 +163,7 @@ def test_the_dashboard_reads_the_stored_result_in_a_few_queries(
 ) -> None:
     give_record(world["officer"], world["period"], NO_TECHNICAL_LINES)
     client = client_of("alice")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(7):
         assert client.get("/officer/").status_code == 200
     assert timezone.localdate() > world["period"].grace_deadline
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
@@ -18,8 +18,7 @@ from clee.compliance.services import period_inputs, period_pack
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.officers.models import Commission, Officer
 from clee.rules import compiled_for, evaluate_officers
-from clee.training.models import Certificate, CreditRequest, TrainingRecord
-from clee.training.services import CERTIFIED_STATUSES
+from clee.training.models import CreditRequest, TrainingRecord
 
 
 def hours_shown(value: Decimal | float | int | str | None) -> str:
@@ -85,17 +84,22 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
     """Everything the dashboard shows of ``officer`` in ``period`` (the current one)."""
     today = timezone.localdate()
     context: dict[str, Any] = {
-        "commissions": list(
-            Commission.objects.filter(officer=officer, end__isnull=True).select_related("agency")
+        "commissioned_by": list(
+            Commission.objects.filter(officer=officer, end__isnull=True).values_list(
+                "agency__name", flat=True
+            )
         ),
-        "requests_waiting": CreditRequest.objects.filter(
-            officer=officer, status=CreditRequest.Status.SUBMITTED
-        ).count(),
+        # The latest three requests, each carrying the count of all the officer's requests
+        # awaiting review: a window over every request is computed before the slice, so one
+        # query gives both.
         "recent_requests": list(
-            CreditRequest.objects.filter(officer=officer).order_by("-created_at", "-id")[:3]
+            CreditRequest.objects.filter(officer=officer)
+            .annotate(waiting=Window(Count("id", filter=Q(status=CreditRequest.Status.SUBMITTED))))
+            .only("title", "status")
+            .order_by("-created_at", "-id")[:3]
         ),
-        "today": today,
     }
+    context["requests_waiting"] = context["recent_requests"][0].waiting if context["recent_requests"] else 0
     if period is None:
         return context
     result = ComplianceResult.objects.filter(officer=officer, period=period).first()
@@ -111,15 +115,11 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
         result=result,
         hours_counted=hours_shown(result.counted_hours) if result else "",
         hours_required=hours_shown(total["required"]) if total else "",
-        additional_needed=hours_shown(result.additional_hours_needed) if result else "",
         requirements=result.requirements if result else [],
         deadlines=deadlines(period, extended_until, today),
         # 11 CSR 75-15.080: after the grace deadline (or an extension's) the Director may act.
         deadline_missed=today > max(period.grace_deadline, extended_until or period.grace_deadline),
-        extended_until=extended_until,
         extensions=extensions,
-        certificate_ready=bool(result and result.status in CERTIFIED_STATUSES),
-        certificate=Certificate.objects.filter(officer=officer, period=period).first(),
     )
     return context
 
