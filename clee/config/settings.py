@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "clee.compliance",
     "clee.imports",
     "clee.demo",
+    "clee.jobs",
+    "clee.notices",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

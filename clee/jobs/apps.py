@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "clee.jobs"
+    verbose_name = "Jobs and schedule"
