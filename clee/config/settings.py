@@ -152,6 +152,24 @@ CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
 # Threads that recompute a large set of officers at once (a big roster), on PostgreSQL.
 CLEE_RECOMPUTE_THREADS = int(os.environ.get("CLEE_RECOMPUTE_THREADS", "2"))
 
+# Email (notices): Django's SMTP backend, configured from the environment (docs/operations.md).
+# Development prints mail to the console (make run has no mail server); production sends by SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "CLEE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("CLEE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CLEE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CLEE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CLEE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("CLEE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _flag("CLEE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("CLEE_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("CLEE_EMAIL_FROM", "Missouri POST Program <post-clee@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (docs/operations.md).
 if _flag("CLEE_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -160,6 +178,12 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Background jobs (docs/operations.md §3.4): django-tasks with its database backend; the
+# worker is `manage.py db_worker`, the schedule is run by `manage.py run_scheduler`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Seconds the scheduler sleeps between two looks at the schedule.
+CLEE_SCHEDULER_INTERVAL = int(os.environ.get("CLEE_SCHEDULER_INTERVAL", "30"))
 
 LOGGING = {
     "version": 1,

@@ -147,3 +147,61 @@ def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_
         summary=f"commission ended {end}: {reason.strip() or 'no reason given'}",
     )
     return commission
+
+
+LICENSE_EXPIRY_REASON = "not commissioned for five consecutive years (11 CSR 75-15; DESIGN §2)"
+
+
+def _five_years_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 5)
+    except ValueError:  # February 29 in a year five years after a non-leap one
+        return day.replace(year=day.year - 5, day=28)
+
+
+@transaction.atomic
+def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseStatusChange]:
+    """Expire every active or inactive license whose holder, licensed at least five years ago,
+    held no commission at any time in the five years up to ``today``; returns the license
+    history rows written (none on a second run the same day: the job is safe to run twice).
+
+    Each change goes through ``license_status_change`` (history and audit with who and why).
+    When ``clee.notices.services`` offers ``license_expired_notice(officer)``, it is called for
+    each expired license in the same transaction.
+    """
+    from importlib import import_module
+
+    from django.db.models import Exists, OuterRef, Q
+
+    window_start = _five_years_before(today)
+    commissioned_in_window = Commission.objects.filter(officer=OuterRef("pk"), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=window_start)
+    )
+    candidates = (
+        Officer.objects.filter(
+            license_status__in=[LicenseStatus.ACTIVE, LicenseStatus.INACTIVE], licensed_on__lte=window_start
+        )
+        .exclude(Exists(commissioned_in_window))
+        .order_by("pk")
+    )
+    try:
+        notice_hook = getattr(import_module("clee.notices.services"), "license_expired_notice", None)
+    except ImportError:
+        notice_hook = None
+    changes = []
+    for officer in candidates:
+        try:
+            with transaction.atomic():
+                change = license_status_change(
+                    officer=officer,
+                    to_status=LicenseStatus.EXPIRED,
+                    reason=LICENSE_EXPIRY_REASON,
+                    effective_on=today,
+                    acting_user=acting_user,
+                )
+        except ServiceError:
+            continue  # changed meanwhile by another run or by staff: nothing to do
+        if notice_hook is not None:
+            notice_hook(officer)
+        changes.append(change)
+    return changes

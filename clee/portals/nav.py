@@ -17,6 +17,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Transcript", "officer:transcript"),
         ("Credit requests", "officer:requests"),
         ("Find courses", "officer:courses"),
+        ("Notices", "officer:notices"),
     ],
     User.Role.AGENCY_ADMIN: [
         ("Officers", "agency:index"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.officer import views
+from clee.portals.officer import notices, views
 
 app_name = "officer"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
     path("courses/", views.courses, name="courses"),
+    path("notices/", notices.notices, name="notices"),
 ]
