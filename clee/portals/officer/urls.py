@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.officer import notices, views
+from clee.portals.officer import extensions, notices, views
 
 app_name = "officer"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
     path("courses/", views.courses, name="courses"),
     path("notices/", notices.notices, name="notices"),
+    path("extension/", extensions.extension_new, name="extension_new"),
 ]

@@ -1,0 +1,67 @@
+"""An officer asks POST for an extension or waiver of the current period (medical or military
+leave, DESIGN §2); POST staff decide it in their queue and the dashboard shows the answer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from clee.accounts.models import User
+from clee.compliance.models import Extension
+from clee.compliance.services import extension_request
+from clee.core.errors import ServiceError
+from clee.portals.access import NOT_FOUND, acting_user, role_required
+from clee.portals.officer.access import access_officer
+from clee.portals.selectors import current_period
+
+
+class ExtensionRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What you ask for",
+        choices=Extension.Kind.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+        help_text="An extension gives you a later deadline; a waiver excuses the period's hours.",
+    )
+    reason = forms.ChoiceField(
+        label="Why",
+        choices=Extension.Reason.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    explanation = forms.CharField(
+        label="Explain your leave",
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 4}),
+        help_text="Its dates and anything POST should know, at most 500 characters.",
+    )
+
+
+@role_required(User.Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def extension_new(request: HttpRequest) -> HttpResponse:
+    officer = access_officer(acting_user(request))
+    period = current_period()
+    if period is None:
+        raise Http404(NOT_FOUND)
+    form = ExtensionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_request(
+                officer=officer,
+                period=period,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                acting_user=acting_user(request),
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, f"Your request for {period.year} was sent to POST.")
+            return redirect("officer:index")
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "portals/officer/extension_new.html", {"form": form, "period": period}, status=status
+    )
