@@ -1,5 +1,5 @@
-"""An officer asks POST for an extension or waiver of the current period; nobody else can
-use the officer's form, and a second request while one waits is refused."""
+"""An officer, or the agency commissioning them, asks POST for an extension or waiver of the
+current period; nobody else can, and a second request while one waits is refused."""
 
 from __future__ import annotations
 
@@ -64,3 +64,18 @@ def test_no_one_but_an_officer_reaches_the_form(world: dict[str, Any], username:
     assert client.get(URL).status_code == 404
     assert client.post(URL, FORM).status_code == 404
     assert not Extension.objects.exists()
+
+
+def test_the_agency_asks_for_one_of_its_officers_and_another_agency_cannot(world: dict[str, Any]) -> None:
+    url = f"/agency/officers/{world['officer'].pk}/extension/"
+    carol = client_of("carol")
+    assert carol.get(url).status_code == 404
+    assert carol.post(url, FORM).status_code == 404
+    assert not Extension.objects.exists()
+    bob = client_of("bob")
+    assert "Ask for an extension or waiver for Alice Avery" in bob.get(url).content.decode()
+    response = bob.post(url, {**FORM, "kind": "waiver", "reason": "medical"})
+    assert response.status_code == 302
+    extension = Extension.objects.get(officer=world["officer"])
+    assert (extension.kind, extension.reason, extension.requested_by) == ("waiver", "medical", world["bob"])
+    assert client_of("alice").get(url).status_code == 404

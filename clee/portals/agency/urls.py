@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.agency import views
+from clee.portals.agency import extensions, views
 
 app_name = "agency"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("officers/commission/", views.commission_new, name="commission_start"),
     path("officers/<int:officer_id>/", views.officer, name="officer"),
     path("officers/<int:officer_id>/end/", views.commission_close, name="commission_end"),
+    path("officers/<int:officer_id>/extension/", extensions.extension_new, name="extension_new"),
     path("training/", views.training, name="training"),
     path("training/roster/", views.roster_upload, name="roster_upload"),
     path("training/roster/preview/", views.roster_preview, name="roster_preview"),
