@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,13 +19,12 @@ from clee.officers.models import Officer
 from clee.training.models import ImportBatch, TrainingRecord
 from clee.training.services import RecordEntry, course_lines, training_records_add
 from tests.imports.files import ROSTER, csv_file
+from tests.threads import WAIT, backend_pid, in_thread, result
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
 ]
-
-WAIT = 20.0
 
 
 def roster_of(days: int) -> bytes:
@@ -39,37 +37,6 @@ def roster_of(days: int) -> bytes:
             for number in ("P1000001", "P1000002")
         ],
     )
-
-
-def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
-    """Run ``work`` on its own thread (so its own database connection); keep its outcome."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # re-raised by the test
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    return thread, outcome
-
-
-def result(thread: threading.Thread, outcome: dict[str, Any]) -> Any:
-    thread.join(WAIT)
-    assert not thread.is_alive(), "a concurrent import did not finish"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
 
 
 def pid_of(holder: dict[str, int]) -> int:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -19,45 +17,14 @@ from django_tasks_db.models import DBTaskResult
 from clee.jobs.models import ScheduledRun
 from clee.jobs.services import scheduled_run_claim, scheduler_tick
 from tests.jobs.conftest import CENTRAL, make_schedule
+from tests.threads import WAIT, backend_pid, in_thread, result
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent schedulers need PostgreSQL"),
 ]
 
-WAIT = 20.0
 NOW = dt.datetime(2023, 10, 1, 3, 0, tzinfo=CENTRAL)
-
-
-def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
-    """Run ``work`` on its own thread, so with its own database connection."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # re-raised by the test
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    return thread, outcome
-
-
-def result(thread: threading.Thread, outcome: dict[str, Any]) -> Any:
-    thread.join(WAIT)
-    assert not thread.is_alive(), "a scheduler did not finish"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
 
 
 def is_blocked(pid: int) -> bool:
