@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from clee.officers.models import Commission
 from clee.providers.models import Course, CoursePortion, Provider
@@ -192,7 +193,7 @@ def test_every_other_agency_page_is_accessible(
     look(page, "agency-courses")
     page.get_by_role("link", name="Submit a course").click()
     page.get_by_role("button", name="Submit to POST").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     look(page, "agency-course-new-errors")
     page.get_by_role("link", name="Overview").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Compliance overview"

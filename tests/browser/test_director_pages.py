@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from clee.officers.models import LicenseStatus, Officer
 from tests.portals.test_oversight_packs import firearms_raised_to
@@ -37,20 +38,20 @@ def test_the_directors_inactivation(
     # Without a reason the decision is refused, next to the field.
     page.locator("label", has_text="Inactivate the license").click()
     page.get_by_role("button", name="Record the decision").click()
-    assert page.get_by_role("heading", name="The decision was not recorded").is_visible()
+    expect(page.get_by_role("heading", name="The decision was not recorded")).to_be_visible()
     look(page, "director-decide-refused")
 
     page.locator("label", has_text="Inactivate the license").click()
     page.get_by_label("Reason").fill("No training shown by April; no reply to two notices")
     page.get_by_role("button", name="Record the decision").click()
-    assert page.get_by_text("Dan Dorsey's license is now inactive.").is_visible()
+    expect(page.get_by_text("Dan Dorsey's license is now inactive.")).to_be_visible()
     assert page.get_by_role("link", name="Decide on Dan Dorsey").count() == 0
     look(page, "director-queue-after-decision")
     assert Officer.objects.get(pk=state["dan"].pk).license_status == LicenseStatus.INACTIVE
 
     page.get_by_role("link", name="Dorsey, Dan").click()
-    assert page.get_by_text("License inactive").first.is_visible()
-    assert page.get_by_text("2023 CLEE requirement not met after the grace deadline").is_visible()
+    expect(page.get_by_text("License inactive").first).to_be_visible()
+    expect(page.get_by_text("2023 CLEE requirement not met after the grace deadline")).to_be_visible()
     look(page, "director-decided")
 
     # An agency that tries to commission the officer is refused.
@@ -59,9 +60,9 @@ def test_the_directors_inactivation(
     agency.get_by_label("License number").fill(state["dan"].license_number)
     agency.get_by_label("Last name").fill("Dorsey")
     agency.get_by_role("button", name="Commission the officer").click()
-    assert agency.get_by_text(
-        re.compile("license is inactive: it must be active before a commission")
-    ).first.is_visible()
+    expect(
+        agency.get_by_text(re.compile("license is inactive: it must be active before a commission")).first
+    ).to_be_visible()
     look(agency, "director-inactive-commission-refused")
     assert not state["dan"].commissions.filter(agency=state["agency_b"]).exists()
 
@@ -83,7 +84,7 @@ def test_the_director_reactivates_once_the_training_is_shown(
     look(page, "director-reactivate")
     page.get_by_label("Reason").fill("24 hours completed in November 2023, reported late")
     page.get_by_role("button", name="Reactivate the license").click()
-    assert page.get_by_text("Kai Kemp's license is active again.").is_visible()
+    expect(page.get_by_text("Kai Kemp's license is active again.")).to_be_visible()
     assert Officer.objects.get(pk=state["kai"].pk).license_status == LicenseStatus.ACTIVE
 
 
@@ -98,7 +99,7 @@ def test_the_statewide_pages(
     assert "sort=-deficient" in page.url
     page.get_by_role("link", name="Officers non-compliant after the grace deadline").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Non-compliant after the grace deadline"
-    assert page.get_by_text("Irwin, Ivy").is_visible()
+    expect(page.get_by_text("Irwin, Ivy")).to_be_visible()
     look(page, "oversight-noncompliant")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
@@ -124,18 +125,19 @@ def test_the_rule_packs_and_the_impact_preview(
     )
     page.locator("#id_draft").set_input_files(str(broken))
     page.get_by_role("button", name="Preview the draft").click()
-    assert page.get_by_text(
+    refusal = (
         "broken-draft.yaml: requirements[5].minimum.value: must be a number of hours (0 or more), got 'four'"
-    ).first.is_visible()
+    )
+    expect(page.get_by_text(refusal).first).to_be_visible()
     look(page, "oversight-impact-refused")
 
     draft = tmp_path / "firearms-4h.yaml"
     draft.write_text(firearms_raised_to(4), encoding="utf-8")
     page.locator("#id_draft").set_input_files(str(draft))
     page.get_by_role("button", name="Preview the draft").click()
-    assert page.get_by_role("heading", name="firearms-4h.yaml against the 2023 officers").is_visible()
-    assert page.get_by_text("Newly short under the draft").is_visible()
-    assert page.get_by_role("row", name=re.compile("Avery, Alice")).is_visible()
+    expect(page.get_by_role("heading", name="firearms-4h.yaml against the 2023 officers")).to_be_visible()
+    expect(page.get_by_text("Newly short under the draft")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Avery, Alice"))).to_be_visible()
     look(page, "oversight-impact")
 
 

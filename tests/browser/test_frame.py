@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +53,7 @@ def test_the_menu_opens_on_a_phone(
     page = signed_in(world["bob"], phone=True)
     page.get_by_role("button", name="Menu").click()
     sign_out = page.get_by_role("button", name="Sign out")
-    assert sign_out.is_visible()
+    expect(sign_out).to_be_visible()
     look(page, "agency-phone-menu")
     sign_out.click()
     assert "/accounts/login/" in page.url

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from clee.demo.pdf import tiny_pdf
 from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
@@ -85,12 +86,12 @@ def test_an_officer_sends_an_out_of_state_request_with_three_documents(
 
     assert "/officer/requests/" in page.url
     assert page.get_by_role("heading", level=1).inner_text() == "Crisis intervention team basics"
-    assert page.get_by_role("heading", name="Awaiting review").is_visible()
+    expect(page.get_by_role("heading", name="Awaiting review")).to_be_visible()
     for name in ("certificate.pdf", "affirmation.pdf", "agenda.pdf"):
-        assert page.get_by_role("link", name=name).is_visible()
+        expect(page.get_by_role("link", name=name)).to_be_visible()
     look(page, "officer-request-detail")
     page.get_by_role("link", name="Credit requests", exact=True).first.click()
-    assert page.get_by_text("Awaiting review").first.is_visible()
+    expect(page.get_by_text("Awaiting review").first).to_be_visible()
     look(page, "officer-requests")
 
 
@@ -107,7 +108,7 @@ def test_a_refused_request_keeps_the_officer_on_the_form_with_the_reason(
     page.get_by_role("button", name="Send to POST").click()
     page.wait_for_load_state()
     summary = page.locator("#form-errors")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Certificate of completion" in summary.inner_text()
     look(page, "officer-request-form-errors")
 
@@ -120,11 +121,11 @@ def test_every_officer_page_is_accessible(
     suffix = "-phone" if phone else ""
     page = signed_in(world["alice"], phone=phone)
     assert page.get_by_role("heading", level=1).inner_text() == "Your continuing education"
-    assert page.get_by_text("You need 2 more hours: 2 hours of Technical Studies.").is_visible()
+    expect(page.get_by_text("You need 2 more hours: 2 hours of Technical Studies.")).to_be_visible()
     look(page, f"officer-dashboard{suffix}")
 
     page.goto("/officer/transcript/")
-    assert page.get_by_text("Spring in-service block").first.is_visible()
+    expect(page.get_by_text("Spring in-service block").first).to_be_visible()
     look(page, f"officer-transcript{suffix}")
 
     page.goto("/officer/courses/")
@@ -136,7 +137,7 @@ def test_every_officer_page_is_accessible(
     page.goto("/officer/requests/")
     look(page, f"officer-requests-list{suffix}")
     page.get_by_role("link", name="Taught: Basic academy report writing").click()
-    assert page.get_by_text("Confirmed with the academy").is_visible()
+    expect(page.get_by_text("Confirmed with the academy")).to_be_visible()
     look(page, f"officer-request-approved{suffix}")
 
     page.goto("/officer/requests/new/")
@@ -169,6 +170,6 @@ def test_a_compliant_officer_downloads_a_certificate_anyone_can_verify(
     visitor.get_by_label("Certificate code").fill(certificate.shown_code.lower())
     visitor.get_by_role("button", name="Verify").click()
     visitor.wait_for_load_state()
-    assert visitor.get_by_role("heading", name="Valid: compliant for 2023").is_visible()
-    assert visitor.get_by_text("P1000001").is_visible()
+    expect(visitor.get_by_role("heading", name="Valid: compliant for 2023")).to_be_visible()
+    expect(visitor.get_by_text("P1000001")).to_be_visible()
     look(visitor, "verify-certificate-phone")

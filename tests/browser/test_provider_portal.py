@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
@@ -45,7 +46,7 @@ def test_a_providers_roster_upload_with_a_bad_row(
     page.locator("#id_file").set_input_files(bad)
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url("**/provider/rosters/uploads/*/")
-    assert page.get_by_role("heading", name="1 error in 1 row: nothing can be recorded yet").is_visible()
+    expect(page.get_by_role("heading", name="1 error in 1 row: nothing can be recorded yet")).to_be_visible()
     error_row = page.get_by_role("row").filter(has_text="no officer has license number P1000099")
     assert error_row.get_by_role("rowheader").inner_text() == "3"
     assert "license_number" in error_row.inner_text()
@@ -60,11 +61,11 @@ def test_a_providers_roster_upload_with_a_bad_row(
     page.locator("#id_file").set_input_files(fixed)
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url("**/provider/rosters/uploads/*/")
-    assert page.get_by_role("heading", name="Record 2 completions").is_visible()
+    expect(page.get_by_role("heading", name="Record 2 completions")).to_be_visible()
     look(page, "provider-roster-preview-clean")
     page.get_by_role("button", name="Record the completions").click()
     page.wait_for_url("**/provider/rosters/*/")
-    assert page.get_by_text("march-fixed.csv: 2 completions recorded, 0 already on file.").is_visible()
+    expect(page.get_by_text("march-fixed.csv: 2 completions recorded, 0 already on file.")).to_be_visible()
     look(page, "provider-roster-recorded")
 
     records = TrainingRecord.objects.filter(officer=world["officer"], course=world["course"])
@@ -116,7 +117,7 @@ def test_a_provider_submits_a_course_with_documents(
     page.locator("#id_sample_certificate").set_input_files(write(tmp_path, "certificate.pdf", PDF))
     page.get_by_role("button", name="Submit for approval").click()
     page.wait_for_url("**/provider/courses/*/")
-    assert page.get_by_role("heading", name="Awaiting POST's review").is_visible()
+    expect(page.get_by_role("heading", name="Awaiting POST's review")).to_be_visible()
     assert page.get_by_role("link", name="instructors.pdf (opens in a new tab)").count() >= 1
     look(page, "provider-course-detail")
 
@@ -176,7 +177,7 @@ def test_offerings_and_their_instructors(
     look(page, "provider-offering-new")
     page.get_by_role("button", name="Schedule the offering").click()
     page.wait_for_url("**/provider/offerings/*/")
-    assert page.get_by_text("2 h credited").is_visible()
+    expect(page.get_by_text("2 h credited")).to_be_visible()
     look(page, "provider-offering-detail")
 
     assert TrainingRecord.objects.filter(officer=teacher, source="instruction").count() == 2

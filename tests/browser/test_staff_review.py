@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from clee.compliance.models import ComplianceResult, Extension
 from clee.compliance.services import compliance_recompute, extension_request
@@ -219,7 +220,7 @@ def test_every_other_staff_page(
     look(page, "staff-course-review")
     page.get_by_text("Deny", exact=True).click()
     page.get_by_role("button", name="Record the decision").click()
-    assert page.get_by_role("alert").first.is_visible()  # a denial needs a reason
+    expect(page.get_by_role("alert").first).to_be_visible()  # a denial needs a reason
     look(page, "staff-course-review-errors")
 
     page.goto("/staff/extensions/")
