@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "clee.notices",
     "django_tasks",
     "django_tasks_db",
+    "clee.api",
+    "clee.sso",
+    "clee.security",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +187,12 @@ X_FRAME_OPTIONS = "DENY"
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Seconds the scheduler sleeps between two looks at the schedule.
 CLEE_SCHEDULER_INTERVAL = int(os.environ.get("CLEE_SCHEDULER_INTERVAL", "30"))
+
+# --- The REST API (clee.api) ---------------------------------------------------------------
+
+# --- Single sign-on and invitations (clee.sso) ----------------------------------------------
+
+# --- Account security: MFA, lockout, sessions, passwords (clee.security) ---------------------
 
 LOGGING = {
     "version": 1,

@@ -18,5 +18,9 @@ urlpatterns = [
     # Signing out is a POST with the CSRF token (Django 5's LogoutView refuses GET).
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", back_office.urls),
+    # Issue 6: the REST API, single sign-on and invitations, account security (MFA).
+    path("", include("clee.api.urls")),
+    path("", include("clee.sso.urls")),
+    path("", include("clee.security.urls")),
     path("", include("clee.portals.urls")),
 ]

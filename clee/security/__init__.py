@@ -1,0 +1,1 @@
+"""Account security: multi-factor authentication, lockout, session limits, password rules."""

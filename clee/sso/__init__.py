@@ -1,0 +1,1 @@
+"""Single sign-on through the state's OpenID Connect provider, and onboarding invitations."""
