@@ -40,7 +40,9 @@ def _director_only(acting_user: Any) -> None:
         raise ServiceError("only the Director decides on a license")
 
 
-def _reason(reason: str, *, required: str | None) -> str:
+def reason_cleaned(reason: str, *, required: str | None) -> str:
+    """A decision's reason on one line, at most ``REASON_MAX`` characters; ``required`` is the
+    refusal when it is empty (None: it may be)."""
     reason = " ".join(reason.split())
     if required and not reason:
         raise ServiceError(required, field="reason")
@@ -67,7 +69,8 @@ def license_decide(
     while an extension runs, or when the officer is not non-compliant. Returns the decision."""
     _director_only(acting_user)
     today = today or timezone.localdate()
-    reason = _reason(reason, required="a reason is required to inactivate a license" if inactivate else None)
+    required = "a reason is required to inactivate a license" if inactivate else None
+    reason = reason_cleaned(reason, required=required)
     # The officer's row is the lock: two decisions on one officer never interleave.
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if not grace_passed(period, today):
@@ -144,7 +147,7 @@ def license_reactivate(
     must be resolved so: one still short keeps the license inactive. Returns the reactivation
     rows written, one per inactivated period."""
     _director_only(acting_user)
-    reason = _reason(reason, required="a reason is required to reactivate a license")
+    reason = reason_cleaned(reason, required="a reason is required to reactivate a license")
     officer = Officer.objects.select_for_update().get(pk=inactivation.officer_id)
     if inactivation.decision != LicenseDecision.Decision.INACTIVATE:
         raise ServiceError("only an inactivation can be undone by a reactivation")

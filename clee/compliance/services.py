@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import json
 import multiprocessing
 import threading
@@ -50,13 +51,18 @@ def period_pack(period: ReportingPeriod) -> RulePack:
     return load_pack(period.jurisdiction, str(period.year))
 
 
+# A record counts in the period containing its completion date, unless POST staff applied it
+# (make-up training completed after a deficient period) to an earlier period: then it counts
+# there, and only there (``TrainingRecord.applied_to_year``).
 _LINES_SQL = """
     SELECT r.officer_id, l.id, {completed_on}, CAST(l.hours AS DOUBLE PRECISION), l.core_area,
            l.subject, l.topics, r.source, r.credit_class, r.delivery, r.state
       FROM {lines} l JOIN {records} r ON r.id = l.record_id
-     WHERE r.status = %s AND r.completed_on >= %s AND r.completed_on <= %s {officers}
+     WHERE r.status = %s AND {in_period} {officers}
      ORDER BY r.officer_id, l.id
 """
+_COMPLETED_IN = "r.completed_on >= %s AND r.completed_on <= %s AND r.applied_to_year IS NULL"
+_APPLIED_TO = "r.applied_to_year = %s"
 FETCH = 20_000
 
 
@@ -87,9 +93,27 @@ def _topics_of_text(value: str) -> tuple[tuple[str, float], ...]:
 def _line_rows(
     period: ReportingPeriod, officer_ids: list[int] | None, id_range: tuple[int, int] | None = None
 ) -> Iterator[tuple[Any, ...]]:
-    """Accepted credit lines of the period, ordered by officer: one streamed query for a whole
-    period, or a few ``IN`` queries for some officers. Plain SQL: the ORM's per-value Decimal
-    and JSON conversion would cost more than evaluating the officers."""
+    """Accepted credit lines of the period, ordered by officer and line: those completed in it
+    and those applied to it (dated the period's last day, as if completed in it), merged."""
+    completed = _line_query(period, officer_ids, id_range, _COMPLETED_IN, [period.starts, period.ends])
+    # Applied records are few: read whole before the period's stream starts.
+    applied = [
+        (*row[:2], period.ends, *row[3:])
+        for row in _line_query(period, officer_ids, id_range, _APPLIED_TO, [period.year])
+    ]
+    return heapq.merge(completed, applied, key=lambda row: (row[0], row[1]))
+
+
+def _line_query(
+    period: ReportingPeriod,
+    officer_ids: list[int] | None,
+    id_range: tuple[int, int] | None,
+    in_period: str,
+    in_period_params: list[Any],
+) -> Iterator[tuple[Any, ...]]:
+    """One streamed query for a whole period, or a few ``IN`` queries for some officers. Plain
+    SQL: the ORM's per-value Decimal and JSON conversion would cost more than evaluating the
+    officers."""
     # SQLite's date converter parses every row with a regular expression; as text, each of the
     # period's few hundred days is parsed once (``_day``).
     completed_on = "r.completed_on" if connection.vendor == "postgresql" else "CAST(r.completed_on AS TEXT)"
@@ -97,9 +121,10 @@ def _line_rows(
         lines=connection.ops.quote_name(CreditLine._meta.db_table),
         records=connection.ops.quote_name(TrainingRecord._meta.db_table),
         completed_on=completed_on,
+        in_period=in_period,
         officers="{officers}",
     )
-    base: list[Any] = [TrainingRecord.Status.ACCEPTED, period.starts, period.ends]
+    base: list[Any] = [TrainingRecord.Status.ACCEPTED, *in_period_params]
     if officer_ids is None and id_range is not None:
         queries = [(template.format(officers="AND r.officer_id BETWEEN %s AND %s"), [*base, *id_range])]
     elif officer_ids is None:
@@ -426,6 +451,14 @@ def officer_period_scenario(officer_id: int, period: ReportingPeriod) -> dict[st
         officer["basic_training_completed_on"] = item.officer.basic_training_completed_on.isoformat()
     if item.officer.exemption:
         officer["exemption"] = item.officer.exemption
+    # Make-up training applied to this period carries its real completion date beside the
+    # period's last day the engine reads (an extra field the engine ignores).
+    applied_from = {
+        f"line-{line_id}": completed_on.isoformat()
+        for line_id, completed_on in CreditLine.objects.filter(
+            record__officer_id=officer_id, record__applied_to_year=period.year
+        ).values_list("id", "record__completed_on")
+    }
     credits = []
     for credit in item.credits:
         entry: dict[str, Any] = {
@@ -447,6 +480,8 @@ def officer_period_scenario(officer_id: int, period: ReportingPeriod) -> dict[st
             entry["topics"] = dict(credit.topics)
         if credit.state:
             entry["state"] = credit.state
+        if credit.id in applied_from:
+            entry["applied_from"] = applied_from[credit.id]
         credits.append(entry)
     return {
         "jurisdiction": period.jurisdiction,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,9 @@ from django.db.models import Q
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject
 from clee.core.models import TimeStamped
 from clee.providers.models import hours_field
+
+if TYPE_CHECKING:
+    from clee.compliance.models import ReportingPeriod
 
 
 class ImportBatch(TimeStamped):
@@ -31,6 +36,16 @@ class ImportBatch(TimeStamped):
     rows = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)
     already_present = models.PositiveIntegerField(default=0)
+
+
+class TrainingRecordQuerySet(models.QuerySet["TrainingRecord"]):
+    def counting_in(self, period: ReportingPeriod) -> TrainingRecordQuerySet:
+        """Records that belong to ``period``: completed in it and not applied elsewhere, or
+        applied to it as make-up training."""
+        return self.filter(
+            Q(completed_on__gte=period.starts, completed_on__lte=period.ends, applied_to_year__isnull=True)
+            | Q(applied_to_year=period.year)
+        )
 
 
 class TrainingRecord(TimeStamped):
@@ -59,10 +74,23 @@ class TrainingRecord(TimeStamped):
     )
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
     documents = models.ManyToManyField("core.Document", blank=True, related_name="+")
+    # Make-up training: completed after a deficient period and applied to it by POST staff, it
+    # counts in that period (this year) and in no other (clee.compliance.makeup).
+    applied_to_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = TrainingRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["officer", "completed_on", "id"]
-        indexes = [models.Index(fields=["officer", "completed_on"]), models.Index(fields=["completed_on"])]
+        indexes = [
+            models.Index(fields=["officer", "completed_on"]),
+            models.Index(fields=["completed_on"]),
+            models.Index(
+                fields=["applied_to_year", "officer"],
+                condition=Q(applied_to_year__isnull=False),
+                name="record_applied_to_period",
+            ),
+        ]
         constraints = [
             # The same completion reported twice (a re-sent roster) is one record.
             models.UniqueConstraint(

@@ -329,7 +329,7 @@ def officer_records(officer: Officer, period: ReportingPeriod | None) -> QuerySe
     newest first, with course, provider, credit lines and documents."""
     records = TrainingRecord.objects.filter(officer=officer)
     if period is not None:
-        records = records.filter(completed_on__gte=period.starts, completed_on__lte=period.ends)
+        records = records.counting_in(period)
     return (
         records.select_related("course__provider")
         .prefetch_related("lines", "documents")

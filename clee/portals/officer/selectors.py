@@ -146,6 +146,9 @@ class TranscriptRow:
     lines: list[TranscriptLine] = field(default_factory=list)
     not_counted: list[str] = field(default_factory=list)
     request_id: int | None = None
+    # Make-up training: applied to this period from a later date, or away to an earlier period.
+    applied_here: bool = False
+    applied_away: bool = False
 
 
 def transcript_line(core_area: str, subject: str, hours: Decimal, topics: dict[str, Any]) -> TranscriptLine:
@@ -185,10 +188,12 @@ def not_counted_reasons(officer: Officer, period: ReportingPeriod) -> dict[int, 
 
 
 def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[TranscriptRow]:
-    """Every record of ``officer`` completed in ``period``, whatever its status, in date order."""
+    """Every record of ``officer`` completed in ``period`` or applied to it as make-up training,
+    whatever its status, in date order."""
     records = (
-        TrainingRecord.objects.filter(
-            officer=officer, completed_on__gte=period.starts, completed_on__lte=period.ends
+        TrainingRecord.objects.filter(officer=officer)
+        .filter(
+            Q(completed_on__gte=period.starts, completed_on__lte=period.ends) | Q(applied_to_year=period.year)
         )
         .select_related("course__provider", "credit_request")
         .prefetch_related("lines")
@@ -202,6 +207,13 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
         if record.course is not None:
             title = f"{record.course.title} ({record.course.number})"
         lines = list(record.lines.all())
+        applied_away = record.applied_to_year is not None and record.applied_to_year != period.year
+        not_counted = sorted({reason for line in lines for reason in reasons.get(line.pk, [])})
+        if applied_away:
+            not_counted = [
+                f"POST applied it to the {record.applied_to_year} period as make-up training: "
+                "it counts there, not here"
+            ]
         rows.append(
             TranscriptRow(
                 record=record,
@@ -212,8 +224,10 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
                 lines=[
                     transcript_line(line.core_area, line.subject, line.hours, line.topics) for line in lines
                 ],
-                not_counted=sorted({reason for line in lines for reason in reasons.get(line.pk, [])}),
+                not_counted=not_counted,
                 request_id=None if request is None else request.pk,
+                applied_here=record.applied_to_year == period.year,
+                applied_away=applied_away,
             )
         )
     return rows
@@ -223,5 +237,6 @@ def transcript_totals(rows: list[TranscriptRow]) -> dict[str, str]:
     """Hours on file by record status."""
     totals = {status: Decimal(0) for status in TrainingRecord.Status.values}
     for row in rows:
-        totals[row.record.status] += row.record.hours
+        if not row.applied_away:
+            totals[row.record.status] += row.record.hours
     return {status: hours_shown(hours) for status, hours in totals.items()}

@@ -585,3 +585,27 @@ class CatalogFilter(FilterForm):
         source = self.fields["source"]
         assert isinstance(source, forms.ChoiceField)
         source.choices = [("", "All sources"), *((s, s) for s in sources)]
+
+
+class MakeupForm(StaffForm):
+    """Records completed after a deficient period, to apply to it as make-up training."""
+
+    records = forms.MultipleChoiceField(
+        label="Training to apply",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one record to apply."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=240,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the training makes up for; the officer and the Director see it in the history.",
+        error_messages={"required": "Give the reason for applying the training."},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = choices  # type: ignore[attr-defined]
+
+    def record_ids(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data["records"]]

@@ -1,0 +1,107 @@
+"""Make-up training: POST staff apply training completed after a deficient period to it.
+
+The queue lists officers short for an ended period who have training on file completed
+later and not applied anywhere; an officer's page previews, through the rules engine, what
+applying the chosen records does to every period it touches, then applies them
+(``clee.compliance.makeup``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clee.accounts.models import User
+from clee.compliance.makeup import makeup_candidates, makeup_preview, makeup_queue, training_apply_to_period
+from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.core.errors import ServiceError
+from clee.officers.models import Officer
+from clee.portals.access import NOT_FOUND, acting_user, role_required
+from clee.portals.officer.selectors import hours_shown
+from clee.portals.paging import paginate
+from clee.portals.staff.forms import MakeupForm, show_refusal
+from clee.training.models import TrainingRecord
+
+staff_only = role_required(User.Role.POST_STAFF)
+
+
+@staff_only
+@require_GET
+def makeup(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portals/staff/makeup.html",
+        paginate(request, makeup_queue(timezone.localdate()), per_page=50),
+    )
+
+
+def _record_label(record: TrainingRecord) -> str:
+    title = record.course.title if record.course is not None else record.description
+    areas = ", ".join(
+        f"{line.get_core_area_display()} {hours_shown(line.hours)} h" for line in record.lines.all()
+    )
+    return f"{record.completed_on:%b %-d, %Y} · {title} · {hours_shown(record.hours)} h ({areas})"
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResponse:
+    user = acting_user(request)
+    today = timezone.localdate()
+    result = (
+        ComplianceResult.objects.filter(
+            officer_id=officer_id,
+            period__year=year,
+            status=ComplianceResult.Status.DEFICIENT,
+            period__ends__lt=today,
+        )
+        .select_related("officer", "period")
+        .first()
+    )
+    if result is None:
+        raise Http404(NOT_FOUND)
+    officer: Officer = result.officer
+    period: ReportingPeriod = result.period
+    candidates = list(makeup_candidates(officer, period))
+    form = MakeupForm(
+        request.POST or None, choices=[(str(record.pk), _record_label(record)) for record in candidates]
+    )
+    context: dict[str, Any] = {"officer": officer, "period": period, "result": result, "form": form}
+    if request.method == "POST" and form.is_valid():
+        chosen = [record for record in candidates if record.pk in set(form.record_ids())]
+        if "apply" in request.POST:
+            try:
+                training_apply_to_period(
+                    officer=officer,
+                    period=period,
+                    record_ids=[record.pk for record in chosen],
+                    reason=form.cleaned_data["reason"],
+                    acting_user=user,
+                    today=today,
+                )
+            except ServiceError as error:
+                show_refusal(error, form)
+            else:
+                messages.success(
+                    request,
+                    f"{len(chosen)} record{'s' if len(chosen) != 1 else ''} applied to {officer.full_name}'s "
+                    f"{period.year} period as make-up training.",
+                )
+                return redirect(reverse("staff:makeup_officer", args=[year, officer_id]))
+        else:
+            context["preview"] = makeup_preview(officer, period, chosen)
+    context["errors"] = [
+        (f"#{field.auto_id}" if field.name != "records" else "#records-legend", f"{field.label}: {error}")
+        for field in form
+        for error in field.errors
+    ] + [("", str(error)) for error in form.non_field_errors()]
+    context["applied"] = TrainingRecord.objects.filter(
+        officer=officer, applied_to_year=period.year
+    ).select_related("course")
+    return render(request, "portals/staff/makeup_officer.html", context)
