@@ -11,7 +11,16 @@ from clee.jobs.models import Schedule, ScheduledRun
 
 @admin.register(Schedule, site=site)
 class ScheduleAdmin(ReadOnlyAdmin[Schedule]):
-    list_display = ("name", "task_path", "recurrence", "at_time", "month_days", "enabled", "active_from")
+    list_display = (
+        "name",
+        "task_path",
+        "recurrence",
+        "at_time",
+        "every_minutes",
+        "month_days",
+        "enabled",
+        "active_from",
+    )
 
 
 @admin.register(ScheduledRun, site=site)

@@ -1,7 +1,7 @@
 """The schedule stored in the database, and one row per due run of it.
 
-A ``Schedule`` recurs either daily at a local time, or each year on given month/day dates at
-that time (the reporting period is a calendar year, 15.010(1), so "October 1" is October 1 of
+A ``Schedule`` recurs daily at a local time, every few minutes (counted from each local
+midnight), or each year on given month/day dates at that time (the reporting period is a calendar year, 15.010(1), so "October 1" is October 1 of
 every year). A ``ScheduledRun`` is one due occurrence: the scheduler claims it by inserting the
 row, and the unique (schedule, due_at) pair makes the claim happen once however many
 schedulers run. The run keeps what the job did (``summary``), so every job leaves a record.
@@ -31,6 +31,7 @@ class Schedule(TimeStamped):
     class Recurrence(models.TextChoices):
         DAILY = "daily", "Daily at a time"
         YEARLY_DATES = "yearly_dates", "On given month/day dates each year, at a time"
+        EVERY_MINUTES = "every_minutes", "Every few minutes"
 
     name = models.CharField(max_length=80, unique=True)
     # The dotted path of a django-tasks task (or a plain function), resolved when the run starts.
@@ -40,6 +41,8 @@ class Schedule(TimeStamped):
     at_time = models.TimeField(default=dt.time(2, 0))
     # For YEARLY_DATES: a list of "MM-DD" strings, for example ["10-01", "11-15", "12-15"].
     month_days = models.JSONField(default=list, blank=True)
+    # For EVERY_MINUTES: the minutes between two runs, counted from each local midnight.
+    every_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     enabled = models.BooleanField(default=True)
     # Occurrences before this moment are never run (a new schedule does not replay the past).
     active_from = models.DateTimeField()
@@ -51,6 +54,8 @@ class Schedule(TimeStamped):
         return self.name
 
     def clean(self) -> None:
+        if self.recurrence == self.Recurrence.EVERY_MINUTES and not 1 <= (self.every_minutes or 0) <= 1440:
+            raise ValidationError({"every_minutes": "give the minutes between two runs, from 1 to 1440"})
         if self.recurrence == self.Recurrence.YEARLY_DATES:
             if not self.month_days:
                 raise ValidationError({"month_days": "give at least one MM-DD date"})

@@ -41,15 +41,26 @@ logger = logging.getLogger(__name__)
 # commit): the next tick enqueues it.
 STALE_CLAIM = dt.timedelta(minutes=2)
 
-# name -> (task path, recurrence, local time, month/day dates)
-DEFAULT_SCHEDULE: dict[str, tuple[str, str, dt.time, list[str]]] = {
-    "license-expiry": ("clee.jobs.tasks.expire_licenses", Schedule.Recurrence.DAILY, dt.time(1, 30), []),
-    "notices": (
-        "clee.notices.tasks.prepare_and_send_notices",
-        Schedule.Recurrence.DAILY,
-        dt.time(6, 0),
-        [],
-    ),
+# name -> what the schedule is created with when missing
+DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "license-expiry": {
+        "task_path": "clee.jobs.tasks.expire_licenses",
+        "recurrence": Schedule.Recurrence.DAILY,
+        "at_time": dt.time(1, 30),
+    },
+    # Prepares the notices of each calendar date reached, and sends them.
+    "notices": {
+        "task_path": "clee.notices.tasks.prepare_and_send_notices",
+        "recurrence": Schedule.Recurrence.DAILY,
+        "at_time": dt.time(6, 0),
+    },
+    # Sends what waits: a notice the mail server refused is retried within the hour, not the
+    # next day.
+    "notice-delivery": {
+        "task_path": "clee.notices.tasks.send_due_notices",
+        "recurrence": Schedule.Recurrence.EVERY_MINUTES,
+        "every_minutes": 15,
+    },
 }
 
 
@@ -62,6 +73,11 @@ def latest_occurrence(schedule: Schedule, *, now: dt.datetime) -> dt.datetime | 
     if schedule.recurrence == Schedule.Recurrence.DAILY:
         for date in (local_now.date(), local_now.date() - dt.timedelta(days=1)):
             candidates.append(dt.datetime.combine(date, schedule.at_time, tzinfo=zone))
+    elif schedule.recurrence == Schedule.Recurrence.EVERY_MINUTES:
+        every = max(int(schedule.every_minutes or 0), 1)
+        midnight = dt.datetime.combine(local_now.date(), dt.time(0), tzinfo=zone)
+        elapsed = int((local_now - midnight).total_seconds() // 60)
+        candidates.append(midnight + dt.timedelta(minutes=elapsed - elapsed % every))
     else:
         for year in (local_now.year, local_now.year - 1):
             for value in schedule.month_days:
@@ -78,17 +94,8 @@ def ensure_default_schedule(*, now: dt.datetime | None = None) -> list[Schedule]
     """Create the schedules CLEE needs when missing (an operator's changes to them are kept)."""
     now = now or timezone.now()
     schedules = []
-    for name, (task_path, recurrence, at_time, month_days) in DEFAULT_SCHEDULE.items():
-        schedule, created = Schedule.objects.get_or_create(
-            name=name,
-            defaults={
-                "task_path": task_path,
-                "recurrence": recurrence,
-                "at_time": at_time,
-                "month_days": month_days,
-                "active_from": now,
-            },
-        )
+    for name, defaults in DEFAULT_SCHEDULE.items():
+        schedule, created = Schedule.objects.get_or_create(name=name, defaults={**defaults, "active_from": now})
         if created:
             record_event(
                 actor=None, action="job.schedule_create", target=schedule, summary=f"schedule {name}"

@@ -16,6 +16,8 @@ class Step(models.TextChoices):
     DEFICIENCY = "deficiency", "Deficiency notice"
     FINAL = "final", "Final notice before the grace deadline"
     DIRECTOR_LIST = "director_list", "Non-compliant list to the Director"
+    # Not a calendar date: sent when the daily license-expiry job expires a license.
+    LICENSE_EXPIRED = "license_expired", "License expired"
 
 
 class NoticeKind(models.TextChoices):
@@ -26,6 +28,7 @@ class NoticeKind(models.TextChoices):
     FINAL = "final", "Final notice"
     AGENCY_LIST = "agency_list", "Agency list"
     DIRECTOR_LIST = "director_list", "Director's non-compliant list"
+    LICENSE_EXPIRED = "license_expired", "License expired"
 
 
 class NoticeCalendar(models.Model):

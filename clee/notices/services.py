@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,7 +29,7 @@ from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import decision_queue
 from clee.core.audit import record_event, record_events_by_id
 from clee.notices.models import Notice, NoticeCalendar, NoticeKind, NoticeRun, Step
-from clee.officers.models import Commission, LicenseStatus
+from clee.officers.models import Commission, LicenseStatus, Officer
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,58 @@ SUBJECTS = {
     NoticeKind.FINAL: "Final notice: {year} continuing education grace deadline",
     NoticeKind.AGENCY_LIST: "Officers not yet compliant for {year}",
     NoticeKind.DIRECTOR_LIST: "Officers not compliant for {year} after the grace deadline",
+    NoticeKind.LICENSE_EXPIRED: "Your Missouri peace officer license has expired",
 }
+
+
+# License expiry ----------------------------------------------------------------------------
+
+
+def license_expired_notice(
+    officer: Officer, *, today: dt.date, now: dt.datetime | None = None
+) -> Notice | None:
+    """Queue the notice telling ``officer`` their license expired on ``today`` (called by the
+    license-expiry job in the transaction that expires it). Filed under the reporting period
+    containing ``today``; None when there is no such period or the notice exists already.
+    Without an email address the notice is kept in the log as not deliverable."""
+    now = now or timezone.now()
+    period = ReportingPeriod.objects.filter(starts__lte=today, ends__gte=today).first()
+    if period is None:
+        logger.warning("no reporting period contains %s: no expiry notice for %s", today, officer)
+        return None
+    last_commission = (
+        Commission.objects.filter(officer=officer, end__isnull=False)
+        .order_by("-end")
+        .values_list("end", flat=True)
+    ).first()
+    notice = Notice(
+        officer=officer,
+        period=period,
+        kind=NoticeKind.LICENSE_EXPIRED,
+        step=Step.LICENSE_EXPIRED,
+        recipient=officer.email,
+        status=Notice.Status.QUEUED if officer.email else Notice.Status.NO_ADDRESS,
+        content={
+            "name": officer.full_name,
+            "license_number": officer.license_number,
+            "expired_on": today.isoformat(),
+            "last_commission_ended": last_commission.isoformat() if last_commission else "",
+        },
+        next_attempt_at=now,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        return None  # told already: one expiry notice per officer and period
+    record_event(
+        actor=None,
+        action="notices.license_expired",
+        target=notice,
+        summary=f"license expiry notice for {officer.full_name} ({officer.license_number}) queued",
+    )
+    return notice
 
 
 # The calendar ------------------------------------------------------------------------------
@@ -72,7 +123,7 @@ def notice_calendar(period: ReportingPeriod) -> dict[str, dt.date]:
     dates = default_calendar(period)
     own = NoticeCalendar.objects.filter(period=period).first()
     if own is not None:
-        for step in Step.values:
+        for step in list(dates):
             value = getattr(own, step)
             if value is not None:
                 dates[step] = value
@@ -371,11 +422,17 @@ def _table(requirements: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _template(kind: str) -> str:
+    if kind == NoticeKind.LICENSE_EXPIRED:
+        return "notices/email/license_expired"
     if kind == NoticeKind.AGENCY_LIST:
         return "notices/email/agency_list"
     if kind == NoticeKind.DIRECTOR_LIST:
         return "notices/email/director_list"
     return "notices/email/officer"
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def notice_message(notice: Notice, connection: Any = None) -> EmailMultiAlternatives:
@@ -385,7 +442,9 @@ def notice_message(notice: Notice, connection: Any = None) -> EmailMultiAlternat
         "notice": notice,
         "content": notice.content,
         "period": period,
-        "deadline": dt.date.fromisoformat(notice.content["deadline"]),
+        "deadline": _date_or_none(notice.content.get("deadline")),
+        "expired_on": _date_or_none(notice.content.get("expired_on")),
+        "last_commission_ended": _date_or_none(notice.content.get("last_commission_ended")),
         "step_label": Step(notice.step).label,
         "reminder": notice.kind in REMINDERS,
     }
@@ -430,7 +489,8 @@ def _withdraw_stale(batch: list[Notice], now: dt.datetime) -> list[Notice]:
     """Withdraw the officer notices that are no longer due (the officer became compliant or
     exempt, was extended, or lost an active license while the notice waited for the mail
     server): nobody is told they are short after they finished. Returns the batch."""
-    about = [n for n in batch if n.officer_id is not None]
+    # A license-expiry notice stays due: the expiry it tells of is not undone by a result.
+    about = [n for n in batch if n.officer_id is not None and n.kind != NoticeKind.LICENSE_EXPIRED]
     if not about:
         return batch
     today = timezone.localdate(now)

@@ -1,4 +1,5 @@
-"""The daily notice job, run by the scheduler (clee.jobs)."""
+"""The notice jobs, run by the scheduler (clee.jobs): the daily one that prepares and sends, and
+the frequent one that sends what waits (retries after a mail-server failure)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ def prepare_and_send_notices() -> dict[str, int]:
     return {
         "steps_prepared": sum(1 for run in runs if not run.skipped),
         "steps_passed_over": sum(1 for run in runs if run.skipped),
+        "sent": delivery.sent,
+        "retrying": delivery.retrying,
+        "failed": delivery.failed,
+        "withdrawn": delivery.withdrawn,
+    }
+
+
+@task()
+def send_due_notices() -> dict[str, int]:
+    """Send the queued notices that are due (first attempts and retries). Safe to run twice."""
+    delivery = notices_deliver(now=timezone.now())
+    return {
         "sent": delivery.sent,
         "retrying": delivery.retrying,
         "failed": delivery.failed,

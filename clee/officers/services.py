@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from clee.agencies.models import Agency
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.notices.services import license_expired_notice
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
 
 
@@ -166,13 +168,8 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
     history rows written (none on a second run the same day: the job is safe to run twice).
 
     Each change goes through ``license_status_change`` (history and audit with who and why).
-    When ``clee.notices.services`` offers ``license_expired_notice(officer)``, it is called for
-    each expired license in the same transaction.
+    Each expired holder is sent a notice (``clee.notices``), queued in the same transaction.
     """
-    from importlib import import_module
-
-    from django.db.models import Exists, OuterRef, Q
-
     window_start = _five_years_before(today)
     commissioned_in_window = Commission.objects.filter(officer=OuterRef("pk"), start__lte=today).filter(
         Q(end__isnull=True) | Q(end__gte=window_start)
@@ -184,10 +181,6 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
         .exclude(Exists(commissioned_in_window))
         .order_by("pk")
     )
-    try:
-        notice_hook = getattr(import_module("clee.notices.services"), "license_expired_notice", None)
-    except ImportError:
-        notice_hook = None
     changes = []
     for officer in candidates:
         try:
@@ -199,9 +192,8 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
                     effective_on=today,
                     acting_user=acting_user,
                 )
+                license_expired_notice(officer, today=today)
         except ServiceError:
             continue  # changed meanwhile by another run or by staff: nothing to do
-        if notice_hook is not None:
-            notice_hook(officer)
         changes.append(change)
     return changes

@@ -24,6 +24,7 @@ def make_schedule(
     recurrence: str = Schedule.Recurrence.DAILY,
     at_time: dt.time = dt.time(2, 0),
     month_days: list[str] | None = None,
+    every_minutes: int | None = None,
     active_from: dt.datetime = dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
 ) -> Schedule:
     return Schedule.objects.create(
@@ -32,6 +33,7 @@ def make_schedule(
         recurrence=recurrence,
         at_time=at_time,
         month_days=month_days or [],
+        every_minutes=every_minutes,
         active_from=active_from,
     )
 

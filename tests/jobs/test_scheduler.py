@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -57,6 +58,24 @@ def test_a_yearly_schedule_falls_due_on_its_dates_only() -> None:
     assert latest_occurrence(schedule, now=at(2024, 1, 5, 9)).astimezone(CENTRAL).date() == dt.date(
         2023, 12, 15
     )
+
+
+def test_a_frequent_schedule_falls_due_every_few_minutes_from_midnight() -> None:
+    schedule = make_schedule(recurrence=Schedule.Recurrence.EVERY_MINUTES, every_minutes=15)
+
+    assert latest_occurrence(schedule, now=at(2023, 10, 1, 0, 0)) == at(2023, 10, 1, 0, 0)
+    assert latest_occurrence(schedule, now=at(2023, 10, 1, 9, 14)) == at(2023, 10, 1, 9, 0)
+    assert latest_occurrence(schedule, now=at(2023, 10, 1, 9, 15)) == at(2023, 10, 1, 9, 15)
+    assert latest_occurrence(schedule, now=at(2023, 10, 1, 23, 59)) == at(2023, 10, 1, 23, 45)
+
+
+def test_a_frequent_schedule_needs_its_minutes() -> None:
+    schedule = Schedule(name="x", task_path="x.y", recurrence=Schedule.Recurrence.EVERY_MINUTES)
+    with pytest.raises(ValidationError, match="minutes between two runs"):
+        schedule.clean()
+    schedule.every_minutes = 1441
+    with pytest.raises(ValidationError, match="minutes between two runs"):
+        schedule.clean()
 
 
 def test_a_new_schedule_does_not_replay_the_past() -> None:
@@ -219,3 +238,9 @@ def test_the_default_schedule_is_seeded_once_and_keeps_an_operators_changes() ->
     assert schedules["license-expiry"].task_path == "clee.jobs.tasks.expire_licenses"
     assert schedules["notices"].task_path == "clee.notices.tasks.prepare_and_send_notices"
     assert schedules["notices"].at_time == dt.time(7, 30)
+    delivery = schedules["notice-delivery"]
+    assert (delivery.task_path, delivery.recurrence, delivery.every_minutes) == (
+        "clee.notices.tasks.send_due_notices",
+        Schedule.Recurrence.EVERY_MINUTES,
+        15,
+    )
