@@ -72,6 +72,8 @@ class Extension(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Why a request was refused; the officer and the agency see it.
+    decision_reason = models.CharField(max_length=300, blank=True)
 
 
 class ComplianceResult(models.Model):

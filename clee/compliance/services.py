@@ -658,22 +658,28 @@ def extension_grant(
 
 @transaction.atomic
 def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> Extension:
-    """Refuse a requested extension with the reason for the refusal, kept in the audit row (the
-    Extension model has no field for it). Returns the refused extension."""
-    if not reason.strip():
+    """Refuse a requested extension with the reason for the refusal, which the officer and the
+    agency see. Returns the refused extension."""
+    reason = " ".join(reason.split())
+    if not reason:
         raise ServiceError("a reason is required to refuse a request", field="refusal_reason")
+    if len(reason) > 300:
+        raise ServiceError(
+            f"the reason must be at most 300 characters (it has {len(reason)})", field="refusal_reason"
+        )
     extension = Extension.objects.select_for_update().select_related("period", "officer").get(pk=extension.pk)
     if extension.status != Extension.Status.REQUESTED:
         raise ServiceError(f"this request was already {extension.get_status_display().lower()}")
     extension.status = Extension.Status.REFUSED
     extension.decided_by = acting_user
     extension.decided_at = timezone.now()
-    extension.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    extension.decision_reason = reason
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
     record_event(
         actor=acting_user,
         action="compliance.extension_decide",
         target=extension,
-        summary=f"{extension.get_kind_display()} for {extension.officer.full_name} refused: {reason.strip()}",
-        data={"status": extension.status, "reason": reason.strip()},
+        summary=f"{extension.get_kind_display()} for {extension.officer.full_name} refused: {reason}",
+        data={"status": extension.status, "reason": reason},
     )
     return extension

@@ -90,7 +90,7 @@ def test_a_grant_needs_a_deadline_after_the_grace_deadline(world: dict[str, Any]
     assert extension.status == Extension.Status.REQUESTED
 
 
-def test_a_refusal_needs_a_reason_kept_in_the_audit_trail(world: dict[str, Any]) -> None:
+def test_a_refusal_needs_a_reason_the_officer_sees(world: dict[str, Any]) -> None:
     extension = requested(world)
     prefix = f"extension-{extension.pk}"
     client = staff(world)
@@ -108,6 +108,10 @@ def test_a_refusal_needs_a_reason_kept_in_the_audit_trail(world: dict[str, Any])
     event = events_for(extension).get(action="compliance.extension_decide")
     assert event.data["reason"] == "No medical statement was sent."
     assert event.actor == world["erin"]
+    assert extension.decision_reason == "No medical statement was sent."
+    alice = Client()
+    alice.force_login(world["alice"])
+    assert "refused: No medical statement was sent." in alice.get("/officer/").content.decode()
 
     again = client.post(
         f"/staff/extensions/{extension.pk}/decide/",
