@@ -295,6 +295,7 @@ class _Loader:
             ("training records", self._records),
             ("credit requests", self._credit_requests),
             ("extensions and exemptions", self._extensions),
+            ("make-up training", self._makeup_training),
             ("recognized out-of-state courses", self._recognized_courses),
             ("upcoming offerings", self._upcoming_offerings),
         ]
@@ -1170,6 +1171,36 @@ class _Loader:
         self._audit("compliance.exemption_grant", exemptions, "exemption")
         self.counts["extensions granted"] = sum(1 for e in extensions if e.status == Extension.Status.GRANTED)
         self.counts["exemptions granted"] = len(exemptions)
+
+    def _makeup_training(self) -> None:
+        """Once the period has ended: some officers short for it took training afterwards, which
+        POST staff may apply to the period (the staff portal's make-up training queue)."""
+        first_day = self.period.ends + dt.timedelta(days=1)
+        if self.today <= first_day + dt.timedelta(days=14):
+            return
+        rng = self.rng
+        last_day = min(self.today - dt.timedelta(days=7), self.period.ends + dt.timedelta(days=330))
+        deficient = [p for p in self.officer_plans if p.profile == "deficient"]
+        entries = []
+        for plan in rng.sample(deficient, min(len(deficient), max(1, len(self.officer_plans) // 250))):
+            chosen = self._pick(self.general_pool, needs=list(NEED_MINIMUM), min_total=rng.randint(12, 24))
+            for info in chosen:
+                entries.append(
+                    RecordEntry(
+                        officer_id=plan.officer.id,
+                        course_id=info.id,
+                        completed_on=self._day(first_day, last_day),
+                        hours=info.hours,
+                        source=Source.COURSE,
+                        credit_class=info.credit_class,
+                        delivery=info.delivery,
+                        lines=info.lines,
+                    )
+                )
+        outcome = training_records_add(
+            entries=entries, actor=self.loader, summary=f"training record {CREATED}"
+        )
+        self.counts["make-up training records"] = len(outcome.record_ids)
 
 
 # Documents each kind of request carries (the required ones of training.services, and more).
