@@ -1,10 +1,11 @@
 """The schedule stored in the database, and one row per due run of it.
 
 A ``Schedule`` recurs daily at a local time, every few minutes (counted from each local
-midnight), or each year on given month/day dates at that time (the reporting period is a calendar year, 15.010(1), so "October 1" is October 1 of
-every year). A ``ScheduledRun`` is one due occurrence: the scheduler claims it by inserting the
-row, and the unique (schedule, due_at) pair makes the claim happen once however many
-schedulers run. The run keeps what the job did (``summary``), so every job leaves a record.
+midnight), or each year on given month/day dates at that time (the reporting period is a
+calendar year, 15.010(1), so "October 1" is October 1 of every year). A ``ScheduledRun`` is
+one due occurrence: the scheduler claims it by inserting the row, and the unique (schedule,
+due_at) pair makes the claim happen once however many schedulers run. The run keeps what the
+job did (``summary``), so every job leaves a record.
 """
 
 from __future__ import annotations

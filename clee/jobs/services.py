@@ -95,7 +95,9 @@ def ensure_default_schedule(*, now: dt.datetime | None = None) -> list[Schedule]
     now = now or timezone.now()
     schedules = []
     for name, defaults in DEFAULT_SCHEDULE.items():
-        schedule, created = Schedule.objects.get_or_create(name=name, defaults={**defaults, "active_from": now})
+        schedule, created = Schedule.objects.get_or_create(
+            name=name, defaults={**defaults, "active_from": now}
+        )
         if created:
             record_event(
                 actor=None, action="job.schedule_create", target=schedule, summary=f"schedule {name}"
