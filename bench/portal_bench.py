@@ -65,6 +65,8 @@ def prepare(url: str, reuse: bool) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     os.environ["CLEE_DEMO"] = "1"
+    # As in production: the agency administrator's pages pass the second-factor check.
+    os.environ["CLEE_MFA_REQUIRED"] = "1"
     os.environ["CLEE_SECRET_KEY"] = SECRET_KEY
     import django
 
@@ -82,18 +84,30 @@ def prepare(url: str, reuse: bool) -> None:
 
 
 def session_cookie(username: str) -> str:
-    """A session of ``username`` stored as a sign-in stores it; returns the cookie value."""
-    from django.conf import settings
+    """A session of ``username`` stored as a sign-in stores it (with its second factor verified,
+    for an account that must use one); returns the cookie value."""
+    import time as clock
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from clee.accounts.models import User
+    from clee.security.middleware import ENROLLED, SEEN, STARTED
+    from clee.security.selectors import mfa_required_for
 
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "clee.accounts.backends.AccountBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[STARTED] = session[SEEN] = int(clock.time())
+    session[ENROLLED] = False
+    if mfa_required_for(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[ENROLLED] = True
     session.create()
     assert session.session_key is not None
     return session.session_key
@@ -107,6 +121,7 @@ def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen[bytes]
         "DATABASE_URL": url,
         "CLEE_ALLOWED_HOSTS": "127.0.0.1",
         "CLEE_DEMO": "1",
+        "CLEE_MFA_REQUIRED": "1",
         "CLEE_LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(

@@ -33,6 +33,13 @@ def documents_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.Temp
     settings.STORAGES = storages
 
 
+@pytest.fixture(autouse=True)
+def mfa_not_enforced(settings: Any) -> None:
+    """Personas sign in with a password alone: the MFA requirement for staff and administrators
+    is off here; tests/security turns it on (``settings.CLEE_MFA_REQUIRED = True``)."""
+    settings.CLEE_MFA_REQUIRED = False
+
+
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     """Two agencies, an officer commissioned by the first, a provider with an approved course,

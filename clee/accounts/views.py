@@ -32,6 +32,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = demo_accounts_listed() if settings.DEMO_MODE else []
+        context["mfa_required"] = settings.CLEE_MFA_REQUIRED
         return context
 
 

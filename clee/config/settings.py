@@ -190,9 +190,154 @@ CLEE_SCHEDULER_INTERVAL = int(os.environ.get("CLEE_SCHEDULER_INTERVAL", "30"))
 
 # --- The REST API (clee.api) ---------------------------------------------------------------
 
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+# Requests a token (or a signed-in officer) may make per period: "<count>/<second|minute|hour|day>".
+# Counted in the default cache: give several web processes a shared one (docs/operations.md).
+CLEE_API_RATE = os.environ.get("CLEE_API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["clee.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["clee.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "clee.api.pagination.Paging",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "clee.api.errors.exception_handler",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CLEE API",
+    "DESCRIPTION": (
+        "Continuing law enforcement education records for training providers' and agencies' own systems: "
+        "license lookups, courses, completion rosters, officers' compliance, an officer's own transcript."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CourseStatusEnum": "clee.providers.models.Course.Status",
+        "ResultStatusEnum": "clee.compliance.models.ComplianceResult.Status",
+        "SubmissionStatusEnum": "clee.api.models.RosterSubmission.Status",
+    },
+}
+
 # --- Single sign-on and invitations (clee.sso) ----------------------------------------------
 
+# Sign-in through the state's OpenID Connect provider ("MO Login", mozilla-django-oidc) beside
+# local accounts. Off until a client is registered: CLEE_OIDC_CLIENT_ID and _SECRET, and either
+# CLEE_OIDC_ISSUER (endpoints read from its discovery document on first use) or the endpoints
+# themselves. Explicit endpoints win over discovered ones (docs/operations.md).
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "clee.sso.backends.StateProviderBackend"]
+CLEE_OIDC_PROVIDER_NAME = os.environ.get("CLEE_OIDC_PROVIDER_NAME", "MO Login")
+CLEE_OIDC_ISSUER = os.environ.get("CLEE_OIDC_ISSUER", "")
+CLEE_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("CLEE_OIDC_AUTHORIZATION_ENDPOINT", "")
+CLEE_OIDC_TOKEN_ENDPOINT = os.environ.get("CLEE_OIDC_TOKEN_ENDPOINT", "")
+CLEE_OIDC_USERINFO_ENDPOINT = os.environ.get("CLEE_OIDC_USERINFO_ENDPOINT", "")
+CLEE_OIDC_JWKS_ENDPOINT = os.environ.get("CLEE_OIDC_JWKS_ENDPOINT", "")
+CLEE_OIDC_END_SESSION_ENDPOINT = os.environ.get("CLEE_OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("CLEE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CLEE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("CLEE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("CLEE_OIDC_TIMEOUT", "10"))
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
+OIDC_CREATE_USER = False  # accounts are linked to officers by clee.sso.services, never guessed
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_CALLBACK_CLASS = "clee.sso.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "clee.sso.views.StartView"
+OIDC_OP_LOGOUT_URL_METHOD = "clee.sso.provider.end_session_url"
+# Onboarding invitations: days a link stays valid; license confirmations allowed a day.
+CLEE_INVITATION_DAYS = int(os.environ.get("CLEE_INVITATION_DAYS", "14"))
+CLEE_SSO_CONFIRM_ATTEMPTS = int(os.environ.get("CLEE_SSO_CONFIRM_ATTEMPTS", "5"))
+# The site's address in invitation emails when sent outside a request (a command, a job).
+CLEE_SITE_URL = os.environ.get("CLEE_SITE_URL", "")
+
+
 # --- Account security: MFA, lockout, sessions, passwords (clee.security) ---------------------
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
+]
+# django-otp marks the session's second factor on request.user (after authentication); the
+# session limits run before the MFA gate, so an expired session signs out rather than asks for a
+# code; axes turns a lockout into its page, last so it sees the sign-in view's response.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "clee.security.middleware.SessionLimitMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("clee.security.middleware.SessionLimitMiddleware") + 1,
+    "clee.security.middleware.MfaRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# The lockout check comes before every backend that checks a password.
+AUTHENTICATION_BACKENDS = ["clee.security.backends.LockoutBackend", *AUTHENTICATION_BACKENDS]
+
+# MFA: required for POST staff, the Director, agency administrators and providers (and anyone
+# with back-office rights). Optional by default only in demo mode (a shared demo account must not
+# be locked to the first visitor's phone); whoever has enrolled is always asked.
+CLEE_MFA_REQUIRED = _flag("CLEE_MFA_REQUIRED", not DEMO_MODE)
+OTP_TOTP_ISSUER = os.environ.get("CLEE_MFA_ISSUER", f"{CLEE_JURISDICTION} POST CLEE")
+# Passkeys as a second factor only (never instead of the password), for this site's host name:
+# by default the first allowed host in production (over HTTPS), localhost in development (a
+# browser makes passkeys for http://localhost, never for http://127.0.0.1).
+OTP_WEBAUTHN_RP_ID = os.environ.get(
+    "CLEE_WEBAUTHN_RP_ID", ALLOWED_HOSTS[0] if PRODUCTION and ALLOWED_HOSTS else "localhost"
+)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o
+    for o in os.environ.get(
+        "CLEE_WEBAUTHN_ORIGINS", f"https://{OTP_WEBAUTHN_RP_ID}" if PRODUCTION else "http://localhost:8000"
+    ).split(",")
+    if o
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+# Lockout (django-axes): 5 failed sign-ins of one username within 15 minutes lock that username
+# for 15 minutes from the last failure, from every address; further tries during the lockout do
+# not extend it. By username, not address: agencies sign in from shared addresses.
+AXES_FAILURE_LIMIT = int(os.environ.get("CLEE_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("CLEE_LOCKOUT_MINUTES", "15")) / 60  # in hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "clee.security.views.locked_out"
+AXES_VERBOSE = False
+# axes warns that a lockout without the address can be dodged by changing user agent: not so
+# by username alone, which counts every failure of the name (tests/security/test_lockout.py).
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+
+# Sessions end after this long without a request, and this long after signing in in any case.
+CLEE_SESSION_IDLE_MINUTES = int(os.environ.get("CLEE_SESSION_IDLE_MINUTES", "30"))
+CLEE_SESSION_MAX_HOURS = int(os.environ.get("CLEE_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = CLEE_SESSION_MAX_HOURS * 3600
+
+# Passwords per NIST SP 800-63B rev. 4 (§3.1.1.2): at least 15 characters, since officers sign
+# in with a password alone; any characters, spaces included, with no upper limit; no
+# composition rules, no forced change; refused when on the common-password list shipped with
+# Django or made mostly of the site's name or the username.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("CLEE_PASSWORD_MIN_LENGTH", "15"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "clee.security.passwords.ContextWordsValidator"},
+]
 
 LOGGING = {
     "version": 1,

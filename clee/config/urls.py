@@ -1,9 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from clee.accounts import views as account_views
 from clee.core.admin_site import site as back_office
+from clee.sso.views import SignOutView
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -15,8 +15,9 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    # Signing out is a POST with the CSRF token (Django 5's LogoutView refuses GET).
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out is a POST with the CSRF token (a GET is refused).
+    # It also ends a single sign-on session at the state's provider (clee.sso).
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("admin/", back_office.urls),
     # Issue 6: the REST API, single sign-on and invitations, account security (MFA).
     path("", include("clee.api.urls")),

@@ -1,0 +1,98 @@
+"""A roster in a request: JSON rows, a CSV body or an XLSX body, turned into the bytes the
+import service reads, with the fingerprint that tells a retried request from another one."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+
+from clee.imports.tables import MAX_BYTES, MAX_ROWS
+
+CSV_TYPE = "text/csv"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _RawParser(BaseParser):
+    """The body as bytes, for the import service to read (it tells CSV from XLSX by content)."""
+
+    def parse(  # type: ignore[override]
+        self, stream: Any, media_type: str | None = None, parser_context: Any = None
+    ) -> bytes:
+        if stream is None:
+            return b""
+        content: bytes = stream.read(MAX_BYTES + 1)
+        return content
+
+
+class CsvParser(_RawParser):
+    media_type = CSV_TYPE
+
+
+class XlsxParser(_RawParser):
+    media_type = XLSX_TYPE
+
+
+@dataclass(frozen=True)
+class RosterBody:
+    content: bytes
+    sha256: str  # of the request as understood: the same rows in other JSON spacing match
+    extension: str
+
+
+def roster_body(request: Request) -> RosterBody:
+    """The roster sent, or a 400 naming what is wrong with the request itself (the rows'
+    values are checked by the import service)."""
+    data = request.data
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise ValidationError(
+                {"body": ["the request has no roster: send JSON rows, a CSV or an XLSX file"]}
+            )
+        extension = "xlsx" if request.content_type.startswith(XLSX_TYPE) else "csv"
+        return RosterBody(data, hashlib.sha256(b"file\n" + data).hexdigest(), extension)
+    if not isinstance(data, dict) or set(data) != {"rows"}:
+        raise ValidationError({"rows": ['send {"rows": [{column: value, ...}, ...]} and nothing else']})
+    rows = data["rows"]
+    if not isinstance(rows, list) or not rows:
+        raise ValidationError({"rows": ["a list of at least one row (an object per completion)"]})
+    if len(rows) > MAX_ROWS:
+        raise ValidationError({"rows": [f"at most {MAX_ROWS:,} rows in one request"]})
+    columns: dict[str, None] = {}
+    problems: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems[f"rows[{index}]"] = ["a row is an object of column names and values"]
+            continue
+        filled = False
+        for name, value in row.items():
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                problems.setdefault(f"rows[{index}].{name}", []).append("a value is a string or a number")
+                continue
+            filled = True
+            columns.setdefault(name)
+        if not filled:
+            problems[f"rows[{index}]"] = ["the row has no values"]
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise ValidationError(problems)
+    names = list(columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if row.get(name) is None else str(row[name]) for name in names])
+    canonical = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return RosterBody(
+        out.getvalue().encode(), hashlib.sha256(b"json\n" + canonical.encode()).hexdigest(), "json"
+    )

@@ -1,0 +1,268 @@
+"""The API's inputs (checked here, then handed to the services) and outputs (documented here
+for the OpenAPI document; the views build plain dicts of the same shape)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clee.api.models import RosterSubmission
+from clee.compliance.models import ComplianceResult
+from clee.core.choices import CoreArea, Delivery, Subject, Topic
+from clee.imports.tables import MAX_ROWS
+from clee.officers.models import LicenseStatus
+from clee.providers.models import Course, CourseDocument
+from clee.providers.services import DocumentUpload, PortionSpec
+
+HOURS = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+class RowErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(
+        allow_null=True, help_text="Row as a spreadsheet numbers it: header 1, first row 2"
+    )
+    field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    # Named as in the error body; DRF's metaclass takes declared fields off the class.
+    fields = serializers.DictField(required=False, help_text="Input name -> its messages")  # type: ignore[assignment]
+    rows = RowErrorSerializer(many=True, required=False)
+    submission_id = serializers.IntegerField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    error = ErrorDetailSerializer()
+
+
+# Licenses ----------------------------------------------------------------------------------
+
+
+class LicenseSerializer(serializers.Serializer[Any]):
+    license_number = serializers.CharField()
+    found = serializers.BooleanField()
+    first_initial = serializers.CharField(allow_null=True)
+    last_name = serializers.CharField(allow_null=True)
+    active = serializers.BooleanField(help_text="The license is active (false when not found)")
+
+
+class LicenseListSerializer(serializers.Serializer[Any]):
+    results = LicenseSerializer(many=True)
+
+
+# Courses and offerings ---------------------------------------------------------------------
+
+
+class PortionSerializer(serializers.Serializer[Any]):
+    core_area = serializers.ChoiceField(choices=CoreArea.choices)
+    subject = serializers.ChoiceField(choices=Subject.choices, required=False, default="", allow_blank=True)
+    hours = serializers.DecimalField(**HOURS)  # type: ignore[arg-type]
+    topics = serializers.DictField(
+        child=serializers.DecimalField(**HOURS),  # type: ignore[arg-type]
+        required=False,
+        default=dict,
+        help_text=f"Topic hours inside these hours; topics: {', '.join(Topic.values)}",
+    )
+
+    def validate_topics(self, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        unknown = sorted(set(value) - set(Topic.values))
+        if unknown:
+            raise serializers.ValidationError(
+                f"not a topic: {', '.join(unknown)} (topics: {', '.join(Topic.values)})"
+            )
+        return value
+
+
+class DocumentSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=CourseDocument.Kind.choices)
+    name = serializers.CharField(max_length=255)
+    content_base64 = serializers.CharField(help_text="The file (PDF, PNG or JPEG), base64-encoded")
+
+    def validate_content_base64(self, value: str) -> bytes:
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("this is not base64") from None
+
+
+class CourseSubmitSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=30)
+    title = serializers.CharField(max_length=200)
+    hours = serializers.DecimalField(**HOURS)  # type: ignore[arg-type]
+    delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.LIVE)
+    synopsis = serializers.CharField()
+    learning_objectives = serializers.CharField()
+    portions = PortionSerializer(many=True, help_text="How the hours split over the core areas")
+    documents = DocumentSerializer(
+        many=True,
+        help_text="At least the instructor record and a sample certificate",
+        required=False,
+        default=list,
+    )
+
+    def specs(self) -> tuple[list[PortionSpec], list[DocumentUpload]]:
+        data = self.validated_data
+        portions = [
+            PortionSpec(core_area=p["core_area"], subject=p["subject"], hours=p["hours"], topics=p["topics"])
+            for p in data["portions"]
+        ]
+        documents = [
+            DocumentUpload(kind=d["kind"], name=d["name"], content=d["content_base64"])
+            for d in data["documents"]
+        ]
+        return portions, documents
+
+
+class PortionOutSerializer(serializers.Serializer[Any]):
+    core_area = serializers.CharField()
+    subject = serializers.CharField(allow_blank=True)
+    hours = serializers.CharField(help_text="Hours as a decimal string")
+    topics = serializers.DictField(child=serializers.CharField())
+
+
+class CourseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    hours = serializers.CharField(help_text="Hours as a decimal string")
+    delivery = serializers.ChoiceField(choices=Delivery.choices)
+    status = serializers.ChoiceField(choices=Course.Status.choices)
+    approved_from = serializers.DateField(allow_null=True)
+    approved_until = serializers.DateField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField(allow_blank=True)
+    portions = PortionOutSerializer(many=True)
+
+
+class OfferingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    course_id = serializers.IntegerField()
+    course_number = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    location = serializers.CharField(allow_blank=True)
+
+
+# Rosters -----------------------------------------------------------------------------------
+
+
+ROSTER_VALUE = {"anyOf": [{"type": "string"}, {"type": "number"}], "nullable": True}
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MAX_ROWS,
+        "items": {"type": "object", "minProperties": 1, "additionalProperties": ROSTER_VALUE},
+    }
+)
+class RosterRowsField(serializers.ListField):
+    pass
+
+
+class RosterRowsSerializer(serializers.Serializer[Any]):
+    rows = RosterRowsField(
+        help_text=(
+            "One object per completion, keyed by the roster's column names (license_number, course_number, "
+            "completion_date, and optionally hours, offering, last_name; an agency's ad-hoc in-service rows: "
+            "title, hours and the split columns). Values are strings or numbers."
+        ),
+    )
+
+
+class SubmissionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=RosterSubmission.Status.choices)
+    submitted_at = serializers.DateTimeField()
+    rows = serializers.IntegerField()
+    added = serializers.IntegerField()
+    already_present = serializers.IntegerField()
+    batch_id = serializers.IntegerField(allow_null=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class RosterPreviewSerializer(serializers.Serializer[Any]):
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    would_add = serializers.IntegerField()
+    already_present = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+# Officers and results ----------------------------------------------------------------------
+
+
+class ResultSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=ComplianceResult.Status.choices, allow_null=True)
+    counted_hours = serializers.CharField(allow_null=True)
+    additional_hours_needed = serializers.CharField(allow_null=True)
+    extended_until = serializers.DateField(allow_null=True)
+    exemption = serializers.CharField(allow_null=True)
+
+
+class AgencyOfficerSerializer(serializers.Serializer[Any]):
+    license_number = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    commissioned_since = serializers.DateField()
+    period = serializers.IntegerField(allow_null=True, help_text="The reporting period's year")
+    result = ResultSerializer(help_text="The stored result of the period; every value null when none yet")
+
+
+class ResultDetailSerializer(ResultSerializer):
+    requirements = serializers.ListField(child=serializers.DictField())
+    still_needed = serializers.DictField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AgencyOfficerDetailSerializer(AgencyOfficerSerializer):
+    result = ResultDetailSerializer()
+
+
+class PeriodSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    starts = serializers.DateField()
+    ends = serializers.DateField()
+    grace_deadline = serializers.DateField()
+
+
+class CreditLineSerializer(serializers.Serializer[Any]):
+    core_area = serializers.CharField()
+    subject = serializers.CharField(allow_blank=True)
+    hours = serializers.CharField()
+    topics = serializers.DictField(child=serializers.CharField())
+
+
+class TranscriptRecordSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    completed_on = serializers.DateField()
+    title = serializers.CharField(allow_blank=True)
+    course_number = serializers.CharField(allow_null=True)
+    provider = serializers.CharField(allow_blank=True)
+    hours = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+    status = serializers.CharField()
+    lines = CreditLineSerializer(many=True)
+
+
+class OwnRecordSerializer(serializers.Serializer[Any]):
+    license_number = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    license_status = serializers.ChoiceField(choices=LicenseStatus.choices)
+    period = PeriodSerializer(allow_null=True)
+    result = ResultDetailSerializer(allow_null=True)
+    records = TranscriptRecordSerializer(many=True)
