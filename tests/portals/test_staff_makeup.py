@@ -124,6 +124,7 @@ def test_applied_training_counts_in_the_deficient_period_only(
             {"records": [state["april"].pk], "reason": "April 2024 course makes up 2023", "apply": "1"},
         )
     assert response.status_code == 302
+    assert response["Location"] == "/staff/makeup/"
     april = TrainingRecord.objects.get(pk=state["april"].pk)
     assert april.applied_to_year == 2023
     assert result(state, "dan", 2023).status == "compliant"

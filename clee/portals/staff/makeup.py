@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -93,7 +92,8 @@ def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResp
                     f"{len(chosen)} record{'s' if len(chosen) != 1 else ''} applied to {officer.full_name}'s "
                     f"{period.year} period as make-up training.",
                 )
-                return redirect(reverse("staff:makeup_officer", args=[year, officer_id]))
+                # Back to the queue: the officer, made compliant, may have left it.
+                return redirect("staff:makeup")
         else:
             context["preview"] = makeup_preview(officer, period, chosen)
     context["errors"] = [
