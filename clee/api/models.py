@@ -90,3 +90,19 @@ class RosterSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"roster submission {self.pk} ({self.status})"
+
+
+class RateCount(models.Model):
+    """Requests one caller made in one fixed window of the rate limit (``CLEE_API_RATE``),
+    counted in the database so every web process shares the count."""
+
+    caller = models.CharField(max_length=60)
+    # The window's number: seconds since the epoch divided by the window's length.
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "window"], name="api_one_count_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.caller}: {self.count} in window {self.window}"

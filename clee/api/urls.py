@@ -7,7 +7,8 @@ from clee.api.errors import NoSuchEndpoint
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The public document is not rate-limited: it is the same for everyone and reads no data.
+    path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),
     path("api/docs/", docs.api_docs, name="docs"),
     path("api/tokens/", portal.tokens, name="tokens"),
     path("api/tokens/<int:token_id>/revoke/", portal.token_revoke_view, name="token_revoke"),

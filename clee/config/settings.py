@@ -192,7 +192,7 @@ CLEE_SCHEDULER_INTERVAL = int(os.environ.get("CLEE_SCHEDULER_INTERVAL", "30"))
 
 INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 # Requests a token (or a signed-in officer) may make per period: "<count>/<second|minute|hour|day>".
-# Counted in the default cache: give several web processes a shared one (docs/operations.md).
+# Counted in the database, so every web process shares the count (clee.api.throttling).
 CLEE_API_RATE = os.environ.get("CLEE_API_RATE", "600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clee.api.auth.TokenAuthentication"],

@@ -6,14 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_counts() -> None:
-    """Each test starts with no request counted against any token."""
-    cache.clear()
 
 
 class Api:

@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
-from clee.api.models import ApiToken
+from clee.api.models import ApiToken, RateCount
+from clee.api.throttling import parse_rate
 from clee.officers.models import Commission, Officer
 from tests.api.conftest import Api, error_of, make_token
 
@@ -53,13 +55,33 @@ def test_a_failure_of_the_server_is_a_500_in_the_one_shape(
 def test_a_token_over_its_rate_is_told_when_to_come_back(world: dict[str, Any], settings: Any) -> None:
     settings.CLEE_API_RATE = "3/minute"
     api, other = Api(make_token(world["dave"])), Api(make_token(world["bob"]))
-    assert [api.get("/api/v1/courses/").status_code for _ in range(3)] == [200, 200, 200]
-    response = api.get("/api/v1/courses/")
-    assert response.status_code == 429
-    assert error_of(response)["code"] == "throttled"
-    assert 1 <= int(response["Retry-After"]) <= 60
-    # Counted per token: another token is not slowed down.
-    assert other.get("/api/v1/officers/").status_code == 200
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, 15, tzinfo=dt.UTC), tick=False):
+        assert [api.get("/api/v1/courses/").status_code for _ in range(3)] == [200, 200, 200]
+        response = api.get("/api/v1/courses/")
+        assert response.status_code == 429
+        assert error_of(response)["code"] == "throttled"
+        assert response["Retry-After"] == "45"  # the next minute starts at 9:01:00
+        # Counted per token: another token is not slowed down.
+        assert other.get("/api/v1/officers/").status_code == 200
+    # The count is in the database, shared by every web process: one row per token and window.
+    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 4]
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 1, 0, tzinfo=dt.UTC), tick=False):
+        assert api.get("/api/v1/courses/").status_code == 200
+    # A new window clears the caller's older one.
+    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 1]
+
+
+@pytest.mark.parametrize("rate", ["600/fortnight", "many/minute", "0/second", "600"])
+def test_a_rate_setting_that_cannot_be_read_is_named(rate: str) -> None:
+    with pytest.raises(ValueError, match="CLEE_API_RATE is"):
+        parse_rate(rate)
+
+
+def test_rates_are_read_in_any_period() -> None:
+    assert parse_rate("600/minute") == (600, 60)
+    assert parse_rate("10/second") == (10, 1)
+    assert parse_rate("5000/hours") == (5000, 3600)
+    assert parse_rate("100000/day") == (100000, 86400)
 
 
 def test_last_use_is_written_at_most_once_a_minute(world: dict[str, Any], provider_api: Api) -> None:
@@ -92,7 +114,8 @@ def test_officers_come_in_pages_of_at_most_200_in_name_order(
     world: dict[str, Any], agency_api: Api, django_assert_max_num_queries: Any
 ) -> None:
     commission_officers(world["agency_a"], 250)
-    with django_assert_max_num_queries(6):  # token, its last use, count, page: never one per officer
+    # token, its last use, the rate count, count, page: never one per officer
+    with django_assert_max_num_queries(7):
         first = agency_api.get("/api/v1/officers/", {"page_size": 200}).json()
     assert (first["count"], len(first["results"])) == (251, 200)
     assert first["results"][0]["license_number"] == "P1000001"  # Avery before Zeller
