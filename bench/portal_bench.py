@@ -7,10 +7,13 @@ PostgreSQL with the demo state, against a bare hello-world view measured in the 
 Needs `wrk` (Debian: apt-get install -y wrk) and PostgreSQL on 127.0.0.1:5432. Uses a database
 of its own (``clee_portal_bench``, ``--database``): migrated and loaded with the demo state
 (about 3,000 officers in 120 agencies) unless ``--reuse``. Starts gunicorn (``--workers``, 2 by
-default) with production settings, signs the demo officer and the demo agency administrator in
-(sessions stored as a sign-in would), checks each page answers 200 with its content, then runs
-``wrk`` with ``--connections`` (16) concurrent users for ``--duration`` seconds per page and
-reports requests per second, p50/p95/p99 latency and the ratio to the hello-world view.
+default) with production settings. Signs ``--users`` (16) officers and as many administrators
+of different agencies in (sessions stored as a sign-in would, each with the CSRF cookie a
+browser keeps; administrators with a verified second factor), checks each page answers 200
+with its content, then runs ``wrk`` with ``--connections`` (16) concurrent connections for
+``--duration`` seconds per page, each request taking the next user's cookies in turn. Reports
+requests per second, p50/p95/p99 latency and the ratio to the hello-world view, twice: with
+the page cache (``clee.portals.pagecache``; the default) and without it (every request renders).
 Target (issue 4): at least 500 requests/s with p95 under 50 ms for both pages.
 """
 
@@ -81,6 +84,11 @@ def prepare(url: str, reuse: bool) -> None:
         summary = demo_state_load()
         elapsed = time.perf_counter() - started
         say(f"[portal] demo state loaded in {elapsed:.1f} s: {summary.counts['officers']:,} officers")
+    # The planner's statistics, as autovacuum would gather them soon after a load.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def session_cookie(username: str) -> str:
@@ -113,8 +121,52 @@ def session_cookie(username: str) -> str:
     return session.session_key
 
 
-def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen[bytes]:
+def browser_cookies(username: str) -> str:
+    """The Cookie header of a browser signed in as ``username``: its session, and the CSRF
+    cookie its first page set (a fresh secret, as Django makes one)."""
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    return f"sessionid={session_cookie(username)}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+
+
+def bench_users(count: int) -> dict[str, list[str]]:
+    """``count`` officers and ``count`` administrators of different agencies: the demo's own
+    accounts, and accounts made here (in the benchmark's database only) for the rest."""
+    from django.contrib.auth.hashers import make_password
+    from django.db.models import Count
+
+    from clee.accounts.models import User
+    from clee.agencies.models import Agency
+    from clee.officers.models import Officer
+
+    officers = ["demo.officer"]
+    linked = User.objects.exclude(officer=None).values("officer_id")
+    for number, officer in enumerate(Officer.objects.exclude(pk__in=linked).order_by("pk")[: count - 1]):
+        user, _ = User.objects.get_or_create(
+            username=f"bench.officer.{number}",
+            defaults={"role": User.Role.OFFICER, "officer": officer, "password": make_password(None)},
+        )
+        officers.append(user.username)
+    administrators = ["demo.agency"]
+    demo_agency = User.objects.get(username="demo.agency").agency_id
+    busiest = (
+        Agency.objects.exclude(pk=demo_agency)
+        .annotate(officers=Count("commissions"))
+        .order_by("-officers", "pk")[: count - 1]
+    )
+    for number, agency in enumerate(busiest):
+        user, _ = User.objects.get_or_create(
+            username=f"bench.agency.{number}",
+            defaults={"role": User.Role.AGENCY_ADMIN, "agency": agency, "password": make_password(None)},
+        )
+        administrators.append(user.username)
+    return {"officer": officers, "agency": administrators}
+
+
+def start_gunicorn(port: int, workers: int, url: str, *, page_cache: bool) -> subprocess.Popen[bytes]:
     environment = {
+        "CLEE_PAGE_CACHE": "1" if page_cache else "0",
         **os.environ,
         "CLEE_ENV": "production",
         "CLEE_SECRET_KEY": SECRET_KEY,
@@ -150,7 +202,7 @@ def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen[bytes]
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def fetch(url: str, cookie: str | None) -> tuple[int, str]:
+def fetch(url: str, cookie: str | None) -> tuple[int, str]:  # cookie: a Cookie header
     """The status and body of a GET, without following redirects (a redirect to sign-in must
     not pass for a fast page)."""
 
@@ -158,7 +210,7 @@ def fetch(url: str, cookie: str | None) -> tuple[int, str]:
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
@@ -167,7 +219,20 @@ def fetch(url: str, cookie: str | None) -> tuple[int, str]:
         return error.code, ""
 
 
-def run_wrk(url: str, cookie: str | None, connections: int, duration: int, script: Path) -> dict[str, float]:
+def run_wrk(url: str, cookies: list[str], connections: int, duration: int, script: Path) -> dict[str, float]:
+    """``wrk`` on ``url``, each request with the next of ``cookies`` (Cookie headers) in turn."""
+    rotation = "\n".join(
+        [
+            "cookies = {" + ", ".join(f"[[{cookie}]]" for cookie in cookies) + "}",
+            "turn = 0",
+            "request = function()",
+            "  if #cookies == 0 then return wrk.format(nil, nil) end",
+            "  turn = turn % #cookies + 1",
+            '  return wrk.format(nil, nil, {["Cookie"] = cookies[turn]})',
+            "end",
+        ]
+    )
+    script.write_text(WRK_SCRIPT + rotation + "\n")
     command = [
         "wrk",
         "-t",
@@ -181,8 +246,6 @@ def run_wrk(url: str, cookie: str | None, connections: int, duration: int, scrip
         "--timeout",
         "5s",
     ]
-    if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     found = re.search(
         r"CLEE requests=(\d+) duration_us=(\d+) p50=(\d+) p95=(\d+) p99=(\d+) errors=(\d+)", output
@@ -211,6 +274,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure on the state already built")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--users", type=int, default=16, help="signed-in users per page, taken in turn")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -219,56 +283,61 @@ def main() -> None:
 
     url = f"{args.server}/{args.database}"
     prepare(url, args.reuse)
-    cookies = {"demo.officer": session_cookie("demo.officer"), "demo.agency": session_cookie("demo.agency")}
+    users = bench_users(args.users)
+    cookies = {role: [browser_cookies(name) for name in names] for role, names in users.items()}
     from django.db import connections
 
     connections.close_all()
 
     base = f"http://127.0.0.1:{args.port}"
+    hello = ("hello world (/health/)", "/health/", [], "ok")
     pages = [
-        ("hello world (/health/)", "/health/", None, "ok"),
-        ("officer dashboard (/officer/)", "/officer/", cookies["demo.officer"], "Your continuing education"),
-        ("agency roster (/agency/)", "/agency/", cookies["demo.agency"], "<h1"),
+        ("officer dashboard (/officer/)", "/officer/", cookies["officer"], "Your continuing education"),
+        ("agency roster (/agency/)", "/agency/", cookies["agency"], "<h1"),
     ]
-    server = start_gunicorn(args.port, args.workers, url)
     figures: dict[str, dict[str, float]] = {}
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            script = Path(folder) / "p95.lua"
-            script.write_text(WRK_SCRIPT)
-            for label, path, cookie, expected in pages:
-                status, body = fetch(base + path, cookie)
-                if status != 200 or expected not in body:
-                    raise SystemExit(f"{label}: answered {status} without {expected!r}: not measured")
-                run_wrk(base + path, cookie, args.connections, 2, script)  # warm up both workers
-                figures[label] = run_wrk(base + path, cookie, args.connections, args.duration, script)
-                result = figures[label]
-                say(
-                    f"[portal] {label}: {result['rps']:,.0f} req/s, p50 {result['p50']:.1f} ms, "
-                    f"p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, errors {result['errors']:.0f}"
-                )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "p95.lua"
+        for page_cache in (True, False):
+            server = start_gunicorn(args.port, args.workers, url, page_cache=page_cache)
+            mode = "page cache" if page_cache else "no page cache"
+            try:
+                for label, path, page_cookies, expected in [hello, *pages] if page_cache else pages:
+                    for cookie in page_cookies or [None]:
+                        status, body = fetch(base + path, cookie)
+                        if status != 200 or expected not in body:
+                            raise SystemExit(f"{label}: answered {status} without {expected!r}: not measured")
+                    run_wrk(base + path, page_cookies, args.connections, 2, script)  # warm up both workers
+                    name = label if path == "/health/" else f"{label}, {mode}"
+                    figures[name] = result = run_wrk(
+                        base + path, page_cookies, args.connections, args.duration, script
+                    )
+                    say(
+                        f"[portal] {name}: {result['rps']:,.0f} req/s, p50 {result['p50']:.1f} ms, "
+                        f"p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
+                        f"errors {result['errors']:.0f}"
+                    )
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
 
-    hello = figures[pages[0][0]]
+    baseline = figures[hello[0]]
     load = os.getloadavg()[0]
     print(
-        f"gunicorn {args.workers} workers, {args.connections} concurrent users, {args.duration} s per page, "
-        f"PostgreSQL, demo state ({os.cpu_count()} CPUs shared by wrk, gunicorn and PostgreSQL; "
-        f"load average {load:.1f}):"
+        f"gunicorn {args.workers} workers, {args.connections} concurrent connections over {args.users} "
+        f"signed-in users a page, {args.duration} s per page, PostgreSQL, demo state ({os.cpu_count()} CPUs "
+        f"shared by wrk, gunicorn and PostgreSQL; load average {load:.1f}):"
     )
-    for label, _, _, _ in pages:
-        result = figures[label]
+    for name, result in figures.items():
         verdict = ""
-        if result is not hello:
+        if result is not baseline:
             met = result["rps"] >= TARGET_RPS and result["p95"] < TARGET_P95_MS and result["errors"] == 0
             verdict = (
-                f"; {result['rps'] / hello['rps']:.0%} of hello world's rate; target >= {TARGET_RPS} "
+                f"; {result['rps'] / baseline['rps']:.0%} of hello world's rate; target >= {TARGET_RPS} "
                 f"req/s and p95 < {TARGET_P95_MS:.0f} ms: {'met' if met else 'NOT met'}"
             )
         print(
-            f"  {label}: {result['rps']:,.0f} req/s, p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, "
+            f"  {name}: {result['rps']:,.0f} req/s, p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, "
             f"p99 {result['p99']:.1f} ms, {result['errors']:.0f} errors{verdict}"
         )
 

@@ -101,7 +101,11 @@ class ComplianceResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["officer", "period"], name="one_result_per_period")]
-        indexes = [models.Index(fields=["period", "status"])]
+        indexes = [
+            models.Index(fields=["period", "status"]),
+            # A period's latest computation, read by the page cache (clee.portals.pagecache).
+            models.Index(fields=["period", "computed_at"], name="result_period_computed"),
+        ]
 
 
 class LicenseDecision(models.Model):

@@ -138,6 +138,18 @@ STATICFILES_DIRS = [
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages kept per session while their data is unchanged (clee.portals.pagecache): in
+# each process's memory, never shared between processes or accounts.
+CLEE_PAGE_CACHE = _flag("CLEE_PAGE_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "clee-default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "clee-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CLEE_PAGE_CACHE_ENTRIES", "2000"))},
+    },
+}
+
 # Uploaded documents: private storage, never under a public URL; served by views that check
 # access. Size limit and accepted kinds are enforced by clee.core.documents.
 STORAGES = {

@@ -30,7 +30,11 @@ class Officer(TimeStamped):
 
     class Meta:
         ordering = ["last_name", "first_name", "license_number"]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # The latest change of any officer, read by the page cache (clee.portals.pagecache).
+            models.Index(fields=["updated_at"], name="officer_updated_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name} ({self.license_number})"

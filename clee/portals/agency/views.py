@@ -45,6 +45,7 @@ from clee.portals.agency.forms import (
     SessionForm,
 )
 from clee.portals.exports import csv_response, xlsx_response
+from clee.portals.pagecache import agency_roster_fingerprint, cached_page
 from clee.portals.paging import paginate
 from clee.portals.selectors import current_period
 from clee.providers.models import Provider
@@ -76,6 +77,7 @@ def _show_service_error(form: Form, error: ServiceError, fields: dict[str, str] 
 
 @agency_only
 @require_GET
+@cached_page(agency_roster_fingerprint)
 def index(request: HttpRequest) -> HttpResponse:
     """The officers the agency commissions now, with their current result; searchable,
     filterable, sortable, 50 a page. An htmx request gets the results part only."""

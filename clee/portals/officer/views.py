@@ -41,6 +41,7 @@ from clee.portals.officer.selectors import (
     transcript_rows,
     transcript_totals,
 )
+from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.paging import paginate
 from clee.portals.selectors import current_period
 from clee.training.models import CreditRequest
@@ -55,6 +56,7 @@ def _not_linked(request: HttpRequest, title: str) -> HttpResponse:
 
 @role_required(OFFICER)
 @require_GET
+@cached_page(officer_dashboard_fingerprint)
 def index(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     officer = linked_officer(user)

@@ -1,0 +1,198 @@
+"""Rendered pages kept per signed-in session, and served again while what they show is unchanged.
+
+The busiest pages — an officer's dashboard, an agency's roster — are read far more often than
+what they show changes. ``cached_page`` keeps a page's HTML, keyed by everything it depends on:
+
+- the page asked for (path, query string, whether htmx asked for a fragment);
+- who asks (account, session, CSRF cookie: the page's form tokens belong to that cookie);
+- today's date (deadlines count days);
+- a *fingerprint* of the page's data: one query returning, for each table the page reads, its
+  rows' latest change and their number (``updated_at``/``computed_at`` and ``COUNT``), so any
+  insert, change or deletion of those rows gives another key.
+
+The fingerprint reads the rows themselves, not a counter some code must remember to bump: bulk
+writes (COPY, ``bulk_create``, the recompute's upsert) change it like any other write. (Every
+write of these tables stamps its rows: ``updated_at`` through ``save`` or ``update_fields``
+that name it, ``computed_at`` on each upsert of a result.) Each process keeps
+its own pages (a local-memory cache), so nothing is shared between accounts or processes. A
+page is not kept when there are messages to show, when the session or the CSRF cookie is new,
+or when the answer is not a plain 200 page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from clee.accounts.models import User
+from clee.agencies.models import Agency
+from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
+from clee.officers.models import Commission, Officer
+from clee.training.models import CreditRequest
+
+CACHE = "pages"
+# However exact the fingerprint, a kept page is dropped after a minute: with several servers
+# whose clocks disagree by a few milliseconds, a change stamped "earlier" than the latest one
+# could otherwise leave the fingerprint as it was.
+TIMEOUT = 60
+
+View = Callable[..., HttpResponse]
+Fingerprint = Callable[[HttpRequest], Sequence[Any] | None]
+
+
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _one_row(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    return tuple(str(value) for value in row)
+
+
+@functools.cache
+def _period_sql() -> str:
+    periods = _table(ReportingPeriod)
+    return f"""
+        (SELECT MAX(updated_at) FROM {periods}),
+        (SELECT COUNT(*) FROM {periods}),
+        (SELECT id FROM {periods} WHERE jurisdiction = %s ORDER BY is_current DESC, year DESC LIMIT 1)
+    """
+
+
+@functools.cache
+def _dashboard_sql() -> str:
+    results, commissions, agencies = _table(ComplianceResult), _table(Commission), _table(Agency)
+    requests, extensions, officers = _table(CreditRequest), _table(Extension), _table(Officer)
+    return f"""
+        SELECT
+          (SELECT updated_at FROM {officers} WHERE id = %s),
+          (SELECT MAX(computed_at) FROM {results} WHERE officer_id = %s),
+          (SELECT COUNT(*) FROM {results} WHERE officer_id = %s),
+          (SELECT MAX(updated_at) FROM {commissions} WHERE officer_id = %s),
+          (SELECT COUNT(*) FROM {commissions} WHERE officer_id = %s),
+          (SELECT MAX(a.updated_at) FROM {agencies} a JOIN {commissions} c ON c.agency_id = a.id
+            WHERE c.officer_id = %s),
+          (SELECT MAX(updated_at) FROM {requests} WHERE officer_id = %s),
+          (SELECT COUNT(*) FROM {requests} WHERE officer_id = %s),
+          (SELECT MAX(updated_at) FROM {extensions} WHERE officer_id = %s),
+          (SELECT COUNT(*) FROM {extensions} WHERE officer_id = %s),
+          {_period_sql()}
+    """
+
+
+@functools.cache
+def _roster_sql() -> str:
+    results, commissions = _table(ComplianceResult), _table(Commission)
+    agencies, officers, periods = _table(Agency), _table(Officer), _table(ReportingPeriod)
+    # The agency's own commissions, then two maxima read from an index each: any officer changed,
+    # any result of the current period computed (results are only ever upserted, never
+    # deleted but with their officer or period). Cheap for an agency of thousands.
+    return f"""
+        SELECT
+          (SELECT updated_at FROM {agencies} WHERE id = %s),
+          commissions.changed,
+          commissions.number,
+          (SELECT MAX(updated_at) FROM {officers}),
+          (SELECT MAX(computed_at) FROM {results} WHERE period_id = (
+            SELECT id FROM {periods} WHERE jurisdiction = %s ORDER BY is_current DESC, year DESC LIMIT 1
+          )),
+          {_period_sql()}
+        FROM (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {commissions} WHERE agency_id = %s)
+          commissions
+    """
+
+
+def officer_dashboard_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
+    """What an officer's dashboard reads: the officer, their results, commissions (and the
+    agencies' names), credit requests, extensions, and the periods."""
+    user = request.user
+    if not isinstance(user, User) or user.officer_id is None:
+        return None
+    key = user.officer_id
+    return _one_row(_dashboard_sql(), [key] * 10 + [settings.CLEE_JURISDICTION])
+
+
+def agency_roster_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
+    """What an agency's roster reads: the agency, its commissions, officers and results of the
+    current period (the only ones it shows), and the periods."""
+    user = request.user
+    if not isinstance(user, User) or user.agency_id is None:
+        return None
+    key, jurisdiction = user.agency_id, settings.CLEE_JURISDICTION
+    return _one_row(_roster_sql(), [key, jurisdiction, jurisdiction, key])
+
+
+def _who(request: HttpRequest, name: str) -> list[Any] | None:
+    """The key's parts that need no query, or None when the page is not to be kept."""
+    session_key = request.session.session_key
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    user = request.user
+    if not session_key or not csrf_cookie or not isinstance(user, User):
+        return None
+    return [
+        name,
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        session_key,
+        csrf_cookie,
+        user.pk,
+        user.get_username(),
+        user.get_full_name(),
+        user.role,
+        timezone.localdate().isoformat(),
+    ]
+
+
+def _key(who: list[Any], fingerprint: Sequence[Any]) -> str:
+    return "page:" + hashlib.sha256("\x1f".join(str(p) for p in [*who, *fingerprint]).encode()).hexdigest()
+
+
+def cached_page(fingerprint: Fingerprint) -> Callable[[View], View]:
+    """Serve the view's GET page from the cache while its key (above) is unchanged."""
+
+    def decorate(view: View) -> View:
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "GET" or not settings.CLEE_PAGE_CACHE or len(get_messages(request)):
+                return view(request, *args, **kwargs)
+            who = _who(request, name)
+            data = None if who is None else fingerprint(request)
+            if who is None or data is None:
+                return view(request, *args, **kwargs)
+            key = _key(who, data)
+            pages = caches[CACHE]
+            kept = pages.get(key)
+            if kept is not None:
+                content, headers = kept
+                response = HttpResponse(content)
+                for header, value in headers:
+                    response[header] = value
+                return response
+            response = view(request, *args, **kwargs)
+            # Kept only if nothing changed while it was rendered: the page then shows exactly
+            # the data of its fingerprint.
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and fingerprint(request) == data
+            ):
+                pages.set(key, (response.content, list(response.items())), TIMEOUT)
+            return response
+
+        return wrapper
+
+    return decorate
