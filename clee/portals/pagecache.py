@@ -147,6 +147,8 @@ def _who(request: HttpRequest, name: str) -> list[Any] | None:
         session_key,
         csrf_cookie,
         user.pk,
+        user.officer_id,
+        user.agency_id,
         user.get_username(),
         user.get_full_name(),
         user.role,
