@@ -73,34 +73,33 @@ def _period_sql() -> str:
 @functools.cache
 def _dashboard_sql() -> str:
     results, commissions, agencies = _table(ComplianceResult), _table(Commission), _table(Agency)
-    requests, extensions, officers = _table(CreditRequest), _table(Extension), _table(Officer)
+    requests, extensions = _table(CreditRequest), _table(Extension)
+    # One row of one-row parts: each table of the officer's read once, through its officer index.
     return f"""
-        SELECT
-          (SELECT updated_at FROM {officers} WHERE id = %s),
-          (SELECT MAX(computed_at) FROM {results} WHERE officer_id = %s),
-          (SELECT COUNT(*) FROM {results} WHERE officer_id = %s),
-          (SELECT MAX(updated_at) FROM {commissions} WHERE officer_id = %s),
-          (SELECT COUNT(*) FROM {commissions} WHERE officer_id = %s),
-          (SELECT MAX(a.updated_at) FROM {agencies} a JOIN {commissions} c ON c.agency_id = a.id
-            WHERE c.officer_id = %s),
-          (SELECT MAX(updated_at) FROM {requests} WHERE officer_id = %s),
-          (SELECT COUNT(*) FROM {requests} WHERE officer_id = %s),
-          (SELECT MAX(updated_at) FROM {extensions} WHERE officer_id = %s),
-          (SELECT COUNT(*) FROM {extensions} WHERE officer_id = %s),
-          {_period_sql()}
+        SELECT r.changed, r.number, c.changed, c.number, a.changed, q.changed, q.number,
+               e.changed, e.number, {_period_sql()}
+          FROM (SELECT MAX(computed_at) AS changed, COUNT(*) AS number FROM {results}
+                 WHERE officer_id = %s) r,
+               (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {commissions}
+                 WHERE officer_id = %s) c,
+               (SELECT MAX(x.updated_at) AS changed FROM {agencies} x JOIN {commissions} y
+                    ON y.agency_id = x.id WHERE y.officer_id = %s) a,
+               (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {requests}
+                 WHERE officer_id = %s) q,
+               (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {extensions}
+                 WHERE officer_id = %s) e
     """
 
 
 @functools.cache
 def _roster_sql() -> str:
     results, commissions = _table(ComplianceResult), _table(Commission)
-    agencies, officers, periods = _table(Agency), _table(Officer), _table(ReportingPeriod)
+    officers, periods = _table(Officer), _table(ReportingPeriod)
     # The agency's own commissions, then two maxima read from an index each: any officer changed,
     # any result of the current period computed (results are only ever upserted, never
     # deleted but with their officer or period). Cheap for an agency of thousands.
     return f"""
         SELECT
-          (SELECT updated_at FROM {agencies} WHERE id = %s),
           commissions.changed,
           commissions.number,
           (SELECT MAX(updated_at) FROM {officers}),
@@ -120,7 +119,9 @@ def officer_dashboard_fingerprint(request: HttpRequest) -> tuple[Any, ...] | Non
     if not isinstance(user, User) or user.officer_id is None:
         return None
     key = user.officer_id
-    return _one_row(_dashboard_sql(), [key] * 10 + [settings.CLEE_JURISDICTION])
+    # The officer's own row came with the account (``AccountBackend``): its change time is known.
+    changed = user.officer.updated_at if user.officer is not None else None
+    return (changed, *_one_row(_dashboard_sql(), [settings.CLEE_JURISDICTION, *[key] * 5]))
 
 
 def agency_roster_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
@@ -130,7 +131,9 @@ def agency_roster_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
     if not isinstance(user, User) or user.agency_id is None:
         return None
     key, jurisdiction = user.agency_id, settings.CLEE_JURISDICTION
-    return _one_row(_roster_sql(), [key, jurisdiction, jurisdiction, key])
+    # The agency's own row came with the account (``AccountBackend``): its change time is known.
+    changed = user.agency.updated_at if user.agency is not None else None
+    return (changed, *_one_row(_roster_sql(), [jurisdiction, jurisdiction, key]))
 
 
 def _who(request: HttpRequest, name: str) -> list[Any] | None:

@@ -114,6 +114,14 @@ def test_a_credit_request_an_extension_and_a_commission_each_show_at_once(
     assert "Hollis County Sheriff Department" in page
 
 
+def test_a_changed_officer_record_shows_at_once(world: dict[str, Any], alice: Client) -> None:
+    assert "Avery" in queries_of(alice, "/officer/")[1]
+    officer = Officer.objects.get(pk=world["officer"].pk)
+    officer.last_name = "Avery-Lund"
+    officer.save()
+    assert "Avery-Lund" in queries_of(alice, "/officer/")[1]
+
+
 def test_a_new_day_and_a_new_current_period_show_at_once(world: dict[str, Any], alice: Client) -> None:
     # Ten minutes before a local midnight (earlier than the session's sign-in: it stays open).
     evening = timezone.localtime().replace(hour=23, minute=50) - dt.timedelta(days=10)
