@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clee.accounts.models import User
-from clee.compliance.services import extension_request
-from clee.core.errors import ServiceError
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.agency.access import access_commissioned_officer
 from clee.portals.officer.extensions import ExtensionRequestForm
@@ -26,22 +24,12 @@ def extension_new(request: HttpRequest, officer_id: int) -> HttpResponse:
     if period is None:
         raise Http404(NOT_FOUND)
     form = ExtensionRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            extension_request(
-                officer=officer,
-                period=period,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                explanation=form.cleaned_data["explanation"],
-                acting_user=user,
-            )
-        except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(
-                request, f"The request for {officer.full_name}, {period.year}, was sent to POST."
-            )
-            return redirect("agency:officer", officer_id=officer.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.submit(officer=officer, period=period, acting_user=user)
+    ):
+        messages.success(request, f"The request for {officer.full_name}, {period.year}, was sent to POST.")
+        return redirect("agency:officer", officer_id=officer.pk)
     context = {"form": form, "period": period, "officer": officer}
     return render(request, "portals/agency/extension_new.html", context, status=400 if form.is_bound else 200)

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clee.accounts.models import User
-from clee.compliance.models import Extension
+from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
+from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.officer.access import access_officer
 from clee.portals.selectors import current_period
@@ -37,30 +38,39 @@ class ExtensionRequestForm(forms.Form):
         help_text="Its dates and anything POST should know, at most 500 characters.",
     )
 
-
-@role_required(User.Role.OFFICER)
-@require_http_methods(["GET", "POST"])
-def extension_new(request: HttpRequest) -> HttpResponse:
-    officer = access_officer(acting_user(request))
-    period = current_period()
-    if period is None:
-        raise Http404(NOT_FOUND)
-    form = ExtensionRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    def submit(self, *, officer: Officer, period: ReportingPeriod, acting_user: User) -> bool:
+        """Send the request to POST; False, with the refusal on the form, when it was refused."""
         try:
             extension_request(
                 officer=officer,
                 period=period,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                explanation=form.cleaned_data["explanation"],
-                acting_user=acting_user(request),
+                kind=self.cleaned_data["kind"],
+                reason=self.cleaned_data["reason"],
+                explanation=self.cleaned_data["explanation"],
+                acting_user=acting_user,
             )
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, f"Your request for {period.year} was sent to POST.")
-            return redirect("officer:index")
+            self.add_error(error.field if error.field in self.fields else None, str(error))
+            return False
+        return True
+
+
+@role_required(User.Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def extension_new(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    officer = access_officer(user)
+    period = current_period()
+    if period is None:
+        raise Http404(NOT_FOUND)
+    form = ExtensionRequestForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.submit(officer=officer, period=period, acting_user=user)
+    ):
+        messages.success(request, f"Your request for {period.year} was sent to POST.")
+        return redirect("officer:index")
     status = 400 if form.is_bound else 200
     return render(
         request, "portals/officer/extension_new.html", {"form": form, "period": period}, status=status

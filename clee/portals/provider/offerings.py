@@ -25,6 +25,7 @@ from clee.portals.provider.forms import (
     posted_rows,
     posted_values,
 )
+from clee.portals.provider.rows import blank_row
 from clee.portals.provider.selectors import (
     approved_courses,
     history,
@@ -169,24 +170,13 @@ def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> H
 def offering_instructor_row(request: HttpRequest) -> HttpResponse:
     """One more blank instructor row (htmx), and the formset's new row count."""
     access_provider(acting_user(request))
-    try:
-        index = int(request.GET.get(f"{INSTRUCTOR_PREFIX}-TOTAL_FORMS", ""))
-    except ValueError:
-        index = 0
-    if not 0 <= index < MAX_INSTRUCTOR_ROWS:
-        return HttpResponse(status=204)
-    form = InstructorForm(prefix=f"{INSTRUCTOR_PREFIX}-{index}")
-    form.fields["license_number"].widget.attrs["autofocus"] = True  # htmx focuses the new row
-    return render(
+    return blank_row(
         request,
-        "portals/provider/includes/instructor_row.html",
-        {
-            "row": form,
-            "number": index + 1,
-            "total": index + 1,
-            "prefix": INSTRUCTOR_PREFIX,
-            "oob": True,
-        },
+        prefix=INSTRUCTOR_PREFIX,
+        form_class=InstructorForm,
+        max_rows=MAX_INSTRUCTOR_ROWS,
+        focus="license_number",
+        template="portals/provider/includes/instructor_row.html",
     )
 
 

@@ -26,6 +26,7 @@ from clee.portals.provider.forms import (
     posted_rows,
     posted_values,
 )
+from clee.portals.provider.rows import blank_row
 from clee.portals.provider.selectors import (
     STATUS_FILTERS,
     course_status_counts,
@@ -166,18 +167,13 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
 def course_split_row(request: HttpRequest) -> HttpResponse:
     """One more blank row of a course's split (htmx), and the formset's new row count."""
     access_provider(acting_user(request))
-    try:
-        index = int(request.GET.get(f"{SPLIT_PREFIX}-TOTAL_FORMS", ""))
-    except ValueError:
-        index = 0
-    if not 0 <= index < MAX_SPLIT_ROWS:
-        return HttpResponse(status=204)
-    form = PortionForm(prefix=f"{SPLIT_PREFIX}-{index}")
-    form.fields["core_area"].widget.attrs["autofocus"] = True  # htmx focuses the new row
-    return render(
+    return blank_row(
         request,
-        "portals/provider/includes/portion_row.html",
-        {"row": form, "number": index + 1, "total": index + 1, "prefix": SPLIT_PREFIX, "oob": True},
+        prefix=SPLIT_PREFIX,
+        form_class=PortionForm,
+        max_rows=MAX_SPLIT_ROWS,
+        focus="core_area",
+        template="portals/provider/includes/portion_row.html",
     )
 
 
