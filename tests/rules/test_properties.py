@@ -37,8 +37,8 @@ from clee.rules import (
     parse_scenario,
 )
 from tests.rules.bruteforce import brute_force, held_lines
+from tests.rules.examples import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples" / "scenarios"
 PACKS = {period: load_pack("MO", period) for period in ("2023", "2019")}
 CORE_AREAS = ("legal_studies", "technical_studies", "interpersonal_perspectives", "skill_development")
 

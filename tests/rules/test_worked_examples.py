@@ -1,13 +1,12 @@
 """The two worked examples of the scenario contract give exactly their expected results."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from clee.rules import evaluate_document
+from tests.rules.examples import COPY, EXAMPLES, SHARED
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples" / "scenarios"
 CONTRACT_KEYS = ("status", "shortfalls", "counted_hours", "additional_hours_needed")
 
 
@@ -17,6 +16,14 @@ def example_names() -> list[str]:
 
 def test_the_shared_examples_are_present() -> None:
     assert example_names() == ["compliant_mixed", "deficient_online_only"]
+
+
+def test_the_copy_in_the_repository_is_the_shared_source() -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is not beside this checkout: the copy in {COPY} is read")
+    shared = {p.name: p.read_bytes() for p in SHARED.glob("*.json")}
+    copied = {p.name: p.read_bytes() for p in COPY.glob("*.json")}
+    assert copied == shared
 
 
 @pytest.mark.parametrize("name", example_names())
