@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -14,16 +15,16 @@ import yaml
 from clee.rules import (
     NoPackError,
     PackError,
+    RuleBook,
     RulePack,
     ScenarioError,
-    available_packs,
     evaluate,
     explain_table,
-    load_pack,
-    load_pack_file,
+    load_rules_file,
     read_scenario,
 )
 from clee.rules.batch import evaluate_jsonl
+from clee.rules.pack import shipped_books
 
 INVALID = 2
 
@@ -48,11 +49,11 @@ def _read_document(path: str) -> Any:
         raise InputError(f"{path}: not valid JSON ({error})") from error
 
 
-def _draft(path: str | None) -> RulePack | None:
+def _draft(path: str | None) -> RulePack | RuleBook | None:
     if path is None:
         return None
     try:
-        return load_pack_file(path)
+        return load_rules_file(path)
     except PackError as error:
         raise InputError(f"rule pack {error}") from error
 
@@ -66,10 +67,10 @@ def command_check(args: argparse.Namespace) -> int:
     try:
         pack = _draft(args.pack)
         document = _read_document(args.file)
-        scenario, pack = read_scenario(document, pack)
+        scenario, chosen = read_scenario(document, pack)
     except (InputError, ScenarioError, NoPackError) as error:
         return _fail(str(error))
-    result = evaluate(scenario, pack)
+    result = evaluate(scenario, chosen)
     if args.explain:
         print(explain_table(result))
     else:
@@ -80,7 +81,7 @@ def command_check(args: argparse.Namespace) -> int:
 def command_check_batch(args: argparse.Namespace) -> int:
     try:
         if args.pack:
-            load_pack_file(args.pack)  # refuse a broken draft before reading any line
+            load_rules_file(args.pack)  # refuse a broken draft before reading any line
         stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     except PackError as error:
         return _fail(f"rule pack {error}")
@@ -95,17 +96,25 @@ def command_check_batch(args: argparse.Namespace) -> int:
 
 
 def command_packs(args: argparse.Namespace) -> int:
+    """Each shipped rule book, then one line per period up to next year (a book without a last
+    period goes on under its latest values)."""
     rows = []
-    for jurisdiction, period in available_packs():
-        try:
-            pack = load_pack(jurisdiction, period)
-        except PackError as error:
-            return _fail(str(error))
-        minimums = ", ".join(f"{r.key} {r.minimum.value:g}" for r in pack.requirements)
+    through = args.through or dt.date.today().year + 1
+    try:
+        books = shipped_books()
+    except PackError as error:
+        return _fail(str(error))
+    for book in books:
         rows.append(
-            f"{jurisdiction}  {period}  v{pack.version}  {pack.starts} to {pack.ends}  "
-            f"grace {pack.grace_deadline.value}  [{minimums}]"
+            f"{book.jurisdiction}  rule book v{book.version}: periods from {book.span}  ({book.path})"
         )
+        for period in book.periods(through=through):
+            pack = book.pack(period)
+            minimums = ", ".join(f"{r.key} {r.minimum.value:g}" for r in pack.requirements)
+            rows.append(
+                f"{book.jurisdiction}  {period}  v{pack.version}  {pack.starts} to {pack.ends}  "
+                f"grace {pack.grace_deadline.value}  [{minimums}]"
+            )
     print("\n".join(rows))
     return 0
 
@@ -120,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--explain", action="store_true", help="print a readable table and what is still needed"
     )
-    check.add_argument("--pack", metavar="DRAFT.yaml", help="evaluate under this rule pack file instead")
+    check.add_argument(
+        "--pack", metavar="DRAFT.yaml", help="evaluate under this rule book or one-period pack file instead"
+    )
     check.set_defaults(handler=command_check)
     batch = commands.add_parser(
         "check-batch", help="evaluate a JSONL file: one scenario in, one result out per line"
@@ -131,7 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, help="worker processes (default: one per available core)"
     )
     batch.set_defaults(handler=command_check_batch)
-    packs = commands.add_parser("packs", help="list the rule packs and their periods")
+    packs = commands.add_parser("packs", help="list the rule books and the pack of each period")
+    packs.add_argument(
+        "--through", type=int, default=None, help="list periods up to this year (default: next year)"
+    )
     packs.set_defaults(handler=command_packs)
     return parser
 

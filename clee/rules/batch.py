@@ -21,14 +21,14 @@ from typing import Any
 import orjson
 
 from clee.rules.engine import compiled_for, evaluate_officers
-from clee.rules.pack import NoPackError, RulePack, load_pack_file
+from clee.rules.pack import NoPackError, RuleBook, RulePack, load_rules_file
 from clee.rules.scenario import CreditLike, OfficerLike, ScenarioError
 from clee.rules.wire import read_line
 
 BLOCK_LINES = 2000
 
 
-def evaluate_block(lines: list[bytes], first_line: int, draft: RulePack | None = None) -> bytes:
+def evaluate_block(lines: list[bytes], first_line: int, draft: RulePack | RuleBook | None = None) -> bytes:
     """Results of consecutive JSONL ``lines`` (numbered from ``first_line``), one per line."""
     out: list[bytes | None] = [None] * len(lines)
     groups: dict[RulePack, tuple[list[int], list[tuple[OfficerLike, Sequence[CreditLike]]]]] = {}
@@ -69,12 +69,12 @@ def _blocks(stream: Iterable[bytes], size: int) -> Iterator[tuple[int, list[byte
         yield first, block
 
 
-_worker_draft: RulePack | None = None
+_worker_draft: RulePack | RuleBook | None = None
 
 
 def _worker_start(draft_path: str | None) -> None:
     global _worker_draft
-    _worker_draft = load_pack_file(draft_path) if draft_path else None
+    _worker_draft = load_rules_file(draft_path) if draft_path else None
     gc.freeze()
 
 
@@ -95,7 +95,7 @@ def evaluate_jsonl(
 ) -> Iterator[bytes]:
     """Serialized results (newline-terminated blocks) of a JSONL stream, in input order."""
     workers = default_workers() if workers is None else workers
-    draft = load_pack_file(draft_path) if draft_path else None
+    draft = load_rules_file(draft_path) if draft_path else None
     blocks = _blocks(stream, block_lines)
     first_block = next(blocks, None)
     second_block = next(blocks, None)

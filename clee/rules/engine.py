@@ -16,7 +16,7 @@ import numpy as np
 
 from clee.rules.compiled import CompiledPack, FloatArray, IntArray, compile_pack
 from clee.rules.explain import Needs, describe_needs
-from clee.rules.pack import RulePack, load_pack
+from clee.rules.pack import RulePack, load_pack, with_recognized
 from clee.rules.scenario import CreditLike, OfficerLike, Scenario
 from clee.rules.solver import fewest_extra_hours, maxima_by_lp
 
@@ -174,21 +174,39 @@ def _add_credits(compiled: CompiledPack, officers: Sequence[Sequence[CreditLike]
     line_classes = compiled.line_classes
     codes, hours_out, counts = lines.codes, lines.hours, lines.counts
     add_code, add_hours = codes.append, hours_out.append
+    period = pack.period
     for officer_index, credits in enumerate(officers):
         before = len(codes)
         for credit in credits:
             day = credit.date
-            if day < starts or day > ends:
+            # Most credits carry no ``applied_to`` (a plain object may lack the attribute).
+            applied_to = getattr(credit, "applied_to", None)
+            if applied_to is None or (applied_to == period and day <= ends):
+                if day < starts or day > ends:
+                    lines.note(
+                        officer_index,
+                        credit.id,
+                        f"completed {day}, outside the {period} reporting period ({starts} to {ends})",
+                    )
+                    continue
+            elif applied_to != period:
+                lines.note(officer_index, credit.id, f"applied to the {applied_to} reporting period")
+                continue
+            elif day < starts:
                 lines.note(
                     officer_index,
                     credit.id,
-                    f"completed {day}, outside the {pack.period} reporting period ({starts} to {ends})",
+                    f"completed {day}, before the {period} reporting period it is applied to",
                 )
                 continue
             key = (credit.core_area, credit.subject, credit.provider_class, credit.delivery, credit.source)
             entry = line_classes.get(key) or compiled.line_classes_for(*key)
             plain, by_topic, recognizing = entry
-            if recognizing is not None and not recognizing.recognizes(credit.state or "", day):
+            if (
+                recognizing is not None
+                and not recognizing.recognizes(credit.state or "", day)
+                and not getattr(credit, "recognized_by", None)
+            ):
                 lines.note(
                     officer_index,
                     credit.id,
@@ -360,9 +378,16 @@ def _results(
     return results
 
 
+def scenario_pack(scenario: Scenario, pack: RulePack | None = None) -> RulePack:
+    """The pack that decides ``scenario``: ``pack`` (e.g. a draft) or its period's, with the
+    scenario's own recognized out-of-state list when it gives one."""
+    pack = pack or load_pack(scenario.jurisdiction, scenario.period)
+    return pack if scenario.recognized is None else with_recognized(pack, scenario.recognized)
+
+
 def evaluate(scenario: Scenario, pack: RulePack | None = None) -> Result:
     """One officer's result for the scenario's period (or under ``pack``, e.g. a draft)."""
-    pack = pack or load_pack(scenario.jurisdiction, scenario.period)
+    pack = scenario_pack(scenario, pack)
     return evaluate_officers(compiled_for(pack), [(scenario.officer, scenario.credits)])[0]
 
 
@@ -388,15 +413,17 @@ def _evaluate_chunk(chunk: list[Scenario], pack: RulePack | None) -> list[Result
     by_pack: dict[RulePack, list[int]] = {}
     packs: dict[tuple[str, str], RulePack] = {}
     for index, scenario in enumerate(chunk):
-        scenario_pack = pack
-        if scenario_pack is None:
+        chosen = pack
+        if chosen is None:
             key = (scenario.jurisdiction, scenario.period)
-            scenario_pack = packs.get(key) or packs.setdefault(key, load_pack(*key))
-        by_pack.setdefault(scenario_pack, []).append(index)
+            chosen = packs.get(key) or packs.setdefault(key, load_pack(*key))
+        if scenario.recognized is not None:
+            chosen = with_recognized(chosen, scenario.recognized)
+        by_pack.setdefault(chosen, []).append(index)
     results: list[Result | None] = [None] * len(chunk)
-    for scenario_pack, indexes in by_pack.items():
+    for chosen, indexes in by_pack.items():
         part = evaluate_officers(
-            compiled_for(scenario_pack), [(chunk[i].officer, chunk[i].credits) for i in indexes]
+            compiled_for(chosen), [(chunk[i].officer, chunk[i].credits) for i in indexes]
         )
         for index, result in zip(indexes, part, strict=True):
             results[index] = result

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from clee.rules.pack import RulePack, SourceRule
+from clee.rules.pack import Dated, RulePack, SourceRule
 from clee.rules.vocabulary import (
     CORE_AREAS,
     DELIVERIES,
@@ -69,6 +69,10 @@ class CreditLike(Protocol):
     def topics(self) -> tuple[tuple[str, float], ...] | Mapping[str, float] | None: ...
     @property
     def state(self) -> str | None: ...
+    @property
+    def applied_to(self) -> str | None: ...
+    @property
+    def recognized_by(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,13 @@ class Credit:
     topics: tuple[tuple[str, float], ...] = ()
     state: str | None = None
     semester_hours: float | None = None
+    # The period this credit is applied to when that is not the period of its date: training
+    # completed in the grace window (January 1 to March 15) or later, applied to the period it
+    # makes up (11 CSR 75-15.080(2)). It counts there and in no other period.
+    applied_to: str | None = None
+    # POST recognized this out-of-state course by a decision of its own (the reason), though its
+    # source was not on the recognized list for its date.
+    recognized_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,8 @@ class Scenario:
     period: str
     officer: Officer
     credits: tuple[Credit, ...]
+    # The recognized out-of-state list POST keeps, replacing the pack's (None: the pack's).
+    recognized: tuple[Dated[frozenset[str]], ...] | None = None
 
 
 def scenario_pack_key(data: Any) -> tuple[str, str]:
@@ -143,7 +156,38 @@ def parse_scenario(data: Any, pack: RulePack) -> Scenario:
             raise ScenarioError("id", "appears on two credits", credit_id=credit.id)
         seen.add(credit.id)
         credits.append(credit)
-    return Scenario(jurisdiction, period, officer, tuple(credits))
+    recognized = None
+    if data.get("recognized_sources") is not None:
+        recognized = parse_recognized(data["recognized_sources"])
+    return Scenario(jurisdiction, period, officer, tuple(credits), recognized)
+
+
+def parse_recognized(raw: Any) -> tuple[Dated[frozenset[str]], ...]:
+    """The scenario's ``recognized_sources``: the recognized out-of-state list in force, each
+    entry ``{"codes": [...], "from": date, "until": date or null, "reference": text}``."""
+    if not isinstance(raw, list):
+        raise ScenarioError("recognized_sources", _missing_or(raw, "a list of dated entries"))
+    entries = []
+    for index, item in enumerate(raw):
+        field = f"recognized_sources[{index}]"
+        if not isinstance(item, Mapping):
+            raise ScenarioError(field, "must be an object (codes, from, until, reference)")
+        codes = item.get("codes")
+        if (
+            not isinstance(codes, list)
+            or not codes
+            or not all(isinstance(c, str) and c.strip() for c in codes)
+        ):
+            raise ScenarioError(f"{field}.codes", _missing_or(codes, "a list of state codes (or IADLEST)"))
+        start = _date(item.get("from"), f"{field}.from", None)
+        until = None if item.get("until") is None else _date(item["until"], f"{field}.until", None)
+        if until is not None and until < start:
+            raise ScenarioError(f"{field}.until", f"{until} is before from ({start})")
+        reference = item.get("reference") or ""
+        if not isinstance(reference, str):
+            raise ScenarioError(f"{field}.reference", f"must be text, got {reference!r}")
+        entries.append(Dated(frozenset(c.strip().upper() for c in codes), start, until, reference))
+    return tuple(entries)
 
 
 def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
@@ -195,6 +239,27 @@ def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
     if topics_raw is not None:
         topics = _topics(topics_raw, hours, pack, credit_id)
 
+    applied_to = get("applied_to")
+    if applied_to is not None:
+        if isinstance(applied_to, int) and not isinstance(applied_to, bool):
+            applied_to = str(applied_to)
+        if not isinstance(applied_to, str) or not applied_to.strip():
+            raise ScenarioError(
+                "applied_to", f"must be a period such as 2023, got {applied_to!r}", credit_id=credit_id
+            )
+        applied_to = applied_to.strip()
+    recognized_by = get("recognized_by")
+    if recognized_by is not None:
+        if not isinstance(recognized_by, str) or not recognized_by.strip():
+            raise ScenarioError(
+                "recognized_by", f"must be POST's reason as text, got {recognized_by!r}", credit_id=credit_id
+            )
+        if source != "out_of_state":
+            raise ScenarioError(
+                "recognized_by", "only an out-of-state credit is recognized by POST", credit_id=credit_id
+            )
+        recognized_by = recognized_by.strip()
+
     return Credit(
         credit_id,
         day,
@@ -207,6 +272,8 @@ def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
         topics,
         state,
         semester_hours,
+        applied_to,
+        recognized_by,
     )
 
 

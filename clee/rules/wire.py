@@ -15,7 +15,7 @@ from typing import Annotated, Literal, cast
 import msgspec
 import orjson
 
-from clee.rules.pack import RulePack, SourceRule, load_pack
+from clee.rules.pack import RuleBook, RulePack, SourceRule, load_pack, pack_for, with_recognized
 from clee.rules.scenario import (
     CreditLike,
     OfficerLike,
@@ -44,6 +44,9 @@ class WireCredit(msgspec.Struct, kw_only=True):
     subject: Literal["firearms"] | None = None
     topics: dict[str, Hours] | None = None
     state: str | None = None
+    applied_to: str | None = None
+    recognized_by: str | None = None
+    applied_from: dt.date | None = None  # informational: where make-up training was completed
 
 
 class WireOfficer(msgspec.Struct, kw_only=True):
@@ -58,13 +61,25 @@ class WireScenario(msgspec.Struct, kw_only=True):
     period: str | int
     officer: WireOfficer
     credits: list[WireCredit]
+    recognized_sources: list[dict[str, object]] | None = None
 
 
 _decoder = msgspec.json.Decoder(WireScenario)
 
 
+Rules = RulePack | RuleBook
+
+
+def _pack(key: tuple[str, str], draft: Rules | None, packs: dict[tuple[str, str], RulePack]) -> RulePack:
+    """The pack of a scenario's (jurisdiction, period): the draft's, or the shipped one."""
+    found = packs.get(key)
+    if found is None:
+        found = packs[key] = load_pack(*key) if draft is None else pack_for(draft, *key)
+    return found
+
+
 def read_line(
-    raw: bytes, *, draft: RulePack | None = None, packs: dict[tuple[str, str], RulePack] | None = None
+    raw: bytes, *, draft: Rules | None = None, packs: dict[tuple[str, str], RulePack] | None = None
 ) -> tuple[OfficerLike, Sequence[CreditLike], RulePack]:
     """Officer, credits and pack of one JSON scenario document.
 
@@ -76,8 +91,10 @@ def read_line(
         document = _decoder.decode(raw)
     except msgspec.DecodeError:
         return _careful(raw, draft, packs)
+    if document.recognized_sources is not None:
+        return _careful(raw, draft, packs)  # rare: read by the one parser of that list
     key = (document.jurisdiction.upper(), str(document.period))
-    pack = draft or packs.get(key) or packs.setdefault(key, load_pack(*key))
+    pack = _pack(key, draft, packs)
     credits = document.credits
     if len({wire.id for wire in credits}) != len(credits):
         return _careful(raw, draft, packs)
@@ -108,6 +125,12 @@ def read_line(
             topics = wire.topics
             if any(t not in pack.topics for t in topics) or sum(topics.values()) > wire.hours + 1e-9:
                 return _careful(raw, draft, packs)
+        if wire.applied_to is not None and not wire.applied_to.strip():
+            return _careful(raw, draft, packs)
+        if wire.recognized_by is not None and (
+            wire.source != "out_of_state" or not wire.recognized_by.strip()
+        ):
+            return _careful(raw, draft, packs)
     return document.officer, cast("list[CreditLike]", credits), pack
 
 
@@ -129,15 +152,14 @@ def _shape_rule(
 
 
 def _careful(
-    raw: bytes, draft: RulePack | None, packs: dict[tuple[str, str], RulePack]
+    raw: bytes, draft: Rules | None, packs: dict[tuple[str, str], RulePack]
 ) -> tuple[OfficerLike, Sequence[CreditLike], RulePack]:
     """The slow, wording path: raises the precise error, or reads what msgspec was strict about."""
     document = orjson.loads(raw)
-    pack = draft
-    if pack is None:
-        key = scenario_pack_key(document)
-        pack = packs.get(key) or packs.setdefault(key, load_pack(*key))
+    pack = _pack(scenario_pack_key(document), draft, packs)
     scenario = parse_scenario(document, pack)
+    if scenario.recognized is not None:
+        pack = with_recognized(pack, scenario.recognized)
     return scenario.officer, scenario.credits, pack
 
 

@@ -18,8 +18,8 @@ import pytest
 import clee.rules
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-PACKS = Path(clee.rules.__file__).resolve().parent / "packs" / "mo"
-MO_PERIODS = [str(year) for year in range(2017, 2026)]
+BOOK = Path(clee.rules.__file__).resolve().parent / "packs" / "mo.yaml"
+MO_PERIODS = [str(year) for year in range(2017, 2028)]
 
 
 def clee_executable() -> str:
@@ -93,13 +93,13 @@ def test_check_batch_writes_one_line_per_input_line_in_order_with_errors_in_plac
     short_one = scenario("one_hour_short_of_total")
     invalid = scenario("compliant_exact_minimums_2023")
     invalid["credits"][1] = {**invalid["credits"][1], "id": "batch-bad-area", "core_area": "ethics"}
-    future = {**scenario("compliant_exact_minimums_2023"), "period": "2026"}
+    future = {**scenario("compliant_exact_minimums_2023"), "period": "2016"}
     lines = [
         '{"jurisdiction": "MO", "period": "2023", ',  # 1: malformed JSON
         json.dumps(compliant),  # 2
         json.dumps(invalid),  # 3: unknown core area
         json.dumps(short_one),  # 4
-        json.dumps(future),  # 5: no 2026 pack
+        json.dumps(future),  # 5: no 2016 pack (periods run from 2017)
         json.dumps(compliant),  # 6
     ]
     batch = tmp_path / "officers.jsonl"
@@ -115,7 +115,7 @@ def test_check_batch_writes_one_line_per_input_line_in_order_with_errors_in_plac
         assert out[number - 1]["error"]
     assert "batch-bad-area" in out[2]["error"]
     assert "core_area" in out[2]["error"]
-    assert "2026" in out[4]["error"]
+    assert "2016" in out[4]["error"]
     assert out[1]["status"] == "compliant"
     assert out[1]["counted_hours"] == 24.0
     assert out[3]["status"] == "deficient"
@@ -143,22 +143,26 @@ def test_check_batch_keeps_going_when_the_last_line_is_bad(tmp_path: Path) -> No
 # --- clee packs --------------------------------------------------------------------------------
 
 
-def test_packs_lists_every_missouri_period_from_2017_to_2025() -> None:
-    completed = run_clee("packs")
+def test_packs_lists_the_missouri_book_and_every_period_from_2017_through_the_year_asked() -> None:
+    completed = run_clee("packs", "--through", "2027")
     assert completed.returncode == 0, completed.stderr
-    listed = [tuple(line.split()[:2]) for line in completed.stdout.splitlines() if line.strip()]
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("MO  rule book v1: periods from 2017 on")
+    listed = [tuple(line.split()[:2]) for line in lines[1:] if line.strip()]
     assert [period for jurisdiction, period in listed if jurisdiction == "MO"] == MO_PERIODS
     assert ("MO", "2016") not in listed
-    assert ("MO", "2026") not in listed
+    # 2026 and 2027 carry the 2023 requirement (seed 001), implicit bias and de-escalation included.
+    assert lines[-1].startswith("MO  2027  v1  2027-01-01 to 2027-12-31  grace 2028-03-15")
+    assert "implicit_bias 1, de_escalation 1]" in lines[-1]
 
 
 # --- clee check --pack DRAFT.yaml --------------------------------------------------------------
 
 
 def draft_with_total(tmp_path: Path, total: int) -> Path:
-    text = (PACKS / "2023.yaml").read_text()
+    text = BOOK.read_text()
     block = re.search(r"- key: total\n.*?value: 24\n", text, re.DOTALL)
-    assert block, "the 2023 pack's total minimum is not where this test expects it"
+    assert block, "the rule book's total minimum is not where this test expects it"
     draft = (
         text[: block.start()] + block.group(0).replace("value: 24", f"value: {total}") + text[block.end() :]
     )
@@ -219,28 +223,31 @@ def test_check_refuses_a_draft_pack_that_is_not_a_rule_pack(tmp_path: Path) -> N
 # --- periods without a pack --------------------------------------------------------------------
 
 
-def test_it_refuses_a_period_without_a_pack(tmp_path: Path) -> None:
-    document = scenario("compliant_exact_minimums_2023")
-    document["period"] = "2026"
-    for credit in document["credits"]:
-        credit["date"] = credit["date"].replace("2023", "2026")
-    completed = run_clee("check", str(write_json(tmp_path / "s2026.json", document)))
-    assert completed.returncode == 2
-    assert completed.stdout == ""
-    [line] = completed.stderr.splitlines()
-    assert "2026" in line
-    assert "MO" in line
-    assert "Traceback" not in completed.stderr
+def test_a_2026_and_a_2027_scenario_are_decided_under_the_2023_requirement(tmp_path: Path) -> None:
+    for year in ("2026", "2027"):
+        document = scenario("compliant_exact_minimums_2023")
+        document["period"] = year
+        for credit in document["credits"]:
+            credit["date"] = credit["date"].replace("2023", year)
+        completed = run_clee("check", str(write_json(tmp_path / f"s{year}.json", document)))
+        assert completed.returncode == 0, completed.stderr
+        result = json.loads(completed.stdout)
+        assert (result["status"], result["pack"]) == ("compliant", f"MO-{year}-v1")
+        assert [r["key"] for r in result["requirements"]][-2:] == ["implicit_bias", "de_escalation"]
 
 
-@pytest.mark.parametrize("period", ["2016", "2026"])
-def test_it_refuses_periods_on_either_side_of_the_missouri_packs(tmp_path: Path, period: str) -> None:
+@pytest.mark.parametrize("period", ["2016", "1999", "twenty"])
+def test_it_refuses_a_period_the_missouri_rules_do_not_have_naming_those_they_do(
+    tmp_path: Path, period: str
+) -> None:
     document = {**scenario("no_credits_2017"), "period": period}
     completed = run_clee("check", str(write_json(tmp_path / "s.json", document)))
     assert completed.returncode == 2
     assert completed.stdout == ""
-    assert period in completed.stderr
-    assert len(completed.stderr.splitlines()) == 1
+    [line] = completed.stderr.splitlines()
+    assert line == (
+        f"error: no rule pack for MO {period}: MO has a reporting period each calendar year from 2017 on"
+    )
 
 
 def test_check_reads_a_scenario_from_standard_input() -> None:

@@ -38,6 +38,7 @@ from clee.rules import (
 )
 from tests.rules.bruteforce import brute_force, held_lines
 from tests.rules.examples import EXAMPLES
+from tests.rules.packs import period_pack_document
 
 PACKS = {period: load_pack("MO", period) for period in ("2023", "2019")}
 CORE_AREAS = ("legal_studies", "technical_studies", "interpersonal_perspectives", "skill_development")
@@ -47,7 +48,7 @@ def implicit_bias_only_in_interpersonal_perspectives() -> RulePack:
     """A draft 2023 pack whose implicit-bias hour must be in Interpersonal Perspectives: a
     requirement on area and topic at once, which the closed form cannot answer (every officer
     goes through the LP, and the brute force must agree there too)."""
-    document = yaml.safe_load((Path(PACKS["2023"].path)).read_text(encoding="utf-8"))
+    document = period_pack_document(2023)
     for requirement in document["requirements"]:
         if requirement["key"] == "implicit_bias":
             requirement["where"]["core_area"] = "interpersonal_perspectives"

@@ -31,7 +31,17 @@ FIELD_VALUES = {
     "subject": ["firearms", "driving", None],
     "topics": [{"racial_profiling": 1}, {"de_escalation": 5}, {"ethics": 1}, {"implicit_bias": 0}, [], None],
     "state": ["MN", " tx ", "FL", "", 5, None],
+    "applied_to": ["2022", "2023", 2022, "", None],
+    "recognized_by": ["POST decision of 2026-01-05", " ", 3, None],
 }
+RECOGNIZED_LISTS = [
+    None,
+    [{"codes": ["FL"], "from": "2023-01-01", "until": None, "reference": "POST list"}],
+    [{"codes": ["MN"], "from": "2023-06-01", "until": "2023-06-30"}],
+    [{"codes": [], "from": "2023-01-01"}],
+    [{"codes": ["FL"], "from": "someday"}],
+    "MN",
+]
 MISSING = object()
 
 
@@ -63,12 +73,16 @@ def documents(draw: st.DrawFn) -> dict[str, object]:
             else:
                 credit[field] = value
         credits.append(credit)
-    return {
+    document: dict[str, object] = {
         "jurisdiction": draw(st.sampled_from(["MO", "mo", "ZZ"])),
-        "period": draw(st.sampled_from(["2023", 2023, "2019", "2026"])),
+        "period": draw(st.sampled_from(["2023", 2023, "2019", "2026", "2016"])),
         "officer": {"licensed_on": draw(st.sampled_from(["2010-01-01", "2023-05-01", "soon"]))},
         "credits": credits,
     }
+    recognized = draw(st.sampled_from(RECOGNIZED_LISTS))
+    if recognized is not None:
+        document["recognized_sources"] = recognized
+    return document
 
 
 @settings(max_examples=400, deadline=None)
