@@ -77,7 +77,7 @@ def build_state(officers: int, providers: int, courses_per_provider: int, seed: 
     from clee.training.services import RecordEntry, course_lines, training_records_add
 
     rng = random.Random(seed)
-    period = ensure_period(YEAR, current=True)
+    period = ensure_period(YEAR)
     agencies = Agency.objects.bulk_create(
         [Agency(ori=f"MO{n:07d}", name=f"Synthetic Agency {n}") for n in range(1, officers // 25 + 2)]
     )

@@ -82,7 +82,7 @@ def world(db: Any) -> dict[str, Any]:
     CoursePortion.objects.create(
         course=course, core_area="interpersonal_perspectives", hours=Decimal("2"), topics={"de_escalation": 1}
     )
-    period = ensure_period(2023, current=True)
+    period = ensure_period(2023)
 
     def user(username: str, role: str, **links: Any) -> User:
         return User.objects.create_user(username=username, password=PASSWORD, role=role, **links)

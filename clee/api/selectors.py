@@ -14,10 +14,10 @@ from django.http import Http404
 from clee.agencies.models import Agency
 from clee.api.errors import NOT_FOUND
 from clee.api.models import ApiToken, RosterSubmission
+from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.portals.agency.selectors import roster, roster_with_details
-from clee.portals.selectors import current_period
 from clee.providers.models import Course, Offering
 from clee.training.models import TrainingRecord
 

@@ -15,37 +15,47 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clee.compliance.models import ComplianceResult, Exemption, Extension, LicenseDecision, ReportingPeriod
-from clee.compliance.periods import period_save, period_validate
+from clee.compliance.calendar import period_open, period_phase_shown, program_today
+from clee.compliance.models import (
+    ComplianceResult,
+    Exemption,
+    Extension,
+    LicenseDecision,
+    RecognizedSource,
+    ReportingPeriod,
+    RuleBookVersion,
+)
+from clee.compliance.rulebooks import book_in_force, number_in_force, rule_book
 from clee.compliance.services import compliance_recompute
 from clee.core.admin_site import ReadOnlyAdmin, ServiceCheckedForm, StaffAdmin, site
-from clee.rules import NoPackError, PackError, RulePack, available_packs, load_pack
-from clee.rules.pack import Dated
+from clee.core.errors import ServiceError
+from clee.rules import Dated, NoPackError, PackError, RulePack
 from clee.rules.vocabulary import CORE_AREA_LABELS
 
 # Reporting periods ----------------------------------------------------------------------
 
 
 class PeriodForm(ServiceCheckedForm[ReportingPeriod]):
+    """Opening a period by hand (a past year, to take its records): its dates and grace
+    deadline come from the rule book version in force. The current period opens by itself."""
+
     class Meta:
         model = ReportingPeriod
-        fields = ("jurisdiction", "year", "grace_deadline", "is_current")
+        fields = ("year",)
         help_texts = {
-            "year": "A rule pack must exist for the year: clee/rules/packs/<jurisdiction>/<year>.yaml.",
-            "grace_deadline": "Leave empty for the rule pack's grace deadline.",
-            "is_current": "The period officers and agencies see first; making one current ends the "
-            "previous one's turn.",
+            "year": "Periods open by themselves on January 1. Open an earlier year here to take its "
+            "records; its dates come from the rule book version in force.",
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "grace_deadline" in self.fields:
-            self.fields["grace_deadline"].required = False
-        if "jurisdiction" in self.fields and not self.instance.pk:
-            self.initial.setdefault("jurisdiction", settings.CLEE_JURISDICTION)
-
     def service_check(self, candidate: ReportingPeriod) -> None:
-        period_validate(candidate)
+        if ReportingPeriod.objects.filter(
+            jurisdiction=settings.CLEE_JURISDICTION, year=candidate.year
+        ).exists():
+            raise ServiceError(f"the {candidate.year} reporting period is already open", field="year")
+        try:
+            book_in_force(settings.CLEE_JURISDICTION, program_today()).pack(str(candidate.year))
+        except NoPackError as error:
+            raise ServiceError(str(error), field="year") from error
 
 
 @admin.register(ReportingPeriod, site=site)
@@ -56,25 +66,29 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
         "starts",
         "ends",
         "grace_deadline",
+        "phase",
         "pack_version",
-        "is_current",
         "results_stored",
         "rule_pack",
     )
-    list_filter = ("jurisdiction", "is_current")
+    list_filter = ("jurisdiction",)
     search_fields = ("year",)
     actions = ("recompute",)
 
+    def has_change_permission(self, request: HttpRequest, obj: ReportingPeriod | None = None) -> bool:
+        # A period's dates are its rules'; it is changed only by publishing a rule book version.
+        return False
+
     def get_fields(self, request: HttpRequest, obj: ReportingPeriod | None = None) -> Any:
         if obj is None:
-            return ("jurisdiction", "year", "grace_deadline", "is_current")
+            return ("year",)
         return (
             "jurisdiction",
             "year",
             "starts",
             "ends",
             "grace_deadline",
-            "is_current",
+            "phase",
             "pack_version",
             "rule_pack",
             "audit_trail",
@@ -83,8 +97,11 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
     def get_readonly_fields(self, request: HttpRequest, obj: ReportingPeriod | None = None) -> Any:
         if obj is None:
             return ()
-        # A period's year and dates are its rule pack's; they are not edited here.
-        return ("jurisdiction", "year", "starts", "ends", "pack_version", "rule_pack", "audit_trail")
+        return self.get_fields(request, obj)
+
+    @admin.display(description="phase today")
+    def phase(self, period: ReportingPeriod) -> str:
+        return period_phase_shown(period)
 
     @admin.display(description="results stored")
     def results_stored(self, period: ReportingPeriod) -> int:
@@ -93,18 +110,16 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
     @admin.display(description="rule pack")
     def rule_pack(self, period: ReportingPeriod) -> str:
         url = reverse("admin:rule_pack", args=[period.jurisdiction, period.year])
-        return format_html('<a href="{}">{} {}</a>', url, period.jurisdiction, period.year)
+        return format_html(
+            '<a href="{}">{} {} (v{})</a>', url, period.jurisdiction, period.year, period.pack_version
+        )
 
     def save_model(self, request: HttpRequest, obj: ReportingPeriod, form: Any, change: bool) -> None:
-        period_save(period=obj, acting_user=request.user)
-        if not change:
-            messages.info(
-                request,
-                f"Now compute {obj}'s results: select the period and run “Recompute compliance”, "
-                f"or run manage.py recompute_compliance --year {obj.year}.",
-            )
+        period, _ = period_open(year=obj.year, acting_user=request.user)
+        obj.pk = period.pk
+        messages.info(request, f"{period} is open; a worker computes its results now.")
 
-    @admin.action(description="Recompute compliance for the selected periods", permissions=["change"])
+    @admin.action(description="Recompute compliance for the selected periods", permissions=["recompute"])
     def recompute(self, request: HttpRequest, queryset: QuerySet[ReportingPeriod]) -> None:
         for period in queryset:
             started = time.perf_counter()
@@ -116,8 +131,11 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
                 messages.SUCCESS,
             )
 
+    def has_recompute_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)
 
-# Rule packs: read-only pages ------------------------------------------------------------
+
+# Rule packs: read-only pages (the rules are published in the staff portal) ---------------------
 
 
 def _where(where: Any) -> str:
@@ -176,41 +194,54 @@ def _pack_context(pack: RulePack) -> dict[str, Any]:
     }
 
 
+def _years_listed() -> list[int]:
+    """The periods on record, and next year's (so its rules can be read before it opens)."""
+    years = set(
+        ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION).values_list("year", flat=True)
+    )
+    years.add(program_today().year + 1)
+    return sorted(years)
+
+
 def pack_list_view(request: HttpRequest) -> HttpResponse:
-    """Every rule pack installed, with its period's dates and requirements, and whether the
-    reporting period exists yet."""
-    periods = {(p.jurisdiction, str(p.year)): p for p in ReportingPeriod.objects.all()}
+    """The pack of every period on record (and next year's), under the version deciding it."""
+    jurisdiction = settings.CLEE_JURISDICTION.upper()
+    periods = {str(p.year): p for p in ReportingPeriod.objects.filter(jurisdiction=jurisdiction)}
+    in_force = number_in_force(jurisdiction, program_today())
     rows = []
-    for jurisdiction, period in available_packs():
+    for year in map(str, _years_listed()):
+        stored = periods.get(year)
         row: dict[str, Any] = {
             "jurisdiction": jurisdiction,
-            "period": period,
-            "url": reverse("admin:rule_pack", args=[jurisdiction, period]),
-            "stored": periods.get((jurisdiction, period)),
+            "period": year,
+            "url": reverse("admin:rule_pack", args=[jurisdiction, year]),
+            "stored": stored,
         }
         try:
-            pack = load_pack(jurisdiction, period)
-        except PackError as error:
+            pack = rule_book(jurisdiction, stored.pack_version if stored else in_force).pack(year)
+        except (PackError, NoPackError) as error:
             row["error"] = str(error)
         else:
             row["pack"] = pack
             row["minimums"] = ", ".join(f"{r.label} {r.minimum.value:g}" for r in pack.requirements)
             row["caps"] = ", ".join(f"{c.label} ≤ {c.maximum.value:g}" for c in pack.caps)
         rows.append(row)
-    context = {**site.each_context(request), "title": "Rule packs", "rows": rows}
+    context = {**site.each_context(request), "title": "Rule packs", "rows": rows, "in_force": in_force}
     return TemplateResponse(request, "admin/compliance/rule_packs.html", context)
 
 
 def pack_detail_view(request: HttpRequest, jurisdiction: str, period: str) -> HttpResponse:
-    """One rule pack's values, each with its dates and the rule section it comes from."""
-    if (jurisdiction, period) not in available_packs():
+    """One period's pack, each value with its dates and the rule section it comes from."""
+    if jurisdiction.upper() != settings.CLEE_JURISDICTION.upper() or not period.isdigit():
         raise Http404("no such rule pack")
+    stored = ReportingPeriod.objects.filter(jurisdiction=jurisdiction.upper(), year=int(period)).first()
+    number = stored.pack_version if stored else number_in_force(jurisdiction, program_today())
     context: dict[str, Any] = {**site.each_context(request), "title": f"Rule pack {jurisdiction} {period}"}
     try:
-        context.update(_pack_context(load_pack(jurisdiction, period)))
-    except (PackError, NoPackError) as error:
-        context["error"] = str(error)
-    context["stored"] = ReportingPeriod.objects.filter(jurisdiction=jurisdiction, year=period).first()
+        context.update(_pack_context(rule_book(jurisdiction, number).pack(period)))
+    except NoPackError as error:
+        raise Http404(str(error)) from error
+    context["stored"] = stored
     return TemplateResponse(request, "admin/compliance/rule_pack.html", context)
 
 
@@ -228,6 +259,24 @@ site.register_page(
     name="rule_pack",
     app_label="compliance",
 )
+
+
+@admin.register(RuleBookVersion, site=site)
+class RuleBookVersionAdmin(ReadOnlyAdmin[RuleBookVersion]):
+    """Rule book versions, prepared and published in the staff portal (Rules); read here."""
+
+    list_display = ("__str__", "status", "effective_from", "prepared_by", "published_by", "published_at")
+    list_filter = ("jurisdiction", "status")
+    exclude = ("text",)
+
+
+@admin.register(RecognizedSource, site=site)
+class RecognizedSourceAdmin(ReadOnlyAdmin[RecognizedSource]):
+    """The recognized out-of-state list, kept in the staff portal; read here."""
+
+    list_display = ("code", "name", "recognized_from", "recognized_until", "reference", "added_by")
+    list_filter = ("code",)
+    search_fields = ("code", "name", "reference")
 
 
 # Results, exemptions and extensions: read-only ------------------------------------------

@@ -21,10 +21,11 @@ from django.db import connection, connections, transaction
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ReportingPeriod
-from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs, period_pack
+from clee.compliance.rulebooks import period_pack, recognized_list
+from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs
 from clee.officers.models import Commission
 from clee.officers.models import Officer as OfficerRow
-from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file
+from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file, with_recognized
 
 # A rule pack is a few kilobytes of YAML; anything near this is not a pack.
 DRAFT_MAX_BYTES = 256 * 1024
@@ -159,6 +160,10 @@ def pack_impact(
     """
     started = time.perf_counter()
     current = period_pack(period)
+    # The draft reads out-of-state credits through the list POST keeps, as the period's pack does.
+    recognized = recognized_list(period.jurisdiction)
+    if recognized is not None:
+        draft = with_recognized(draft, recognized)
     agencies_of: dict[int, list[int | None]] = {}
     for officer_id, agency_id in Commission.objects.filter(end__isnull=True).values_list(
         "officer_id", "agency_id"

@@ -1,11 +1,12 @@
 """Make-up training: training completed after a deficient period, applied to it by POST staff.
 
-An officer short for a period after its grace deadline shows the missing hours by training
-completed later. POST staff apply those records to the deficient period: they then count
-there — dated the period's last day for the rules engine — and no longer in the period of
-their completion date, so an hour is never counted twice (``TrainingRecord.applied_to_year``;
+Training completed in a period's grace window (January 1 to March 15, 11 CSR 75-15.080(2)), or
+later to show the missing training after the grace deadline, may cure the period's shortfall.
+POST staff apply such records to the deficient period: they then count there, with their real
+dates (the scenario contract's ``applied_to``), and no longer in the period of their completion
+date, so an hour is never counted twice (``TrainingRecord.applied_to_year``;
 ``clee.compliance.services`` reads lines so). The preview evaluates every period the move
-touches through the engine before anything is written.
+touches through the engine, exactly as the stored results will be, before anything is written.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from django.utils.formats import date_format
 from clee.accounts.models import User
 from clee.compliance.decisions import reason_cleaned
 from clee.compliance.models import ComplianceResult, ReportingPeriod
-from clee.compliance.services import period_inputs, period_pack, recompute_after_commit
+from clee.compliance.rulebooks import period_pack
+from clee.compliance.services import period_inputs, recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -108,11 +110,16 @@ def makeup_preview(
     }
     brought = []
     changes = []
+    applied_to = str(period.year)
     for home in homes:
         inputs = next(period_inputs(home, [officer.pk]))
-        brought += [dataclasses.replace(c, date=period.ends) for c in inputs.credits if c.id in moved]
-        kept = [c for c in inputs.credits if c.id not in moved]
-        after = evaluate_officers(compiled_for(period_pack(home)), [(inputs.officer, kept)])[0]
+        # Exactly what applying writes: the records keep their dates and are applied to the
+        # period (the scenario contract's ``applied_to``): counted there, noted here.
+        marked = [
+            dataclasses.replace(c, applied_to=applied_to) if c.id in moved else c for c in inputs.credits
+        ]
+        brought += [c for c in marked if c.id in moved]
+        after = evaluate_officers(compiled_for(period_pack(home)), [(inputs.officer, marked)])[0]
         changes.append(PeriodChange(home.year, stored.get(home.pk), after))
     target = next(period_inputs(period, [officer.pk]))
     after = evaluate_officers(

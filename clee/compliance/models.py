@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from clee.core.models import TimeStamped
 
 
 class ReportingPeriod(TimeStamped):
-    """A period and the rule pack that decides it (``clee/rules/packs/<jurisdiction>/<year>.yaml``)."""
+    """A reporting period and the version of the rule book that decides it.
+
+    Which period is current is not stored: it is the one that contains today in the program's
+    time zone (``clee.compliance.calendar``). A period is opened by the calendar job on its first
+    day (or by a record dated in it); its phases (open, grace window, closed) follow its dates,
+    and each change of phase is recorded once (``PeriodTransition``).
+    """
+
+    class Phase(models.TextChoices):
+        OPEN = "open", "Open"
+        GRACE = "grace", "In its grace window"
+        CLOSED = "closed", "Closed (past the grace deadline)"
 
     jurisdiction = models.CharField(max_length=10, default="MO")
     year = models.PositiveSmallIntegerField()
     starts = models.DateField()
     ends = models.DateField()
     grace_deadline = models.DateField()
+    # The number of the rule book version (``RuleBookVersion.number``) the period is decided under.
     pack_version = models.PositiveSmallIntegerField(default=1)
-    is_current = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-year"]
@@ -25,6 +39,146 @@ class ReportingPeriod(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction} {self.year}"
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the period contains today in the program's time zone."""
+        return self.starts <= timezone.localdate() <= self.ends
+
+    @property
+    def phase_shown(self) -> str:
+        """The period's phase today in words, for pages: "current period, ends December 31,
+        2026", "ended; grace window until March 15, 2027", "closed; ..."."""
+        today = timezone.localdate()
+        if today < self.starts:
+            return f"begins {_day(self.starts)}"
+        phase = self.phase_on(today)
+        if phase == self.Phase.OPEN:
+            return f"current period, ends {_day(self.ends)}"
+        if phase == self.Phase.GRACE:
+            return f"ended {_day(self.ends)}; grace window until {_day(self.grace_deadline)}"
+        return f"closed; the grace deadline was {_day(self.grace_deadline)}"
+
+    def phase_on(self, day: dt.date) -> str:
+        """The period's phase on ``day``: open until it ends, then in its grace window until the
+        grace deadline (compliance may still be shown on the deadline itself, 11 CSR 75-15.080),
+        then closed: its non-compliant officers are the Director's to decide on."""
+        if day <= self.ends:
+            return self.Phase.OPEN
+        if day <= self.grace_deadline:
+            return self.Phase.GRACE
+        return self.Phase.CLOSED
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+class PeriodTransition(models.Model):
+    """A period's change of phase, recorded once by the calendar job (the unique constraint
+    makes a second run, or a second worker, a no-op)."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="transitions")
+    phase = models.CharField(max_length=10, choices=ReportingPeriod.Phase.choices)
+    # The program day the phase began on (the first day it was true), and when it was recorded.
+    began_on = models.DateField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["period", "began_on"]
+        constraints = [models.UniqueConstraint(fields=["period", "phase"], name="one_transition_per_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_phase_display()} from {self.began_on}"
+
+
+class RuleBookVersion(TimeStamped):
+    """A version of a jurisdiction's rule book (YAML, the format of ``clee/rules/packs/``).
+
+    POST staff prepare a draft (uploaded or edited in the portal), see it checked and its impact
+    previewed, and submit it with an effective date and a reason; the Director publishes it (or
+    returns it with a note). A published version is never changed again: its text, number,
+    effective date, author and publisher stay as they were. The version in force on a day is
+    the published one with the latest effective date on or before it.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting the Director"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    jurisdiction = models.CharField(max_length=10, default="MO")
+    # Given on publication: 1, 2, 3 ... per jurisdiction. None while a draft.
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    # Where the text came from: the uploaded file's name, or the version it was edited from.
+    source_name = models.CharField(max_length=200, blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The Director's note when returning a draft to its author (kept until it is submitted again).
+    returned_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-number", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "number"], name="one_rule_book_number"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(number__isnull=False, effective_from__isnull=False),
+                name="published_rule_book_has_number_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "status", "effective_from"])]
+
+    def __str__(self) -> str:
+        if self.number is not None:
+            return f"{self.jurisdiction} rule book v{self.number}"
+        return f"{self.jurisdiction} rule book draft {self.pk}"
+
+
+class RecognizedSource(TimeStamped):
+    """A state POST (or IADLEST) whose approved courses Missouri recognizes for continuing
+    education, from one date to another (11 CSR 75-15.050; seed 000), with the citation. The
+    engine reads the entries in force on each out-of-state credit's completion date."""
+
+    jurisdiction = models.CharField(max_length=10, default="MO")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+    recognized_from = models.DateField()
+    recognized_until = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=300)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code", "recognized_from"]
+        indexes = [models.Index(fields=["jurisdiction", "code"])]
+
+    def __str__(self) -> str:
+        until = self.recognized_until.isoformat() if self.recognized_until else "open"
+        return f"{self.code} {self.recognized_from.isoformat()} to {until}"
+
+    def in_effect_on(self, day: dt.date) -> bool:
+        return self.recognized_from <= day and (self.recognized_until is None or day <= self.recognized_until)
 
 
 class Exemption(TimeStamped):

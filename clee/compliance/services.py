@@ -24,12 +24,13 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
+from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.core.audit import record_event
 from clee.core.bulk import copy_rows, uses_copy
 from clee.core.errors import ServiceError
 from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
-from clee.rules import Credit, Officer, Result, RulePack, compiled_for, evaluate_officers, load_pack
+from clee.rules import Credit, Officer, Result, compiled_for, evaluate_officers
 from clee.training.models import CreditLine, TrainingRecord
 
 CHUNK = 2000
@@ -47,21 +48,20 @@ class OfficerPeriod:
     extended_until: dt.date | None = None
 
 
-def period_pack(period: ReportingPeriod) -> RulePack:
-    return load_pack(period.jurisdiction, str(period.year))
-
-
 # A record counts in the period containing its completion date, unless POST staff applied it
-# (make-up training completed after a deficient period) to an earlier period: then it counts
-# there, and only there (``TrainingRecord.applied_to_year``).
+# (training completed in the grace window or later, 11 CSR 75-15.080(2)) to an earlier period:
+# then it counts there, and only there. Both periods read it with its real date and the period
+# it is applied to (the scenario contract's ``applied_to``): the engine counts it in that period
+# and notes it as applied elsewhere in the other.
 _LINES_SQL = """
     SELECT r.officer_id, l.id, {completed_on}, CAST(l.hours AS DOUBLE PRECISION), l.core_area,
-           l.subject, l.topics, r.source, r.credit_class, r.delivery, r.state
+           l.subject, l.topics, r.source, r.credit_class, r.delivery, r.state, r.applied_to_year,
+           r.recognized_by
       FROM {lines} l JOIN {records} r ON r.id = l.record_id
      WHERE r.status = %s AND {in_period} {officers}
      ORDER BY r.officer_id, l.id
 """
-_COMPLETED_IN = "r.completed_on >= %s AND r.completed_on <= %s AND r.applied_to_year IS NULL"
+_COMPLETED_IN = "r.completed_on >= %s AND r.completed_on <= %s"
 _APPLIED_TO = "r.applied_to_year = %s"
 FETCH = 20_000
 
@@ -94,13 +94,10 @@ def _line_rows(
     period: ReportingPeriod, officer_ids: list[int] | None, id_range: tuple[int, int] | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """Accepted credit lines of the period, ordered by officer and line: those completed in it
-    and those applied to it (dated the period's last day, as if completed in it), merged."""
+    and those applied to it from a later date, merged."""
     completed = _line_query(period, officer_ids, id_range, _COMPLETED_IN, [period.starts, period.ends])
     # Applied records are few: read whole before the period's stream starts.
-    applied = [
-        (*row[:2], period.ends, *row[3:])
-        for row in _line_query(period, officer_ids, id_range, _APPLIED_TO, [period.year])
-    ]
+    applied = list(_line_query(period, officer_ids, id_range, _APPLIED_TO, [period.year]))
     return heapq.merge(completed, applied, key=lambda row: (row[0], row[1]))
 
 
@@ -188,9 +185,21 @@ def period_inputs(
             pending = next(lines, None)  # lines of an officer no longer on file
         credits = []
         while pending is not None and pending[0] == officer_id:
-            _, line_id, day, hours, core_area, subject, topics, source, credit_class, delivery, state = (
-                pending
-            )
+            (
+                _,
+                line_id,
+                day,
+                hours,
+                core_area,
+                subject,
+                topics,
+                source,
+                credit_class,
+                delivery,
+                state,
+                applied_to,
+                recognized_by,
+            ) = pending
             credits.append(
                 Credit(
                     f"line-{line_id}",
@@ -204,6 +213,8 @@ def period_inputs(
                     () if topics == "{}" or not topics else _topics(topics),
                     state or None,
                     hours / college_rate if source == "college" else None,
+                    None if applied_to is None else str(applied_to),
+                    recognized_by or None,
                 )
             )
             pending = next(lines, None)
@@ -451,14 +462,6 @@ def officer_period_scenario(officer_id: int, period: ReportingPeriod) -> dict[st
         officer["basic_training_completed_on"] = item.officer.basic_training_completed_on.isoformat()
     if item.officer.exemption:
         officer["exemption"] = item.officer.exemption
-    # Make-up training applied to this period carries its real completion date beside the
-    # period's last day the engine reads (an extra field the engine ignores).
-    applied_from = {
-        f"line-{line_id}": completed_on.isoformat()
-        for line_id, completed_on in CreditLine.objects.filter(
-            record__officer_id=officer_id, record__applied_to_year=period.year
-        ).values_list("id", "record__completed_on")
-    }
     credits = []
     for credit in item.credits:
         entry: dict[str, Any] = {
@@ -480,32 +483,39 @@ def officer_period_scenario(officer_id: int, period: ReportingPeriod) -> dict[st
             entry["topics"] = dict(credit.topics)
         if credit.state:
             entry["state"] = credit.state
-        if credit.id in applied_from:
-            entry["applied_from"] = applied_from[credit.id]
+        if credit.applied_to:
+            entry["applied_to"] = credit.applied_to
+        if credit.recognized_by:
+            entry["recognized_by"] = credit.recognized_by
         credits.append(entry)
-    return {
+    scenario: dict[str, Any] = {
         "jurisdiction": period.jurisdiction,
         "period": str(period.year),
         "officer": officer,
         "credits": credits,
     }
+    # The recognized list POST keeps, so that ``clee check`` (with the period's rule book
+    # version, ``--pack``) reads out-of-state credits exactly as the stored result did.
+    recognized = recognized_list(period.jurisdiction)
+    if recognized is not None:
+        scenario["recognized_sources"] = [
+            {
+                "codes": sorted(entry.value),
+                "from": entry.start.isoformat(),
+                "until": entry.until.isoformat() if entry.until else None,
+                "reference": entry.reference,
+            }
+            for entry in recognized
+        ]
+    return scenario
 
 
-def ensure_period(year: int, *, current: bool = False) -> ReportingPeriod:
-    """The reporting period for ``year``, created from its rule pack if it does not exist."""
-    pack = load_pack(settings.CLEE_JURISDICTION, str(year))
-    period, _ = ReportingPeriod.objects.get_or_create(
-        jurisdiction=pack.jurisdiction,
-        year=year,
-        defaults={
-            "starts": pack.starts,
-            "ends": pack.ends,
-            "grace_deadline": pack.grace_deadline.value,
-            "pack_version": pack.version,
-            "is_current": current,
-        },
-    )
-    return period
+def ensure_period(year: int) -> ReportingPeriod:
+    """The reporting period of ``year``, opened (under the rule book version in force) when it
+    is not on record yet; ServiceError when the rules have no period for that year."""
+    from clee.compliance.calendar import period_open  # the calendar module imports this one's tasks
+
+    return period_open(year=year)[0]
 
 
 @transaction.atomic

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A year without a reporting period gets a page naming the periods there are.
+    "clee.portals.middleware.PeriodMissingMiddleware",
 ]
 
 ROOT_URLCONF = "clee.config.urls"

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.agencies.models import Agency
-from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
+from clee.compliance.models import ComplianceResult, Exemption, Extension
 from clee.compliance.services import compliance_recompute, ensure_period
 from clee.core.audit import record_event, record_events
 from clee.core.choices import ProviderCredit, Source
@@ -145,9 +145,13 @@ class _OfficerPlan:
 
 
 def demo_period_year(today: dt.date) -> int:
-    """Today's year if its rule pack exists, else the latest year with a pack."""
+    """Today's year when the shipped rules have a period for it, else the latest they have."""
     jurisdiction = settings.CLEE_JURISDICTION.upper()
-    years = sorted(int(period) for j, period in available_packs() if j == jurisdiction and period.isdigit())
+    years = sorted(
+        int(period)
+        for j, period in available_packs(through=today.year)
+        if j == jurisdiction and period.isdigit()
+    )
     if not years:
         raise ServiceError(f"there is no rule pack for {jurisdiction}: the demo state needs one")
     return today.year if today.year in years else years[-1]
@@ -281,11 +285,7 @@ class _Loader:
             is_active=False,
             password=make_password(None),
         )
-        self.period = ensure_period(self.year, current=True)
-        if not ReportingPeriod.objects.filter(
-            jurisdiction=self.period.jurisdiction, is_current=True
-        ).exists():
-            ReportingPeriod.objects.filter(pk=self.period.pk).update(is_current=True)
+        self.period = ensure_period(self.year)
         steps: list[tuple[str, Callable[[], None]]] = [
             ("agencies", self._agencies),
             ("officers and commissions", self._officers),

@@ -43,6 +43,14 @@ STALE_CLAIM = dt.timedelta(minutes=2)
 
 # name -> what the schedule is created with when missing
 DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Opens the period containing today (January 1), records each period's phase change once
+    # (grace window, then the Director's queue after March 15), and puts published rule book
+    # versions into force on their effective date. Just after local midnight.
+    "calendar": {
+        "task_path": "clee.compliance.tasks.advance_calendar",
+        "recurrence": Schedule.Recurrence.DAILY,
+        "at_time": dt.time(0, 5),
+    },
     "license-expiry": {
         "task_path": "clee.jobs.tasks.expire_licenses",
         "recurrence": Schedule.Recurrence.DAILY,

@@ -65,8 +65,7 @@ def _period_sql() -> str:
     periods = _table(ReportingPeriod)
     return f"""
         (SELECT MAX(updated_at) FROM {periods}),
-        (SELECT COUNT(*) FROM {periods}),
-        (SELECT id FROM {periods} WHERE jurisdiction = %s ORDER BY is_current DESC, year DESC LIMIT 1)
+        (SELECT COUNT(*) FROM {periods})
     """
 
 
@@ -104,7 +103,8 @@ def _roster_sql() -> str:
           commissions.number,
           (SELECT MAX(updated_at) FROM {officers}),
           (SELECT MAX(computed_at) FROM {results} WHERE period_id = (
-            SELECT id FROM {periods} WHERE jurisdiction = %s ORDER BY is_current DESC, year DESC LIMIT 1
+            SELECT id FROM {periods} WHERE jurisdiction = %s AND starts <= %s AND (%s = 0 OR year = %s)
+             ORDER BY starts DESC LIMIT 1
           )),
           {_period_sql()}
         FROM (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {commissions} WHERE agency_id = %s)
@@ -121,19 +121,23 @@ def officer_dashboard_fingerprint(request: HttpRequest) -> tuple[Any, ...] | Non
     key = user.officer_id
     # The officer's own row came with the account (``AccountBackend``): its change time is known.
     changed = user.officer.updated_at if user.officer is not None else None
-    return (changed, *_one_row(_dashboard_sql(), [settings.CLEE_JURISDICTION, *[key] * 5]))
+    return (changed, *_one_row(_dashboard_sql(), [key] * 5))
 
 
 def agency_roster_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
     """What an agency's roster reads: the agency, its commissions, officers and results of the
-    current period (the only ones it shows), and the periods."""
+    period it shows, and the periods."""
     user = request.user
     if not isinstance(user, User) or user.agency_id is None:
         return None
-    key, jurisdiction = user.agency_id, settings.CLEE_JURISDICTION
+    # The period shown: the year asked for, else the latest begun by today (the current one).
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and len(asked) == 4 else 0
+    today = timezone.localdate()
+    params = [settings.CLEE_JURISDICTION.upper(), today, year, year, user.agency_id]
     # The agency's own row came with the account (``AccountBackend``): its change time is known.
     changed = user.agency.updated_at if user.agency is not None else None
-    return (changed, *_one_row(_roster_sql(), [jurisdiction, jurisdiction, key]))
+    return (changed, *_one_row(_roster_sql(), params))
 
 
 def _who(request: HttpRequest, name: str) -> list[Any] | None:

@@ -1,14 +1,13 @@
-"""Reads shared by several portals: the current period and counts of stored results."""
+"""Reads shared by several portals: counts of stored results."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.models import ComplianceResult
 
 # A deficient officer this close to the requirement is shown apart: a nudge, not a case.
 NEARLY_HOURS = Decimal(4)
@@ -34,15 +33,6 @@ class Figure:
     @property
     def shown(self) -> str:
         return f"{self.count:,}"
-
-
-def current_period() -> ReportingPeriod | None:
-    """The period marked current, else the latest one."""
-    return (
-        ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION)
-        .order_by("-is_current", "-year")
-        .first()
-    )
 
 
 def status_counts(results: QuerySet[ComplianceResult]) -> list[StatusCount]:

@@ -77,6 +77,9 @@ class TrainingRecord(TimeStamped):
     # Make-up training: completed after a deficient period and applied to it by POST staff, it
     # counts in that period (this year) and in no other (clee.compliance.makeup).
     applied_to_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # An out-of-state course POST recognized by a decision of its own, though its source was not
+    # on the recognized list for its date: the reviewer's reason (it then counts; seed 000).
+    recognized_by = models.CharField(max_length=300, blank=True)
 
     objects = TrainingRecordQuerySet.as_manager()
 
@@ -157,6 +160,10 @@ class CreditRequest(TimeStamped):
     record = models.OneToOneField(
         TrainingRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_request"
     )
+    # Why an out-of-state source was not on the recognized list for the completion date, as it
+    # stood when the request was sent (staff see the list as it stands when they decide). Such a
+    # request is never refused at the door: a person decides it, with the reason recorded.
+    recognition_issue = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

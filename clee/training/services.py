@@ -20,15 +20,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.recognized import recognition_issue
+from clee.compliance.rulebooks import recognized_in_effect
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
-from clee.core.choices import Source
 from clee.core.documents import document_store
 from clee.core.errors import ServiceError
 from clee.core.models import Document
 from clee.providers.models import Course
-from clee.rules import NoPackError, load_pack
 from clee.training.models import (
     Certificate,
     CreditLine,
@@ -64,6 +64,8 @@ class RecordEntry:
     state: str = ""
     semester_hours: Decimal | None = None
     status: str = TrainingRecord.Status.ACCEPTED
+    # POST's reason for recognizing an out-of-state course not on the list for its date.
+    recognized_by: str = ""
 
 
 RECORD_COLUMNS = (
@@ -81,6 +83,7 @@ RECORD_COLUMNS = (
     "status",
     "entered_by_id",
     "import_batch_id",
+    "recognized_by",
     "created_at",
     "updated_at",
 )
@@ -167,6 +170,7 @@ def training_records_add(
                 e.status,
                 actor_id,
                 batch_id,
+                e.recognized_by,
                 now,
                 now,
             )
@@ -219,45 +223,10 @@ def _day_text(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def recognized_sources(completed_on: dt.date) -> list[str] | None:
-    """The out-of-state sources (state codes and IADLEST) the rule pack of the completion's year
-    recognizes on that day, sorted; None when there is no pack for that year."""
-    try:
-        pack = load_pack(settings.CLEE_JURISDICTION, str(completed_on.year))
-    except NoPackError:
-        return None
-    rule = pack.sources.get(Source.OUT_OF_STATE)
-    if rule is None:
-        return []
-    in_effect = [entry.value for entry in rule.recognized or () if entry.in_effect_on(completed_on)]
-    return sorted({code for codes in in_effect for code in codes})
-
-
-def out_of_state_refusal(state: str, completed_on: dt.date) -> str | None:
-    """Why a course completed on ``completed_on`` from ``state`` cannot be out-of-state credit,
-    or None when the rule pack recognizes that source on that day (11 CSR 75-15.050; seed 000)."""
-    recognized = recognized_sources(completed_on)
-    day = _day_text(completed_on)
-    if recognized is None:
-        return (
-            f"there is no rule pack for {completed_on.year} yet, so no out-of-state source is "
-            f"recognized for a course completed on {day}"
-        )
-    if state in recognized:
-        return None
-    if not recognized:
-        return (
-            f"the {completed_on.year} rules recognize no out-of-state source for a course completed on "
-            f"{day}: POST has not published a list of recognized states for that date"
-        )
-    states = [code for code in recognized if code != "IADLEST"]
-    sources = [f"courses approved by {', '.join(states)}"] if states else []
-    if "IADLEST" in recognized:
-        sources.append("IADLEST-approved courses")
-    return (
-        f"{state} is not a recognized out-of-state source for a course completed on {day}. "
-        f"Recognized are {', and '.join(sources)}"
-    )
+def recognized_sources(completed_on: dt.date) -> list[str]:
+    """The out-of-state sources (state codes and IADLEST) recognized on ``completed_on``, by the
+    list POST keeps (11 CSR 75-15.050; seed 000), sorted."""
+    return sorted({entry.code for entry in recognized_in_effect(settings.CLEE_JURISDICTION, completed_on)})
 
 
 @transaction.atomic
@@ -291,12 +260,14 @@ def credit_request_submit(
     elif hours is None or hours <= 0:
         raise ServiceError("the hours must be more than 0", field="hours")
     state = state.strip().upper()
+    issue = ""
     if kind == CreditRequest.Kind.OUT_OF_STATE:
         if not state:
             raise ServiceError("the state (or IADLEST) that recognized the course is required", field="state")
-        refusal = out_of_state_refusal(state, completed_on)
-        if refusal:
-            raise ServiceError(refusal, field="state")
+        if not (state.isalpha() and (len(state) == 2 or state == "IADLEST")):
+            raise ServiceError("give the state's two-letter code (such as MN) or IADLEST", field="state")
+        # Never refused at the door: a source not on the list for the date goes to staff marked.
+        issue = recognition_issue(state, completed_on)
     for upload in uploads:
         if upload.kind not in RequestDocument.Kind.values:
             raise ServiceError(f"{upload.kind!r} is not a kind of request document", field="documents")
@@ -316,6 +287,7 @@ def credit_request_submit(
         provider_name=provider_name.strip(),
         details=details.strip(),
         submitted_by=acting_user,
+        recognition_issue=issue[:300],
     )
     stored = list(documents)
     for upload in uploads:
@@ -331,8 +303,12 @@ def credit_request_submit(
         actor=acting_user,
         action="training.credit_request_submit",
         target=request,
-        summary=f"{request.get_kind_display()} submitted: {request.title}",
-        data={"documents": [f"{document_kind}: {doc.original_name}" for document_kind, doc in stored]},
+        summary=f"{request.get_kind_display()} submitted: {request.title}"
+        + (f" (for staff: {issue})" if issue else ""),
+        data={
+            "documents": [f"{document_kind}: {doc.original_name}" for document_kind, doc in stored],
+            "recognition_issue": issue,
+        },
     )
     return request
 
@@ -354,15 +330,35 @@ def credit_request_decide(
     lines: Sequence[LineSpec] = (),
     delivery: str = "live",
     credit_class: str = "licensed",
+    recognition_reason: str = "",
     acting_user: Any,
 ) -> CreditRequest:
     """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
-    officer sees. An approved request becomes an accepted training record."""
+    officer sees. An approved request becomes an accepted training record.
+
+    An out-of-state course from a source not on the recognized list for its completion date is
+    approved only with ``recognition_reason``: POST recognizes that course by its own decision,
+    the reason kept on the record (it then counts; 11 CSR 75-15.050)."""
     request = CreditRequest.objects.select_for_update().select_related("officer").get(pk=request.pk)
     if request.status != CreditRequest.Status.SUBMITTED:
         raise ServiceError(f"this request was already {request.get_status_display().lower()}")
     if not reason.strip() and not approve:
         raise ServiceError("a reason is required to deny a request", field="reason")
+    recognition_reason = " ".join(recognition_reason.split())
+    issue = ""
+    if request.kind == CreditRequest.Kind.OUT_OF_STATE:
+        issue = recognition_issue(request.state, request.completed_on)
+    if approve and issue and not recognition_reason:
+        raise ServiceError(
+            f"{issue}: give the reason POST recognizes this course anyway, or add {request.state} to "
+            "the recognized list for that date first",
+            field="recognition_reason",
+        )
+    if len(recognition_reason) > 300:
+        raise ServiceError(
+            f"the recognition reason must be at most 300 characters (it has {len(recognition_reason)})",
+            field="recognition_reason",
+        )
     if approve:
         if not lines:
             raise ServiceError("an approval needs the core areas and hours", field="lines")
@@ -381,6 +377,7 @@ def credit_request_decide(
                     description=request.title,
                     state=request.state,
                     semester_hours=request.semester_hours,
+                    recognized_by=recognition_reason if issue else "",
                 )
             ],
             actor=acting_user,
@@ -398,7 +395,9 @@ def credit_request_decide(
         actor=acting_user,
         action="training.credit_request_decide",
         target=request,
-        summary=f"credit request {request.status}: {reason.strip() or 'approved'}",
+        summary=f"credit request {request.status}: {reason.strip() or 'approved'}"
+        + (f"; recognized by POST's decision: {recognition_reason}" if approve and issue else ""),
+        data={"recognition_issue": issue, "recognition_reason": recognition_reason if issue else ""},
     )
     return request
 

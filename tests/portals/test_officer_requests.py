@@ -83,11 +83,6 @@ def test_an_officer_sends_an_out_of_state_request_with_several_files_per_documen
         ),
         ({"agenda": [upload("empty.pdf", b"")]}, "agenda", "empty.pdf is empty"),
         ({"completed_on": "2099-01-01"}, "completed_on", "The completion date is in the future"),
-        (
-            {"state": "KS"},
-            "state",
-            "KS is not a recognized out-of-state source for a course completed on May 10, 2023",
-        ),
         ({"state": "ZZ"}, "state", "Select a valid choice."),
         ({"hours": "0"}, "hours", "Ensure this value is greater than or equal to 0.25."),
         ({"title": "  "}, "title", "Enter the course's title"),
@@ -108,12 +103,19 @@ def test_a_refused_request_shows_why_beside_the_field_and_writes_nothing(
     assert not Document.objects.exists()
 
 
-def test_the_refusal_of_an_unrecognized_state_lists_the_recognized_ones(world: dict[str, Any]) -> None:
-    response = client_of("alice").post(NEW, out_of_state(state="KS"))
-    (error,) = response.context["form"].errors["state"]
-    assert error.startswith("KS is not a recognized out-of-state source")
-    assert "AR, CA, CT, GA, IL, IN, KY, MD, MN, NC, OK, TN, TX, VA, and IADLEST-approved courses" in error
-    assert "IADLEST" in client_of("alice").get(NEW + "?kind=out_of_state").content.decode()
+def test_a_state_not_on_the_list_is_sent_to_staff_marked_never_refused(world: dict[str, Any]) -> None:
+    """11 CSR 75-15.050: a person at POST decides a course from a source not on the list."""
+    client = client_of("alice")
+    response = client.post(NEW, out_of_state(state="KS"), follow=True)
+    request = CreditRequest.objects.get()
+    assert request.recognition_issue == (
+        "KS is not on the recognized list for May 10, 2023 (recognized then: AR, CA, CT, GA, IL, IN, KY, "
+        "MD, MN, NC, OK, TN, TX, VA and IADLEST-approved courses)"
+    )
+    page = response.content.decode()
+    assert "KS is not on the recognized list for May 10, 2023" in page
+    assert "POST staff see this with your request and decide whether the course counts" in page
+    assert "IADLEST" in client.get(NEW + "?kind=out_of_state").content.decode()
 
 
 def test_iadlest_courses_are_accepted_from_any_state(world: dict[str, Any]) -> None:
@@ -121,11 +123,15 @@ def test_iadlest_courses_are_accepted_from_any_state(world: dict[str, Any]) -> N
     assert CreditRequest.objects.get().state == "IADLEST"
 
 
-def test_a_course_after_the_recognized_list_ended_is_refused(world: dict[str, Any]) -> None:
-    # The list of seed 000 ran from 2021 to the end of 2023; later packs carry no new one.
-    response = client_of("alice").post(NEW, out_of_state(completed_on="2024-02-01"))
-    (error,) = response.context["form"].errors["state"]
-    assert "recognize no out-of-state source for a course completed on February 1, 2024" in error
+def test_a_course_after_the_recognized_list_ended_goes_to_staff_with_the_reason(
+    world: dict[str, Any],
+) -> None:
+    # The list of seed 000 ran from 2021 to the end of 2023; nothing has been added since.
+    assert client_of("alice").post(NEW, out_of_state(completed_on="2024-02-01")).status_code == 302
+    assert CreditRequest.objects.get().recognition_issue == (
+        "MN is not on the recognized list for February 1, 2024: no out-of-state source was recognized "
+        "on that day"
+    )
 
 
 def test_a_college_request_needs_semester_hours_a_transcript_and_a_description(world: dict[str, Any]) -> None:
@@ -194,14 +200,14 @@ def test_the_service_refuses_on_its_own_what_the_form_also_checks(world: dict[st
     from clee.core.errors import ServiceError
     from clee.training.services import RequestUpload
 
-    with pytest.raises(ServiceError, match="WA is not a recognized out-of-state source") as state:
+    with pytest.raises(ServiceError, match="give the state's two-letter code") as state:
         credit_request_submit(
             officer=world["officer"],
             kind="out_of_state",
             title="Patrol tactics",
             completed_on=dt.date(2023, 6, 1),
             hours=Decimal(8),
-            state="wa",
+            state="w4",
             uploads=[
                 RequestUpload(kind=k, name=f"{k}.pdf", content=PDF)
                 for k in ("certificate", "affirmation", "agenda")

@@ -156,10 +156,13 @@ def test_the_exported_scenario_of_the_period_gives_the_stored_result(
     with django_capture_on_commit_callbacks(execute=True):
         apply(state, state["april"])
     scenario = officer_period_scenario(state["dan"].pk, state["period"])
-    applied = [c for c in scenario["credits"] if "applied_from" in c]
+    # The record keeps its real date and says which period it is applied to (the contract's
+    # ``applied_to``); the recognized list POST keeps comes with it.
+    applied = [c for c in scenario["credits"] if "applied_to" in c]
     assert applied
-    assert {c["applied_from"] for c in applied} == {"2024-04-10"}
-    assert {c["date"] for c in applied} == {"2023-12-31"}
+    assert {c["applied_to"] for c in applied} == {"2023"}
+    assert {c["date"] for c in applied} == {"2024-04-10"}
+    assert scenario["recognized_sources"][0]["reference"].startswith("seed 000")
     path = tmp_path / "dan-2023.json"
     path.write_text(json.dumps(scenario))
     run = subprocess.run(
@@ -172,6 +175,20 @@ def test_the_exported_scenario_of_the_period_gives_the_stored_result(
     stored = result(state, "dan", 2023)
     assert checked["status"] == stored.status == "compliant"
     assert checked["counted_hours"] == float(stored.counted_hours)
+    assert checked["pack"] == stored.pack == "MO-2023-v1"
+    # In 2024, the year it was completed in, the same record counts no more (an hour counts once).
+    later = officer_period_scenario(state["dan"].pk, ensure_period(2024))
+    moved = [c for c in later["credits"] if c.get("applied_to") == "2023"]
+    assert moved
+    path.write_text(json.dumps(later))
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "clee"), "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    not_counted = {n["id"]: n["reason"] for n in json.loads(run.stdout)["not_counted"]}
+    assert {not_counted[c["id"]] for c in moved} == {"applied to the 2023 reporting period"}
 
 
 def test_make_up_training_lets_the_director_reactivate(

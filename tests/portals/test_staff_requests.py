@@ -201,7 +201,7 @@ def test_the_review_page_shows_every_document_inline_with_a_download_link(world:
     for document_id in links.values():
         assert f'href="/documents/{document_id}/"' in page
     assert "Certificate of completion" in page
-    assert ">recognized source</span>" in page  # MN is recognized on May 1, 2023 (seed 000)
+    assert ">on the recognized list</span>" in page  # MN is recognized on May 1, 2023 (seed 000)
 
 
 def test_a_document_shown_in_place_may_be_framed_by_the_same_site_only(world: dict[str, Any]) -> None:

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.agency.access import access_commissioned_officer
 from clee.portals.officer.extensions import ExtensionRequestForm
-from clee.portals.selectors import current_period
 
 
 @role_required(User.Role.AGENCY_ADMIN)

@@ -31,7 +31,7 @@ from django.db.models.functions import ExtractMonth
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, ReportingPeriod
-from clee.compliance.services import period_pack
+from clee.compliance.rulebooks import book_pack
 from clee.officers.models import Commission, Officer
 from clee.portals.selectors import NEARLY_HOURS, Figure
 from clee.training.models import TrainingRecord
@@ -365,7 +365,7 @@ def _bars(items: list[tuple[str, Decimal, str, int]]) -> list[Bar]:
 def short_by_requirement(agency: Agency, period: ReportingPeriod) -> list[Bar]:
     """For each requirement of the period's pack, how many officers the agency commissions now
     are short in it (deficient officers only: an exempt officer is short in nothing)."""
-    requirements = period_pack(period).requirements
+    requirements = book_pack(period).requirements
     officers = Commission.objects.filter(agency=agency, end__isnull=True).values("officer_id")
     results = ComplianceResult.objects.filter(period=period, officer_id__in=officers, status=Status.DEFICIENT)
     counts = results.aggregate(

@@ -47,7 +47,7 @@ from clee.portals.agency.forms import (
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.pagecache import agency_roster_fingerprint, cached_page
 from clee.portals.paging import paginate
-from clee.portals.selectors import current_period
+from clee.portals.periods import page_period, period_switch
 from clee.providers.models import Provider
 from clee.providers.services import DocumentUpload
 from clee.training.models import ImportBatch
@@ -86,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
         # Where "/" sends every administrator: say why there is nothing here, not "no such page".
         return render(request, "portals/agency/index.html", {"agency": None})
     agency = access_agency(user)
-    period = current_period()
+    period = page_period(request)
     filters = RosterFilterForm(request.GET)
     query, status, sort = filters.values()
     rows = selectors.roster(agency, period)
@@ -101,10 +101,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": _sort_headers(request, sort),
         **paginate(request, chosen),
+        **period_switch(request, period, q=query, status=status, sort=sort),
     }
     context["rows"] = list(selectors.roster_rows(context["page_obj"].object_list))
     # Each row links to its officer: the address is put together, not reversed 50 times.
     context["officer_url"] = reverse("agency:index") + "officers/"
+    context["officer_query"] = f"?year={period.year}" if period and request.GET.get("year") else ""
     context["export_query"] = context["page_query"]
     if request.headers.get("HX-Request"):
         response = render(request, "portals/agency/_roster_results.html", context)
@@ -141,7 +143,7 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     agency = access_agency(acting_user(request))
     query, status, sort = RosterFilterForm(request.GET).values()
     rows = selectors.roster_filtered(
-        selectors.roster_with_details(selectors.roster(agency, current_period())),
+        selectors.roster_with_details(selectors.roster(agency, page_period(request))),
         query=query,
         status=status,
         sort=sort,
@@ -162,7 +164,7 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
     """One commissioned officer: profile, license, the current period's result with what is
     still needed, and the period's records."""
     commission = access_open_commission(acting_user(request), officer_id)
-    period = current_period()
+    period = page_period(request)
     result = selectors.officer_result(commission.officer, period)
     total = None
     if result is not None:
@@ -178,6 +180,7 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
             "result": result,
             "total": total,
             "records": selectors.officer_records(commission.officer, period),
+            **period_switch(request, period),
         },
     )
 
@@ -507,8 +510,8 @@ def course_new(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """How many officers are short in each requirement; hours completed per month."""
     agency = access_agency(acting_user(request))
-    period = current_period()
-    context: dict[str, Any] = {"agency": agency, "period": period}
+    period = page_period(request)
+    context: dict[str, Any] = {"agency": agency, "period": period, **period_switch(request, period)}
     if period is not None:
         rows = selectors.roster(agency, period)
         context.update(

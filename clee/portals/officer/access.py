@@ -6,10 +6,10 @@ officer learns nothing about another's requests from the difference.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404
 
 from clee.accounts.models import User
+from clee.compliance.access import access_period as access_year_period
 from clee.compliance.models import ReportingPeriod
 from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND
@@ -33,20 +33,9 @@ def access_officer(user: User) -> Officer:
 
 
 def access_period(year: int | str | None, default: ReportingPeriod | None) -> ReportingPeriod:
-    """The reporting period of ``year`` (``default`` when none is given); 404 for a year that
-    has no period or is not a number."""
-    if year in (None, ""):
-        if default is None:
-            raise Http404(NOT_FOUND)
-        return default
-    try:
-        number = int(str(year))
-    except ValueError:
-        raise Http404(NOT_FOUND) from None
-    found = ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION, year=number).first()
-    if found is None:
-        raise Http404(NOT_FOUND)
-    return found
+    """The reporting period of ``year`` (the current one when none is given and ``default``
+    is); a 404 naming the periods on record for a year that has none."""
+    return access_year_period(year, default_current=default is not None)
 
 
 def access_credit_request(user: User, request_id: int) -> CreditRequest:

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
 from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.officer.access import access_officer
-from clee.portals.selectors import current_period
 
 
 class ExtensionRequestForm(forms.Form):

@@ -19,11 +19,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from clee.compliance.models import ReportingPeriod
-from clee.compliance.services import period_pack
+from clee.compliance.rulebooks import period_pack
 from clee.core.documents import sniff_kind
 from clee.rules import NoPackError
 from clee.training.models import CreditRequest
-from clee.training.services import REQUIRED_DOCUMENTS, RequestUpload, out_of_state_refusal
+from clee.training.services import REQUIRED_DOCUMENTS, RequestUpload
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
@@ -116,22 +116,24 @@ DOCUMENT_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 
 def recognized_hint(period: ReportingPeriod | None) -> str:
-    """The out-of-state sources the period's rule pack recognizes, with their dates."""
+    """The out-of-state sources on the list POST keeps for the period's dates, and what happens
+    to a course from another source (a person at POST decides it)."""
     if period is None:
         return ""
     try:
         rule = period_pack(period).sources.get("out_of_state")
     except NoPackError:
         return ""
-    if rule is None or not rule.recognized:
-        return ""
-    parts = []
-    for entry in rule.recognized:
-        states = sorted(code for code in entry.value if code != "IADLEST")
-        until = f" to {entry.until:%m/%d/%Y}" if entry.until else " on"
-        iadlest = " and IADLEST-approved courses" if "IADLEST" in entry.value else ""
-        parts.append(f"{', '.join(states)}{iadlest}, for courses completed {entry.start:%m/%d/%Y}{until}")
-    return "Recognized: " + "; ".join(parts) + "."
+    tail = (
+        " A course from another source can be sent too: POST staff see that it is not on the list and decide."
+    )
+    entries = [e for e in (rule.recognized or () if rule else ()) if e.start <= period.ends]
+    entries = [e for e in entries if e.until is None or e.until >= period.starts]
+    if not entries:
+        return f"No out-of-state source is on the recognized list for {period.year}.{tail}"
+    states = sorted({code for entry in entries for code in entry.value if code != "IADLEST"})
+    iadlest = " and IADLEST-approved courses" if any("IADLEST" in e.value for e in entries) else ""
+    return f"Recognized for courses completed in {period.year}: {', '.join(states)}{iadlest}.{tail}"
 
 
 def _the(label: str) -> str:
@@ -291,17 +293,6 @@ class CreditRequestForm(forms.Form):
                 "The completion date is in the future: enter the day the course ended"
             )
         return completed_on
-
-    def clean(self) -> dict[str, Any]:
-        """Refuse an out-of-state source the rules do not recognize on the completion date, with
-        the other problems (the service decides the same again)."""
-        data = super().clean() or {}
-        state, completed_on = data.get("state"), data.get("completed_on")
-        if self.kind == "out_of_state" and state and completed_on:
-            refusal = out_of_state_refusal(state, completed_on)
-            if refusal:
-                self.add_error("state", refusal[:1].upper() + refusal[1:])
-        return data
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Record the error and mark its control (USWDS's red border beside the message)."""

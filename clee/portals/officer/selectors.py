@@ -14,7 +14,8 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
-from clee.compliance.services import period_inputs, period_pack
+from clee.compliance.rulebooks import period_pack
+from clee.compliance.services import period_inputs
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.officers.models import Commission, Officer
 from clee.rules import compiled_for, evaluate_officers

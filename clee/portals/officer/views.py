@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -43,7 +44,6 @@ from clee.portals.officer.selectors import (
 )
 from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.paging import paginate
-from clee.portals.selectors import current_period
 from clee.training.models import CreditRequest
 from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit
 
@@ -239,6 +239,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"Your request “{created.title}” was sent to POST. It is awaiting review."
                 )
+                if created.recognition_issue:
+                    messages.info(
+                        request,
+                        f"{created.recognition_issue}. POST staff see this with your request and "
+                        "decide whether the course counts; you are told the reason either way.",
+                    )
                 return HttpResponseRedirect(reverse("officer:request_detail", args=[created.pk]))
     else:
         form = CreditRequestForm(kind=kind, period=period)

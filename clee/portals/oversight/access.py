@@ -6,21 +6,36 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 
-from clee.compliance.models import ReportingPeriod
+from clee.compliance.access import access_period as access_year_period
+from clee.compliance.calendar import period_of_year, program_today
+from clee.compliance.models import ReportingPeriod, RuleBookVersion
+from clee.compliance.rulebooks import book_in_force
 from clee.portals.access import NOT_FOUND
-from clee.rules import available_packs
 
 
 def access_pack_year(year: str) -> str:
-    """``year`` if the jurisdiction has a rule pack for it; otherwise 404."""
-    if (settings.CLEE_JURISDICTION.upper(), year) not in available_packs():
+    """``year`` if it has a period on record, or is at most next year and the rules in force
+    have a period for it; otherwise 404."""
+    if not year.isdigit() or len(year) != 4:
+        raise Http404(NOT_FOUND)
+    if period_of_year(int(year)) is not None:
+        return year
+    today = program_today()
+    if int(year) > today.year + 1 or not book_in_force(settings.CLEE_JURISDICTION, today).covers(year):
         raise Http404(NOT_FOUND)
     return year
 
 
-def access_period(year: int) -> ReportingPeriod:
-    """The jurisdiction's reporting period of ``year``; otherwise 404."""
-    period = ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION, year=year).first()
-    if period is None:
+def access_period(year: int | str) -> ReportingPeriod:
+    """The jurisdiction's reporting period of ``year``; otherwise a 404 naming the periods."""
+    return access_year_period(year, default_current=False)
+
+
+def access_rule_book_version(version_id: int) -> RuleBookVersion:
+    """A rule book version or draft of this deployment's jurisdiction; otherwise 404."""
+    found = RuleBookVersion.objects.filter(
+        pk=version_id, jurisdiction=settings.CLEE_JURISDICTION.upper()
+    ).first()
+    if found is None:
         raise Http404(NOT_FOUND)
-    return period
+    return found

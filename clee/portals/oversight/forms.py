@@ -1,4 +1,4 @@
-"""Forms of the oversight pages: choosing a period and loading a draft rule pack."""
+"""Forms of the oversight pages: choosing a period, rule book drafts and the recognized list."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from clee.agencies.models import Agency
 from clee.compliance.impact import DRAFT_MAX_BYTES
 from clee.compliance.models import ReportingPeriod
 from clee.core.errors import ServiceError
+from clee.portals.staff.forms import StaffForm, date_field
 
 
 def show_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -22,7 +23,7 @@ def show_service_error(form: forms.Form, error: ServiceError) -> None:
 
 class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.year}{' (current)' if obj.is_current else ''}"
+        return f"{obj.year} ({obj.phase_shown})"
 
 
 def periods() -> QuerySet[ReportingPeriod]:
@@ -107,3 +108,105 @@ class DraftPackForm(forms.Form):
                 "Choose a YAML file (.yaml or .yml), like the packs in clee/rules/packs/."
             )
         return upload
+
+
+# Rule book versions and the recognized out-of-state list (clee.portals.oversight.rules) ----------
+
+
+class DraftUploadForm(StaffForm):
+    """A rule book file to start a draft from."""
+
+    book = forms.FileField(
+        label="Rule book file (YAML)",
+        help_text="A whole rule book, like clee/rules/packs/mo.yaml: every period's rules as dated values; "
+        "at most 256 KB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["book"].widget.attrs.update({"class": "usa-file-input", "accept": ".yaml,.yml"})
+
+    def clean_book(self) -> Any:
+        upload = self.cleaned_data["book"]
+        if not upload.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError("Choose a YAML file (.yaml or .yml), like clee/rules/packs/mo.yaml.")
+        if upload.size > DRAFT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB; a rule book may be at most 256 KB."
+            )
+        return upload
+
+
+class DraftTextForm(StaffForm):
+    """The text of a draft, edited in the page."""
+
+    text = forms.CharField(
+        label="Rule book (YAML)",
+        strip=False,
+        max_length=DRAFT_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "site-code-input"}),
+        help_text="Add a dated entry to a value to change it from a period's first day (January 1); "
+        "keep the earlier entries: they decide the earlier periods.",
+    )
+
+
+class SubmitDraftForm(StaffForm):
+    effective_from = date_field(
+        "Effective date",
+        help_text="From this day the version decides every period whose rules it changes.",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the version for good: the rule, memo or decision behind the change.",
+        error_messages={"required": "Say why the rules change."},
+    )
+
+
+class ReturnDraftForm(StaffForm):
+    note = forms.CharField(
+        label="What should change",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what should change before the draft comes back."},
+    )
+
+
+class DraftImpactForm(StaffForm):
+    period = PeriodChoiceField(
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+        label="Reporting period",
+        help_text="Every officer of the period is evaluated under the rules deciding it now and "
+        "under the draft.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, PeriodChoiceField)
+        field.queryset = periods()
+
+
+class RecognizedAddForm(StaffForm):
+    code = forms.CharField(
+        label="State or IADLEST",
+        max_length=10,
+        help_text="The two-letter code of the state whose POST approved the courses (such as MN), "
+        "or IADLEST.",
+    )
+    recognized_from = date_field("Recognized from")
+    recognized_until = date_field(
+        "Recognized until", required=False, help_text="Leave empty: recognized until further notice."
+    )
+    reference = forms.CharField(
+        label="Citation",
+        max_length=300,
+        help_text="The memo, reciprocity agreement or rule the recognition rests on.",
+    )
+
+
+class RecognizedEndForm(StaffForm):
+    last_day = date_field("Last day recognized")
+    reason = forms.CharField(label="Why it ends", max_length=300)

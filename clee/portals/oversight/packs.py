@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 
+from clee.compliance.calendar import program_today
 from clee.compliance.models import ReportingPeriod
-from clee.rules import NoPackError, PackError, RulePack, available_packs, load_pack
-from clee.rules.pack import Dated
+from clee.compliance.rulebooks import number_in_force, rule_book
+from clee.rules import Dated, NoPackError, PackError, RulePack
 from clee.rules.vocabulary import CORE_AREA_LABELS, SOURCE_LABELS
 
 ATTRIBUTE_LABELS = {
@@ -36,7 +37,7 @@ VALUE_LABELS = {
 
 @dataclass(frozen=True)
 class PackRow:
-    """One installed pack in the list of packs (``error`` when it cannot be used)."""
+    """One period's pack in the list (``error`` when it cannot be read)."""
 
     year: str
     pack: RulePack | None
@@ -55,18 +56,30 @@ class PackRow:
 
 
 def pack_rows() -> list[PackRow]:
-    """The jurisdiction's installed packs, latest first, each with its reporting period if set up."""
+    """The pack of every period on record, and of next year (under the version in force),
+    latest first, each under the rule book version that decides it."""
     jurisdiction = settings.CLEE_JURISDICTION.upper()
-    periods = {str(p.year): p for p in ReportingPeriod.objects.filter(jurisdiction=jurisdiction)}
+    today = program_today()
+    periods = {p.year: p for p in ReportingPeriod.objects.filter(jurisdiction=jurisdiction)}
+    in_force = number_in_force(jurisdiction, today)
     rows = []
-    for pack_jurisdiction, year in reversed(available_packs()):
-        if pack_jurisdiction != jurisdiction:
-            continue
+    for year in sorted({*periods, today.year + 1}, reverse=True):
+        period = periods.get(year)
         try:
-            rows.append(PackRow(year, load_pack(jurisdiction, year), periods.get(year)))
+            pack = rule_book(jurisdiction, period.pack_version if period else in_force).pack(str(year))
         except (PackError, NoPackError) as error:
-            rows.append(PackRow(year, None, periods.get(year), str(error)))
+            rows.append(PackRow(str(year), None, period, str(error)))
+        else:
+            rows.append(PackRow(str(year), pack, period))
     return rows
+
+
+def pack_of_year(year: str) -> tuple[RulePack, ReportingPeriod | None]:
+    """The pack of ``year``: its period's version's, or (not opened yet) the version in force's."""
+    jurisdiction = settings.CLEE_JURISDICTION.upper()
+    period = ReportingPeriod.objects.filter(jurisdiction=jurisdiction, year=int(year)).first()
+    number = period.pack_version if period else number_in_force(jurisdiction, program_today())
+    return rule_book(jurisdiction, number).pack(year), period
 
 
 def where_text(pack: RulePack, where: Any) -> str:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingPeriod
+from clee.compliance.rulebooks import book_pack
 from clee.compliance.selectors import CASE_DECISIONS, noncompliant_after_grace
-from clee.compliance.services import period_pack
 from clee.officers.models import Commission
 from clee.portals.selectors import NEARLY_HOURS
 from clee.rules import NoPackError, PackError
@@ -90,7 +90,7 @@ def requirement_shortfalls(period: ReportingPeriod) -> tuple[list[RequirementSho
     """Statewide, per requirement of the period's pack, how many officers are short of it
     (one query: a filtered count per requirement), and how many officers have a result."""
     try:
-        pack = period_pack(period)
+        pack = book_pack(period)
     except (NoPackError, PackError):
         return [], 0
     counts = {

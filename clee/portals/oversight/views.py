@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -16,15 +15,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
 from clee.compliance.impact import Impact, draft_pack_read, pack_impact
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import grace_passed, periods_past_grace
 from clee.officers.models import Commission, Officer
-from clee.portals.access import NOT_FOUND, role_required
+from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.oversight.access import access_pack_year, access_period
 from clee.portals.oversight.forms import AgencySearchForm, DraftPackForm, NoncompliantFilterForm
-from clee.portals.oversight.packs import pack_context, pack_rows
+from clee.portals.oversight.packs import pack_context, pack_of_year, pack_rows
+from clee.portals.oversight.rules import versions_context
 from clee.portals.oversight.selectors import (
     AGENCY_COLUMNS,
     DEFAULT_AGENCY_SORT,
@@ -34,8 +35,8 @@ from clee.portals.oversight.selectors import (
     requirement_shortfalls,
 )
 from clee.portals.paging import paginate
-from clee.portals.selectors import current_period, status_counts
-from clee.rules import NoPackError, PackError, load_pack
+from clee.portals.selectors import status_counts
+from clee.rules import NoPackError, PackError
 
 statewide_only = role_required(User.Role.POST_STAFF, User.Role.DIRECTOR)
 
@@ -253,8 +254,11 @@ def noncompliant_export(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 @statewide_only
 def packs(request: HttpRequest) -> HttpResponse:
-    """Every installed rule pack of the jurisdiction, latest first."""
-    return render(request, "portals/oversight/packs.html", {"rows": pack_rows()})
+    """The rules: the rule book version in force and its history, open drafts, and the pack of
+    each period on record (and of next year), latest first."""
+    user = acting_user(request)
+    context = {"rows": pack_rows(), "can_prepare": user.role == User.Role.POST_STAFF, **versions_context()}
+    return render(request, "portals/oversight/packs.html", context)
 
 
 @require_GET
@@ -264,12 +268,11 @@ def pack(request: HttpRequest, year: str) -> HttpResponse:
     year = access_pack_year(year)
     context: dict[str, Any] = {"year": year}
     try:
-        context.update(pack_context(load_pack(settings.CLEE_JURISDICTION, year)))
+        pack, context["period"] = pack_of_year(year)
     except (PackError, NoPackError) as error:
         context["error"] = str(error)
-    context["period"] = ReportingPeriod.objects.filter(
-        jurisdiction=settings.CLEE_JURISDICTION, year=year
-    ).first()
+    else:
+        context.update(pack_context(pack))
     return render(request, "portals/oversight/pack.html", context)
 
 
@@ -289,7 +292,9 @@ def impact(request: HttpRequest) -> HttpResponse:
         kept = request.session.get(IMPACT_SESSION_KEY)
         if kept:
             try:
-                return _preview(request, access_period(kept["period"]), kept["draft"].encode(), kept["name"])
+                return impact_preview(
+                    request, access_period(kept["period"]), kept["draft"].encode(), kept["name"]
+                )
             except PackError as error:  # the kept draft was checked when loaded; never expected
                 messages.error(request, f"This draft cannot be used: {error}")
     elif request.method == "POST":
@@ -297,7 +302,7 @@ def impact(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["draft"]
             try:
-                return _preview(request, form.cleaned_data["period"], upload.read(), upload.name)
+                return impact_preview(request, form.cleaned_data["period"], upload.read(), upload.name)
             except PackError as error:
                 form.add_error("draft", f"This draft cannot be used: {error}")
     # A refused draft is shown alone with its errors; the last preview comes back on the next visit.
@@ -332,7 +337,7 @@ def impact(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/oversight/impact.html", context)
 
 
-def _preview(request: HttpRequest, period: ReportingPeriod, content: bytes, name: str) -> HttpResponse:
+def impact_preview(request: HttpRequest, period: ReportingPeriod, content: bytes, name: str) -> HttpResponse:
     """Evaluate the draft in ``content`` against ``period``, keep draft and preview in the
     session and show the preview page again; PackError when the draft is malformed."""
     draft = draft_pack_read(content=content, name=name, period=period)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
 from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
@@ -34,7 +35,7 @@ from clee.portals.provider.selectors import (
     portion_rows,
     provider_courses,
 )
-from clee.portals.selectors import Figure, current_period
+from clee.portals.selectors import Figure
 from clee.providers.models import Course, CourseDocument, Offering
 from clee.providers.services import course_submit, course_withdraw
 from clee.training.models import TrainingRecord

@@ -286,10 +286,21 @@ class RequestDecisionForm(StaffForm):
         help_text="For hours taught only; other kinds earn the class their source earns.",
     )
 
+    recognition_reason = forms.CharField(
+        label="Why POST recognizes this course",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to approve a course from a source not on the recognized list for its date: "
+        "kept on the record, and the officer sees it.",
+    )
+
     def __init__(self, *args: Any, request: CreditRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if request.kind != CreditRequest.Kind.INSTRUCTION:
             del self.fields["credit_class"]
+        if request.kind != CreditRequest.Kind.OUT_OF_STATE:
+            del self.fields["recognition_reason"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,11 +13,12 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from clee.agencies.models import Agency
+from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
+from clee.compliance.rulebooks import book_in_force, period_pack
 from clee.officers.models import Commission
 from clee.providers.models import Course, CourseDocument, Provider, RecognizedCourse
 from clee.providers.services import PortionSpec, course_portions, recognized_split
-from clee.rules import load_pack
 from clee.rules.pack import NoPackError, SourceRule
 from clee.training.models import CreditLine, CreditRequest, RequestDocument
 
@@ -193,9 +194,14 @@ def catalog_matches(request: CreditRequest) -> list[RecognizedCourse]:
 
 
 def pack_source(year: int, source: str) -> SourceRule | None:
-    """A credit source's rule in the pack of ``year``, if that pack and source exist."""
+    """A credit source's rule in the pack of ``year`` (its period's, else the rules in force),
+    if that pack and source exist."""
+    period = period_of_year(year)
     try:
-        pack = load_pack(settings.CLEE_JURISDICTION, str(year))
+        if period is not None:
+            pack = period_pack(period)
+        else:
+            pack = book_in_force(settings.CLEE_JURISDICTION, program_today()).pack(str(year))
     except NoPackError:
         return None
     return pack.sources.get(source)

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
+from clee.compliance.calendar import current_period
+from clee.compliance.recognized import recognition_issue
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
-from clee.portals.selectors import current_period
 from clee.portals.staff.access import (
     access_catalog_entry,
     access_course,
@@ -61,7 +62,6 @@ from clee.portals.staff.selectors import (
     extension_queue,
     extensions_decided,
     officer_result,
-    pack_source,
     provider_courses,
     provider_list,
     providers_with_courses,
@@ -368,6 +368,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                     lines=lines.line_specs() if approve else (),
                     delivery=data["delivery"],
                     credit_class=data.get("credit_class") or "licensed",
+                    recognition_reason=data.get("recognition_reason") or "",
                     acting_user=user,
                 )
             except ServiceError as error:
@@ -402,11 +403,11 @@ def _request_context(
     queue: str,
 ) -> dict[str, Any]:
     documents = shown_documents(request_documents(credit_request))
-    recognized = None
+    recognized, issue = None, ""
     if credit_request.kind == CreditRequest.Kind.OUT_OF_STATE and credit_request.state:
-        rule = pack_source(credit_request.completed_on.year, "out_of_state")
-        if rule is not None and rule.recognized is not None:
-            recognized = rule.recognizes(credit_request.state, credit_request.completed_on)
+        # The list as it stands now (staff may have added the source since the request came in).
+        issue = recognition_issue(credit_request.state, credit_request.completed_on)
+        recognized = not issue
     agencies = commissioning_agencies(credit_request.officer_id)
     return {
         "credit_request": credit_request,
@@ -421,6 +422,7 @@ def _request_context(
         "entry_lines": shown_lines(request_prefill(credit_request, entry)) if entry else [],
         "college_hours": college_hours(credit_request) if credit_request.kind == "college" else None,
         "recognized": recognized,
+        "recognition_issue": issue,
         "result": officer_result(credit_request.officer_id, credit_request.completed_on.year),
         "record_lines": _record_lines(credit_request),
         "age_days": age_in_days(credit_request.created_at),

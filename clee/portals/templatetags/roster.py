@@ -65,12 +65,12 @@ def _lacks_cell(row: RosterRow) -> SafeString:
 
 
 @register.simple_tag
-def roster_row(row: RosterRow, officer_url: str) -> SafeString:
+def roster_row(row: RosterRow, officer_url: str, officer_query: str = "") -> SafeString:
     """One officer's ``<tr>``: name and license, status, hours counted, hours needed, and
-    what the officer is still short in."""
+    what the officer is still short in (``officer_query``: the period asked, for the link)."""
     return format_html(
         "<tr>\n"
-        '          <th scope="row"><a href="{}{}/">{}</a><span class="site-note">{}</span></th>\n'
+        '          <th scope="row"><a href="{}{}/{}">{}</a><span class="site-note">{}</span></th>\n'
         "          <td>{}</td>\n"
         '          <td class="num">{}</td>\n'
         '          <td class="num">{}</td>\n'
@@ -78,6 +78,7 @@ def roster_row(row: RosterRow, officer_url: str) -> SafeString:
         "        </tr>",
         officer_url,
         row.officer_id,
+        officer_query,
         row.name,
         row.license_number,
         _status_cell(row),

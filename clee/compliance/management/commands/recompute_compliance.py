@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from clee.compliance.calendar import current_period
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.services import compliance_recompute
 from clee.officers.models import Officer
@@ -83,10 +84,13 @@ class Command(BaseCommand):
                 known = ", ".join(str(y) for y in periods.order_by("year").values_list("year", flat=True))
                 raise CommandError(
                     f"there is no {jurisdiction} {year} reporting period (periods: {known or 'none'}); "
-                    "add it in the back office (Reporting periods) once its rule pack is installed"
+                    "a period opens by itself on January 1; open an earlier year in the back office"
                 )
             return found
-        found = periods.filter(is_current=True).first() or periods.order_by("-year").first()
+        found = current_period()
         if found is None:
-            raise CommandError(f"there is no {jurisdiction} reporting period yet; add one in the back office")
+            raise CommandError(
+                f"there is no {jurisdiction} reporting period yet: run the calendar job "
+                "(manage.py advance_calendar) to open the current one"
+            )
         return found
