@@ -7,6 +7,7 @@ agency B; dave works for a training provider; erin is POST staff; frank is the D
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -101,3 +102,29 @@ def world(db: Any) -> dict[str, Any]:
         "erin": user("erin", "post_staff"),
         "frank": user("frank", "director"),
     }
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``run_worker()`` runs the django-tasks database worker until the queue is empty, then
+    leaves the test process's signal handlers as it found them. The worker's
+    ``close_old_connections`` between two looks is kept from closing the test's own connection
+    (inside the test's transaction, as Django's test client does for requests)."""
+    import signal
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+
+    yield run
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+
+
+# Audit rows a database has before a test acts: the shipped rules installed after migrating
+# (again after a transactional test flushes the tables) and the world's period opened.
+SETUP_ACTIONS = ("period.open", "rules.book_install", "rules.recognized_install")

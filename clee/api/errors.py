@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 
 from clee.api.services import ConcurrentWriteError, IdempotencyKeyReusedError
+from clee.compliance.access import PeriodMissing
 from clee.core.errors import ServiceError
 
 logger = logging.getLogger("clee.api")
@@ -45,7 +46,10 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's exception handler, answering in the one shape."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, PeriodMissing):
+        # Periods are public knowledge: the refusal names those on record.
+        exc = exceptions.NotFound(exc.message)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

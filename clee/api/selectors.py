@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from clee.agencies.models import Agency
 from clee.api.errors import NOT_FOUND
 from clee.api.models import ApiToken, RosterSubmission
+from clee.compliance.access import access_period
 from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.officers.models import Commission, LicenseStatus, Officer
@@ -28,13 +28,11 @@ def hours(value: Decimal | float | None) -> str | None:
 
 
 def period_for(year: int | None) -> ReportingPeriod | None:
-    """The period of ``year`` (404 when there is none), or the current one."""
+    """The period of ``year`` (a 404 naming the periods on record when there is none), or the
+    current one (the period containing today)."""
     if year is None:
         return current_period()
-    period = ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION, year=year).first()
-    if period is None:
-        raise Http404(NOT_FOUND)
-    return period
+    return access_period(year, default_current=False)
 
 
 def licenses(numbers: Iterable[str]) -> list[dict[str, Any]]:

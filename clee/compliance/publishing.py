@@ -302,10 +302,11 @@ def rule_book_publish(
 
 
 def _same_rules(book: RuleBook, other: RuleBook, today: dt.date) -> bool:
-    """Whether two books decide every period on record (and the next year) alike."""
-    years = {str(y) for y in periods_on_record(book.jurisdiction).values_list("year", flat=True)}
-    years.add(str(today.year + 1))
-    for year in sorted(years):
+    """Whether two books decide every period alike: each period from the first either has to
+    the year after the latest change either makes (later years read the same values)."""
+    last = max(book.latest_change(), other.latest_change(), today.year) + 1
+    years = [str(year) for year in range(min(book.first, other.first), last + 1)]
+    for year in years:
         try:
             mine = book.pack(year).digest
         except NoPackError:

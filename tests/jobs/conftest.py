@@ -1,16 +1,11 @@
-"""Fixtures for the job tests: a schedule of one's own, and a worker that leaves the test
-process's signal handlers as it found them."""
+"""Fixtures for the job tests: a schedule of one's own (the worker is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import signal
-from collections.abc import Iterator
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 
 from clee.jobs.models import Schedule
 
@@ -36,19 +31,6 @@ def make_schedule(
         every_minutes=every_minutes,
         active_from=active_from,
     )
-
-
-@pytest.fixture
-def run_worker() -> Iterator[Any]:
-    """``run_worker()`` runs the django-tasks database worker until the queue is empty."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
-
-    yield run
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 @pytest.fixture(autouse=True)

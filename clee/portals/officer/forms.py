@@ -8,7 +8,6 @@ date, an unrecognized state) and stores the files, all or nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -327,19 +326,3 @@ class CreditRequestForm(forms.Form):
 def kind_of(value: str | None) -> str | None:
     """The kind of request asked for in ``?kind=``, or None when it is not one."""
     return value if value in CreditRequest.Kind.values else None
-
-
-def period_choices(years: Sequence[int]) -> list[tuple[str, str]]:
-    return [(str(year), f"{year} (January 1 to December 31)") for year in years]
-
-
-class PeriodForm(forms.Form):
-    """The transcript's period picker (a GET form)."""
-
-    year = forms.ChoiceField(label="Reporting period", widget=forms.Select(attrs={"class": "usa-select"}))
-
-    def __init__(self, *args: Any, years: Sequence[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        year = self.fields["year"]
-        assert isinstance(year, forms.ChoiceField)
-        year.choices = period_choices(years)

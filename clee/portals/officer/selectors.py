@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
@@ -32,11 +31,6 @@ def hours_shown(value: Decimal | float | int | str | None) -> str:
 
 def day_shown(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
-
-
-def periods() -> QuerySet[ReportingPeriod]:
-    """Every reporting period on file, newest first (the transcript's period picker)."""
-    return ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION).order_by("-year")
 
 
 # The dashboard -----------------------------------------------------------------------------
@@ -103,7 +97,17 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
     context["requests_waiting"] = context["recent_requests"][0].waiting if context["recent_requests"] else 0
     if period is None:
         return context
-    result = ComplianceResult.objects.filter(officer=officer, period=period).first()
+    # This period's result and the previous one's, in one read (the previous period may still be
+    # in its grace window).
+    results = {
+        r.period_id: r
+        for r in ComplianceResult.objects.filter(
+            officer=officer,
+            period__jurisdiction=period.jurisdiction,
+            period__year__in=[period.year, period.year - 1],
+        ).select_related("period")
+    }
+    result = results.pop(period.pk, None)
     extensions = list(Extension.objects.filter(officer=officer, period=period).order_by("-created_at", "-id"))
     granted = next((e for e in extensions if e.status == Extension.Status.GRANTED and e.new_deadline), None)
     extended_until = result.extended_until if result and result.extended_until else None
@@ -121,8 +125,31 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
         # 11 CSR 75-15.080: after the grace deadline (or an extension's) the Director may act.
         deadline_missed=today > max(period.grace_deadline, extended_until or period.grace_deadline),
         extensions=extensions,
+        previous=_previous_in_grace(next(iter(results.values()), None), today),
     )
     return context
+
+
+@dataclass(frozen=True)
+class PreviousShort:
+    """The previous period, in its grace window, in which the officer is still short."""
+
+    period: ReportingPeriod
+    result: ComplianceResult
+    deadline: Deadline
+
+
+def _previous_in_grace(result: ComplianceResult | None, today: dt.date) -> PreviousShort | None:
+    """From January 1 to March 15 the period that just ended is in its grace window: training
+    completed now may still make it up (11 CSR 75-15.080(2)). Shown while the officer is short
+    (``result``: the officer's result of the previous period)."""
+    if result is None or result.status != ComplianceResult.Status.DEFICIENT:
+        return None
+    previous = result.period
+    if previous.phase_on(today) != ReportingPeriod.Phase.GRACE:
+        return None
+    days = (previous.grace_deadline - today).days
+    return PreviousShort(previous, result, Deadline("Grace deadline", previous.grace_deadline, days))
 
 
 # The transcript ----------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
-from clee.compliance.calendar import current_period
+from clee.compliance.access import PeriodMissing
+from clee.compliance.calendar import current_period, no_period_message
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -30,20 +31,20 @@ from clee.portals.officer.access import (
     access_period,
     linked_officer,
 )
-from clee.portals.officer.forms import DOCUMENT_FIELDS, GUIDES, CreditRequestForm, PeriodForm, kind_of
+from clee.portals.officer.forms import DOCUMENT_FIELDS, GUIDES, CreditRequestForm, kind_of
 from clee.portals.officer.pdf import pdf_response
 from clee.portals.officer.ranking import rank_offerings, upcoming_offerings
 from clee.portals.officer.selectors import (
     dashboard,
     day_shown,
     hours_shown,
-    periods,
     transcript_line,
     transcript_rows,
     transcript_totals,
 )
 from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.paging import paginate
+from clee.portals.periods import page_period, period_switch
 from clee.training.models import CreditRequest
 from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit
 
@@ -98,11 +99,11 @@ def transcript(request: HttpRequest) -> HttpResponse:
     officer = linked_officer(user)
     if officer is None:
         return _not_linked(request, "Transcript")
-    period = access_period(request.GET.get("year"), current_period())
+    period = page_period(request)
+    if period is None:
+        raise PeriodMissing(no_period_message("current"))
     context = _transcript_context(officer, period)
-    context["period_form"] = PeriodForm(
-        initial={"year": str(period.year)}, years=list(periods().values_list("year", flat=True))
-    )
+    context.update(period_switch(request, period))
     return render(request, "portals/officer/transcript.html", context)
 
 
