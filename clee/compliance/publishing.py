@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clee.accounts.models import User
-from clee.compliance.calendar import periods_on_record, program_today
+from clee.compliance.calendar import periods_on_record, program_today, years_shown
 from clee.compliance.models import ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import forget_rule_book, number_in_force, rule_book, text_sha256
 from clee.core.audit import record_event
@@ -349,6 +349,41 @@ def period_changes(version: RuleBookVersion, *, today: dt.date | None = None) ->
             continue
         changes.append(PeriodChange(period, period.pack_version, mine != now))
     return changes
+
+
+def later_changes(version: RuleBookVersion, *, today: dt.date | None = None) -> str:
+    """The years after the periods on record whose rules ``version`` changes against the version
+    in force, in words ("2030 on", "2028 and 2029"; "" for none). Years after the latest change
+    either makes read alike as that change's year."""
+    today = today or program_today()
+    book = draft_book(version)
+    in_force = rule_book(version.jurisdiction, number_in_force(version.jurisdiction, today))
+    on_record = list(periods_on_record(version.jurisdiction).values_list("year", flat=True))
+    first = max([*on_record, today.year]) + 1
+    last = max(book.latest_change(), in_force.latest_change(), first) + 1
+    changed = []
+    for year in range(first, last + 1):
+        try:
+            mine = book.pack(str(year)).digest
+        except NoPackError:
+            mine = ""
+        try:
+            theirs = in_force.pack(str(year)).digest
+        except NoPackError:
+            theirs = ""
+        if mine != theirs:
+            changed.append(year)
+    if not changed:
+        return ""
+    if changed[-1] == last:  # it goes on: the last year read stands for every later one
+        start = changed[-1]
+        while len(changed) > 1 and changed[-2] == start - 1:
+            changed.pop()
+            start -= 1
+        changed[-1] = start
+        head = changed[:-1]
+        return (f"{', '.join(map(str, head))} and " if head else "") + f"{start} on"
+    return years_shown(changed)
 
 
 def rule_versions_apply(*, today: dt.date) -> list[str]:

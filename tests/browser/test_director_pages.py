@@ -121,12 +121,13 @@ def test_the_rule_packs_and_the_impact_preview(
     look(page, "oversight-impact-empty")
     broken = tmp_path / "broken-draft.yaml"
     broken.write_text(
-        firearms_raised_to(4).replace("      value: 4\n", "      value: four\n"), encoding="utf-8"
+        firearms_raised_to(4).replace("      - value: 4\n", "      - value: four\n"), encoding="utf-8"
     )
     page.locator("#id_draft").set_input_files(str(broken))
     page.get_by_role("button", name="Preview the draft").click()
     refusal = (
-        "broken-draft.yaml: requirements[5].minimum.value: must be a number of hours (0 or more), got 'four'"
+        "broken-draft.yaml: requirements[5].minimum[0].value: must be a number of hours (0 or more), "
+        "got 'four'"
     )
     expect(page.get_by_text(refusal).first).to_be_visible()
     look(page, "oversight-impact-refused")

@@ -229,3 +229,18 @@ def test_a_drafts_impact_is_previewed_on_a_period(world: dict[str, Any]) -> None
     page = erin.get("/state/packs/impact/")
     assert page.context["impact"].officers == 1
     assert f"draft {draft.pk}" in page.content.decode()
+
+
+def test_a_draft_says_which_periods_not_open_yet_it_changes(world: dict[str, Any]) -> None:
+    erin = client_of("erin")
+    page = erin.get(f"/state/packs/versions/{new_draft(erin, total_from(2030, 26)).pk}/").content.decode()
+    assert "It changes the rules of periods not open yet: <strong>2030 on</strong>." in page
+    copied = erin.post("/state/packs/versions/new/", {"copy": "1"})
+    draft = RuleBookVersion.objects.order_by("-id").first()
+    assert copied.status_code == 302
+    assert draft is not None
+    assert "\nversion: 1\n" not in draft.text  # the number is given on publication
+    assert (
+        "It changes no period not open yet."
+        in erin.get(f"/state/packs/versions/{draft.pk}/").content.decode()
+    )

@@ -5,6 +5,7 @@ publishes a version or returns it; both read everything. Every write is a servic
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from clee.compliance.calendar import program_today
 from clee.compliance.models import RecognizedSource, RuleBookVersion
 from clee.compliance.publishing import (
     draft_problem,
+    later_changes,
     period_changes,
     rule_book_draft_create,
     rule_book_draft_update,
@@ -86,9 +88,10 @@ def version_new(request: HttpRequest) -> HttpResponse:
             if "copy" in request.POST:
                 if in_force is None:
                     raise ServiceError("no version is in force to copy: upload a rule book instead")
+                # The version number is given on publication: the copy does not carry one.
                 draft = rule_book_draft_create(
                     jurisdiction=_jurisdiction(),
-                    content=in_force.text,
+                    content=re.sub(r"^version: *\d+ *\n", "", in_force.text, count=1, flags=re.MULTILINE),
                     source_name=f"a copy of {in_force}",
                     based_on=in_force,
                     acting_user=user,
@@ -133,6 +136,7 @@ def _version_context(version: RuleBookVersion, user: User) -> dict[str, Any]:
         "version": version,
         "problem": problem,
         "changes": [] if problem else period_changes(version, today=today),
+        "later": [] if problem else later_changes(version, today=today),
         "diff": version_diff(version, compared),
         "compared": compared,
         "in_force": in_force,
