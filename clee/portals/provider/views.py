@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.models import User
-from clee.compliance.calendar import current_period
 from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
+from clee.portals.periods import page_period, period_switch
 from clee.portals.provider.access import access_course, access_provider
 from clee.portals.provider.forms import (
     SPLIT_ROWS,
@@ -50,9 +50,9 @@ MAX_SPLIT_ROWS = 12
 def index(request: HttpRequest) -> HttpResponse:
     """The provider's courses with their status, hours, delivery and split."""
     user = acting_user(request)
-    period = current_period()
+    period = page_period(request)
     provider = user.provider
-    context: dict[str, Any] = {"period": period, "provider": provider}
+    context: dict[str, Any] = {"period": period, "provider": provider, **period_switch(request, period)}
     if provider is not None:
         counts = course_status_counts(provider)
         figures = [
