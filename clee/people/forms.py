@@ -162,9 +162,9 @@ class InviteForm(forms.Form):
             assert isinstance(agency_field, forms.ModelChoiceField)
             assert isinstance(provider_field, forms.ModelChoiceField)
             agency_field.queryset = invitable_agencies()
-            agency_field.help_text = "For an agency administrator."
+            agency_field.help_text = "Required for an agency administrator: the agency they will administer."
             provider_field.queryset = invitable_providers()
-            provider_field.help_text = "For a training provider's staff member."
+            provider_field.help_text = "Required for a provider's staff member: the provider they work for."
         else:
             del self.fields["agency"]
             del self.fields["provider"]

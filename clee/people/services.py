@@ -99,6 +99,20 @@ def _send_quietly(message: EmailMultiAlternatives, what: str) -> None:
         logger.warning("%s to %s not sent: %s", what, message.to, error)
 
 
+def _notify_after_commit(account: User, *, subject: str, notice: str, advice: str, to: str = "") -> None:
+    """Tell the account's owner (at ``to``, default the account's address) what was done to it,
+    once the change is committed; a failure to send is logged."""
+    address = to or account.email
+    if not address:
+        return
+    context = {"account": account, "subject": subject, "notice": notice, "advice": advice}
+    message = _message(subject=subject, template="notice", context=context, to=address)
+    transaction.on_commit(lambda: _send_quietly(message, subject.lower()))
+
+
+UNEXPECTED = "If you did not expect this, tell your agency administrator or POST staff at once."
+
+
 def clean_email(email: str, field: str = "email") -> str:
     address = email.strip()
     if not address:
@@ -666,6 +680,13 @@ def password_reset_complete(*, user: User, password: str) -> User:
     record_event(
         actor=user, action="account.password_reset", target=user, summary="reset their password by email"
     )
+    _notify_after_commit(
+        user,
+        subject="Your CLEE password was changed",
+        notice=f"The password of your CLEE account {user.username} was changed through a reset link "
+        "sent to this address. Every other session of the account has ended.",
+        advice=UNEXPECTED,
+    )
     return user
 
 
@@ -743,14 +764,14 @@ def email_change_confirm(*, user: User, token: str) -> str:
         summary=f"changed their email from {old or 'none'} to {new}",
         data={"old": old, "new": new},
     )
-    if old:
-        notice = _message(
-            subject="Your CLEE email address was changed",
-            template="email_changed",
-            context={"account": user, "address": new},
-            to=old,
-        )
-        transaction.on_commit(lambda: _send_quietly(notice, "email change notice"))
+    _notify_after_commit(
+        user,
+        subject="Your CLEE email address was changed",
+        notice=f"The email address of your CLEE account {user.username} was changed to {new}. "
+        "CLEE writes to that address from now on.",
+        advice=UNEXPECTED,
+        to=old,
+    )
     return new
 
 
@@ -774,6 +795,14 @@ def person_deactivate(*, account: User, reason: str, acting_user: User) -> User:
         raise ServiceError("You cannot deactivate your own account. Ask a colleague or POST staff.")
     account = account_deactivate(account=account, reason=reason, acting_user=acting_user)
     _tokens_revoke(account, acting_user)
+    _notify_after_commit(
+        account,
+        subject="Your CLEE account was deactivated",
+        notice=f"Your CLEE account {account.username} was deactivated by "
+        f"{acting_user.get_full_name() or acting_user.get_username()}: it can no longer sign in, "
+        "and its sessions and API tokens have ended.",
+        advice="If you think this is a mistake, ask your agency administrator or POST staff.",
+    )
     return account
 
 
@@ -808,5 +837,13 @@ def person_reactivate(*, account: User, reason: str, acting_user: User) -> User:
         target=account,
         summary=f"reactivated {account.get_username()}: {reason}",
         data={"reason": reason},
+    )
+    _notify_after_commit(
+        account,
+        subject="Your CLEE account is active again",
+        notice=f"Your CLEE account {account.username} was reactivated by "
+        f"{acting_user.get_full_name() or acting_user.get_username()}: you may sign in again. "
+        "API tokens from before stay revoked.",
+        advice=UNEXPECTED,
     )
     return account

@@ -19,7 +19,7 @@ from clee.officers.models import Commission
 from clee.officers.services import commission_end
 from tests.api.conftest import Api, make_token
 from tests.conftest import PASSWORD
-from tests.people.conftest import as_user
+from tests.people.conftest import as_user, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,20 @@ def test_the_commission_service_ends_access_whoever_calls_it(world: Any, officer
     officer_admin.refresh_from_db()
     assert not officer_admin.is_active
     assert world["bob"].is_active
+
+
+def test_the_person_is_told_by_email_when_deactivated_and_reactivated(
+    world: Any, colleague: User, smtp: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+
+    colleague.email = "dana@riverton.example"
+    colleague.save(update_fields=["email"])
+    bob = as_user(world["bob"])
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivate(bob, colleague, reason="internal reason not for the email")
+    text = text_of(smtp, "dana@riverton.example")
+    assert "Your CLEE account dana was deactivated by bob" in text
+    assert "internal reason" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        reactivate(bob, colleague)
+    assert "was reactivated by bob" in text_of(smtp, "dana@riverton.example")
