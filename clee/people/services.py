@@ -45,6 +45,7 @@ from clee.officers.models import Commission, Officer
 from clee.people.models import AccountInvitation, LinkRequest
 from clee.people.policy import may_invite_to, may_manage
 from clee.providers.models import Provider
+from clee.security.selectors import mfa_required_for
 from clee.sso.models import Invitation as OfficerInvitation
 from clee.sso.services import invitation_problem as officer_invitation_problem
 
@@ -188,6 +189,11 @@ def invitation_problem(status: AccountInvitation.Status) -> str:
     return "This invitation has expired. Ask whoever invited you to send a new one."
 
 
+def invitee_needs_mfa(invitation: AccountInvitation) -> bool:
+    """True when the account the invitation sets up must use a second factor from the start."""
+    return mfa_required_for(User(role=invitation.role, is_staff=invitation.role == User.Role.POST_STAFF))
+
+
 def _open_commission(agency: Agency, license_number: str) -> Commission:
     entered = license_number.strip().upper()
     commission = (
@@ -301,7 +307,7 @@ def invitation_send(
         "invitation": invitation,
         "link": _link(site_url, "people:join", token),
         "inviter": acting_user.get_full_name() or acting_user.get_username(),
-        "mfa": role in (User.Role.AGENCY_ADMIN, User.Role.PROVIDER, User.Role.POST_STAFF),
+        "mfa": invitee_needs_mfa(invitation),
     }
     _send_or_refuse(
         _message(subject="You are invited to CLEE", template="invitation", context=context, to=address),

@@ -282,7 +282,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             password=data["password1"],
         )
 
-    return _set_up_page(request, form, set_up, "people/join.html", {"invitation": invitation})
+    context = {"invitation": invitation, "mfa": services.invitee_needs_mfa(invitation)}
+    return _set_up_page(request, form, set_up, "people/join.html", context)
 
 
 @sensitive_post_parameters()
