@@ -366,7 +366,7 @@ def invitation_accept(
     chose (the password rules apply), the role and organisation of the invitation. The link
     dies with it. A role that must use a second factor sets one up at once (clee.security)."""
     invitation = (
-        AccountInvitation.objects.select_for_update()
+        AccountInvitation.objects.select_for_update(of=("self",))
         .select_related("agency", "provider", "commission", "sent_by")
         .get(pk=invitation.pk)
     )
@@ -429,7 +429,7 @@ def officer_invitation_accept(*, invitation: OfficerInvitation, username: str, p
     """Where single sign-on is off, an officer's invitation sets up the officer's own account
     with a password. One officer has one account, whichever agencies commission them."""
     invitation = (
-        OfficerInvitation.objects.select_for_update()
+        OfficerInvitation.objects.select_for_update(of=("self",))
         .select_related("officer", "agency")
         .get(pk=invitation.pk)
     )
@@ -818,7 +818,9 @@ def person_reactivate(*, account: User, reason: str, acting_user: User) -> User:
     tokens stay revoked: it signs in afresh and makes new ones."""
     if not may_manage(acting_user, account):
         raise ServiceError("You may not change this account.")
-    account = User.objects.select_for_update().select_related("commission__agency").get(pk=account.pk)
+    account = (
+        User.objects.select_for_update(of=("self",)).select_related("commission__agency").get(pk=account.pk)
+    )
     if account.is_active:
         raise ServiceError(f"{account.get_username()} is active already.")
     reason = reason.strip()
