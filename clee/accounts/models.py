@@ -45,6 +45,12 @@ class User(AbstractUser):
     # each session keeps, so no session signed in before the change verifies afterwards.
     session_generation = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
+        # The People pages list accounts by name, a page at a time.
+        indexes = [models.Index(fields=["last_name", "first_name", "username"], name="user_by_name")]
+
     @property
     def is_statewide(self) -> bool:
         return self.role in (self.Role.POST_STAFF, self.Role.DIRECTOR)

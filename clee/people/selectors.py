@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -22,7 +23,7 @@ HISTORY_LENGTH = 25
 
 def people_of(user: User, *, query: str = "", status: str = "", role: str = "") -> QuerySet[User]:
     """The accounts ``user`` manages (their agency's administrators, their provider's staff, or
-    every account but the Director's for POST staff), by name; each with ``has_second_factor``.
+    every account but the Director's for POST staff), by name.
     ``status`` is "active" or "inactive"; ``role`` narrows POST staff's list."""
     people = User.objects.select_related("agency", "provider", "officer")
     if user.role == User.Role.POST_STAFF:
@@ -47,11 +48,22 @@ def people_of(user: User, *, query: str = "", status: str = "", role: str = "") 
         people = people.filter(is_active=True)
     elif status == "inactive":
         people = people.filter(is_active=False)
-    app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    passkey = WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
-    return people.annotate(has_second_factor=Exists(app) | Exists(passkey)).order_by(
-        "last_name", "first_name", "username"
+    return people.order_by("last_name", "first_name", "username")
+
+
+def mark_second_factors(accounts: Iterable[User]) -> list[User]:
+    """The accounts (a page of them), each with ``has_second_factor``: two queries for the page,
+    whatever the length of the list it is a page of."""
+    page = list(accounts)
+    ids = [account.pk for account in page]
+    with_factor = set(
+        TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
+    ) | set(
+        WebAuthnCredential.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
     )
+    for account in page:
+        account.has_second_factor = account.pk in with_factor  # type: ignore[attr-defined]
+    return page
 
 
 def invitations_waiting(user: User) -> list[AccountInvitation]:

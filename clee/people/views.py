@@ -88,9 +88,11 @@ def people(request: HttpRequest) -> HttpResponse:
     filters = PeopleFilter(request.GET, statewide=statewide)
     query, status, role = filters.values()
     found = selectors.people_of(user, query=query, status=status, role=role)
+    page = paginate(request, found)
     context = {
         **_portal_context(user),
-        **paginate(request, found),
+        **page,
+        "accounts": selectors.mark_second_factors(page["page_obj"].object_list),
         "filters": filters,
         "filtered": bool(query or status or role),
         "invitations": selectors.invitations_waiting(user),
