@@ -382,6 +382,12 @@ def invitation_accept(
             f"The commission this invitation rests on ended on {invitation.commission.end}. "
             "Ask the agency for a new invitation."
         )
+    if not invitation.sent_by.is_active:
+        # An invitation is as good as its sender: one from an account deactivated since is void.
+        raise ServiceError(
+            "The person who sent this invitation can no longer sign in, so it cannot be used. "
+            "Ask a colleague or POST staff for a new one."
+        )
     if (
         User.objects.filter(email__iexact=invitation.email, is_active=True)
         .exclude(role=User.Role.OFFICER)

@@ -314,3 +314,12 @@ def test_an_officer_administrator_is_tied_to_their_commission(world: Any, smtp: 
     refused = invite(as_user(world["carol"]), license_number="P1000001", email="x@hollis.example")
     assert refused.status_code == 400
     assert "commissions no officer with license number P1000001 now" in refused.content.decode()
+
+
+def test_an_invitation_from_someone_deactivated_since_cannot_be_used(world: Any, smtp: SmtpServer) -> None:
+    invite(as_user(world["bob"]))
+    as_user(world["erin"]).post(f"/people/{world['bob'].pk}/deactivate/", {"reason": "dismissed"})
+    response = accept(Client(), link_to(smtp, "jo.reyes@riverton.example"))
+    assert response.status_code == 400
+    assert "The person who sent this invitation can no longer sign in" in response.content.decode()
+    assert not User.objects.filter(email="jo.reyes@riverton.example").exists()
