@@ -25,7 +25,8 @@ $(ASSETS): package.json package-lock.json
 	touch $(ASSETS)
 
 # The job worker and the scheduler run in the background beside the web server, and stop
-# with it (docs/operations.md §3.4).
+# with it (docs/operations.md §3.4). DEBUG is off (the site's own error pages), so runserver
+# serves the static files with --insecure.
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo_state --once
@@ -33,7 +34,7 @@ run: setup
 	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check clee tests bench manage.py

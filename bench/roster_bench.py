@@ -27,6 +27,7 @@ import pstats
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -57,6 +58,22 @@ def fresh_database(server_url: str, name: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     return f"{base}/{name}"
+
+
+def bench_database(*, sqlite: bool, name: str) -> str:
+    """Point ``DATABASE_URL`` at a fresh database: a new SQLite file in a temporary folder, or
+    ``name`` made afresh on the PostgreSQL server ``DATABASE_URL`` names. Returns the PostgreSQL
+    URL to drop afterwards ("" for SQLite); exits when neither is possible."""
+    if sqlite:
+        folder = tempfile.mkdtemp(prefix=f"{name}-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        return ""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        sys.exit("set DATABASE_URL to a PostgreSQL server (or pass --sqlite)")
+    url = fresh_database(server, name)
+    os.environ["DATABASE_URL"] = url
+    return url
 
 
 def drop_database(url: str) -> None:

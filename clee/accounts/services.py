@@ -44,3 +44,50 @@ def staff_account_create(
         summary=f"created the {user.get_role_display()} account {username}",
     )
     return user
+
+
+def _locked(account: User) -> User:
+    return User.objects.select_for_update().get(pk=account.pk)
+
+
+@transaction.atomic
+def account_deactivate(
+    *, account: User, reason: str, acting_user: Any, action: str = "account.deactivate"
+) -> User:
+    """Make ``account`` unable to sign in and end each of its sessions at once (they no longer
+    verify: the next request of any of them is signed out). The API tokens it made stop with it
+    (clee.api refuses a token whose maker is inactive); clee.people also revokes them."""
+    account = _locked(account)
+    if not account.is_active:
+        raise ServiceError(f"{account.get_username()} is already deactivated.")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the account is deactivated.", field="reason")
+    account.is_active = False
+    account.session_generation += 1
+    account.save(update_fields=["is_active", "session_generation"])
+    record_event(
+        actor=acting_user,
+        action=action,
+        target=account,
+        summary=f"deactivated {account.get_username()}: {reason}",
+        data={"reason": reason},
+    )
+    return account
+
+
+@transaction.atomic
+def administrators_leave(*, commission: Any, acting_user: Any) -> list[User]:
+    """Deactivate the agency administrator accounts whose access rests on ``commission`` (which
+    has just ended): leaving the agency ends its access in the same transaction."""
+    leaving = []
+    for account in User.objects.filter(commission=commission, is_active=True):
+        leaving.append(
+            account_deactivate(
+                account=account,
+                reason=f"their commission with {commission.agency.name} ended on {commission.end}",
+                acting_user=acting_user,
+                action="account.agency_access_end",
+            )
+        )
+    return leaving

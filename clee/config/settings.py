@@ -33,7 +33,9 @@ if not SECRET_KEY:
 if PRODUCTION and not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set when CLEE_ENV=production")
 
-DEBUG = _flag("CLEE_DEBUG", not PRODUCTION)
+# Off unless asked for: the demo (and any site) shows its own error pages, never Django's
+# debug page listing every URL; a developer sets CLEE_DEBUG=true to see tracebacks.
+DEBUG = _flag("CLEE_DEBUG", False)
 DEMO_MODE = _flag("CLEE_DEMO", not PRODUCTION)
 ALLOWED_HOSTS = [h for h in os.environ.get("CLEE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CLEE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -352,6 +354,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "clee.security.passwords.ContextWordsValidator"},
 ]
+
+# --- People and accounts (clee.people) --------------------------------------------------------
+
+# Invitations for agencies' and providers' people and POST staff (valid CLEE_INVITATION_DAYS, as
+# officers' invitations), an officer's own sign-up, password reset and email change by email.
+INSTALLED_APPS += ["clee.people"]
+# A password reset link (Django's flow) works once, for this many minutes.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("CLEE_PASSWORD_RESET_MINUTES", "60")) * 60
+# An officer's sign-up link and an email change's confirmation link: hours they stay valid.
+CLEE_SIGNUP_LINK_HOURS = int(os.environ.get("CLEE_SIGNUP_LINK_HOURS", "24"))
+CLEE_EMAIL_CHANGE_HOURS = int(os.environ.get("CLEE_EMAIL_CHANGE_HOURS", "24"))
+# Emailed-link requests (password reset, officer sign-up) allowed per email address or license
+# number: the sign-in lockout's numbers (CLEE_LOCKOUT_FAILURES in CLEE_LOCKOUT_MINUTES); and per
+# client address in an hour, whatever was asked.
+CLEE_LINK_REQUESTS_PER_CLIENT_HOUR = int(os.environ.get("CLEE_LINK_REQUESTS_PER_CLIENT_HOUR", "30"))
 
 LOGGING = {
     "version": 1,

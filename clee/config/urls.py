@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("clee.api.urls")),
     path("", include("clee.sso.urls")),
     path("", include("clee.security.urls")),
+    # Issue 14: people and accounts (invitations, sign-up, password reset, deactivation).
+    path("", include("clee.people.urls")),
     path("", include("clee.portals.urls")),
 ]

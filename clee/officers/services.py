@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from clee.accounts.services import administrators_leave
 from clee.agencies.models import Agency
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
@@ -148,6 +149,8 @@ def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_
         target=commission,
         summary=f"commission ended {end}: {reason.strip() or 'no reason given'}",
     )
+    # An administrator of the agency who is this officer leaves with the commission, at once.
+    administrators_leave(commission=commission, acting_user=acting_user)
     return commission
 
 

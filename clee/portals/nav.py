@@ -25,12 +25,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("In-service courses", "agency:courses"),
         ("Overview", "agency:overview"),
         ("Invitations", "sso:invitations"),
+        ("People", "people:index"),
         ("API tokens", "api:tokens"),
     ],
     User.Role.PROVIDER: [
         ("Courses", "provider:index"),
         ("Offerings", "provider:offerings"),
         ("Rosters", "provider:rosters"),
+        ("People", "people:index"),
         ("API tokens", "api:tokens"),
     ],
     User.Role.POST_STAFF: [
@@ -42,6 +44,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
         ("Invitations", "sso:invitations"),
+        ("People", "people:index"),
         ("Statewide", "oversight:statewide"),
         ("Rule packs", "oversight:packs"),
     ],

@@ -19,6 +19,7 @@ class InvitationRow:
     identity: Identity | None
     invitation: Invitation | None
     invitation_status: str
+    has_account: bool = False
 
     @property
     def connected(self) -> bool:
@@ -63,6 +64,7 @@ def invitation_rows(officers: Iterable[Officer]) -> list[InvitationRow]:
         identity.user.officer_id: identity
         for identity in Identity.objects.filter(user__officer_id__in=ids).select_related("user")
     }
+    with_accounts = set(User.objects.filter(officer_id__in=ids).values_list("officer_id", flat=True))
     latest: dict[int, Invitation] = {}
     for invitation in Invitation.objects.filter(officer_id__in=ids).order_by("officer_id", "-sent_at", "-pk"):
         latest.setdefault(invitation.officer_id, invitation)
@@ -75,6 +77,7 @@ def invitation_rows(officers: Iterable[Officer]) -> list[InvitationRow]:
                 identity=identities.get(officer.pk),
                 invitation=last,
                 invitation_status=last.status() if last else "",
+                has_account=officer.pk in with_accounts,
             )
         )
     return rows

@@ -24,7 +24,7 @@ from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
 from clee.sso.models import Identity, Invitation, LinkAttempt
-from clee.sso.provider import provider_name
+from clee.sso.provider import provider_name, sso_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +281,8 @@ def invitation_send(
         Officer.objects.select_for_update().filter(pk=officer.pk).first()
         if officer_connected(officer):
             raise ServiceError(f"{officer.full_name} has already connected a {provider_name()} account.")
+        if not sso_enabled() and User.objects.filter(officer=officer).exists():
+            raise ServiceError(f"{officer.full_name} already has a CLEE account: one officer, one account.")
         Invitation.objects.filter(officer=officer, used_at__isnull=True, replaced_at__isnull=True).update(
             replaced_at=now
         )
@@ -314,15 +316,18 @@ def invitation_send(
 
 def invitation_message(invitation: Invitation, link: str) -> EmailMultiAlternatives:
     """The invitation email: a text body and an HTML alternative."""
+    # Without single sign-on the link sets up a CLEE account with a password (clee.people).
+    connect = sso_enabled()
     context = {
         "officer": invitation.officer,
         "link": link,
         "expires_at": invitation.expires_at,
         "provider_name": provider_name(),
         "agency": invitation.agency,
+        "connect": connect,
     }
     message = EmailMultiAlternatives(
-        subject=f"Connect your {provider_name()} account to CLEE",
+        subject=f"Connect your {provider_name()} account to CLEE" if connect else "Set up your CLEE account",
         body=render_to_string("sso/email/invitation.txt", context),
         to=[invitation.email],
         headers={"X-CLEE-Invitation": str(invitation.pk)},

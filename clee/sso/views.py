@@ -148,7 +148,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         context["problem"] = invitation_problem(status)
         return render(request, "sso/invitation.html", context, status=410)
     if not sso_enabled():
-        return _unavailable(request)
+        # Without single sign-on the officer sets up an account with a password (clee.people).
+        return redirect("people:officer_join", token)
     request.session[INVITATION] = found.pk
     request.session.pop(PENDING, None)
     return redirect("sso:start")
