@@ -145,7 +145,15 @@ def _field_adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
     def adapt(value: Any) -> Any:
         if is_json and isinstance(value, dict | list):
-            return connection.ops.adapt_json_value(value, encoder)
+            # Small objects repeat (a course's topic split on each of its records): by content.
+            key = tuple(value.items()) if isinstance(value, dict) else None
+            try:
+                return memo[key] if key is not None else connection.ops.adapt_json_value(value, encoder)
+            except KeyError:
+                adapted = memo[key] = connection.ops.adapt_json_value(value, encoder)
+                return adapted
+            except TypeError:  # a nested object: not hashable
+                return connection.ops.adapt_json_value(value, encoder)
         try:
             return memo[value]
         except KeyError:
