@@ -333,7 +333,9 @@ def _initials(name: str) -> str:
 
 def _draft_text(text: str, year: int) -> str:
     """The rule book ``text`` with live firearms hours raised to 4 from ``year`` (the demo's
-    proposed change): a dated entry appended to the firearms requirement's history."""
+    proposed change): a dated entry appended to the firearms requirement's history. Like a copy
+    made in the portal, it carries no version number (publication gives it one)."""
+    text = re.sub(r"^version: *\d+ *\n", "", text, count=1, flags=re.MULTILINE)
     block = re.search(r"^  - key: firearms\n(?:(?!  - key: ).*\n)*?    minimum:\n(?:      .*\n)+", text, re.M)
     if block is None:
         raise ServiceError("the rule book in force has no firearms requirement: the demo draft needs one")

@@ -28,7 +28,7 @@ from clee.compliance.models import (
     ReportingPeriod,
     RuleBookVersion,
 )
-from clee.compliance.publishing import rule_book_publish
+from clee.compliance.publishing import later_changes, rule_book_publish
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.selectors import decision_queue
 from clee.core.errors import ServiceError
@@ -327,6 +327,8 @@ def test_a_rule_book_draft_submitted_by_staff_awaits_the_director(december: Demo
     assert draft.prepared_by.username == "demo.staff"
     assert draft.effective_from == dt.date(YEAR + 1, 1, 1)
     assert "synthetic" in draft.reason
+    assert not re.search(r"^version:", draft.text, re.MULTILINE)
+    assert later_changes(draft, today=TODAY) == f"{YEAR + 1} on"
     director = User.objects.get(username="demo.director")
     with time_machine.travel(moment(TODAY), tick=False):
         published = rule_book_publish(draft=draft, acting_user=director, today=TODAY)
