@@ -3,16 +3,21 @@
     .venv/bin/python bench/demo_bench.py                      # 3,000 officers, 120 agencies
     .venv/bin/python bench/demo_bench.py --officers 10000 --agencies 400
     .venv/bin/python bench/demo_bench.py --keep                # keep the database to look at
+    .venv/bin/python bench/demo_bench.py --today 2026-12-31    # as of another day (the year's
+                                                               #   last is the heaviest)
 
 Each run uses a fresh SQLite database (and document folder) in a temporary directory, so
 ``DATABASE_URL`` and ``CLEE_VAR_DIR`` are set here, before Django starts. The migration is
-timed apart; the figure that matters (target: under 60 s) is the load, which includes every
-officer's compliance result and the recompute that runs after the commit.
+timed apart; the figure that matters (README: 15 to 30 s) is the load as of today: four
+reporting periods of records, every period's results, the make-up training, the Director's
+decisions and the notice calendar's past steps, and the recompute that runs after the commit.
+The CPU time is printed too: on a machine others share, it is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import shutil
@@ -22,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 30.0
 
 
 def main() -> int:
@@ -33,6 +38,9 @@ def main() -> int:
     parser.add_argument("--agencies", type=int, default=120)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and documents")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="load as of this day (YYYY-MM-DD)"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="clee-demo-bench-"))
@@ -55,7 +63,9 @@ def main() -> int:
 
         phases: list[str] = []
         size = DemoSize(officers=args.officers, agencies=args.agencies)
-        summary = demo_state_load(seed=args.seed, size=size, progress=phases.append)
+        cpu_started = time.process_time()
+        summary = demo_state_load(seed=args.seed, size=size, today=args.today, progress=phases.append)
+        cpu_seconds = time.process_time() - cpu_started
         database_bytes = (workdir / "clee.sqlite3").stat().st_size
     finally:
         if not args.keep:
@@ -68,12 +78,13 @@ def main() -> int:
         print(f"    {phase}")
     verdict = "met" if summary.seconds < TARGET_SECONDS else "MISSED"
     print(
-        f"  load:        {summary.seconds:6.1f} s for {args.officers:,} officers and "
-        f"{args.agencies:,} agencies (target under {TARGET_SECONDS:.0f} s: {verdict})"
+        f"  load:        {summary.seconds:6.1f} s ({cpu_seconds:.1f} s of CPU) for {args.officers:,} "
+        f"officers and {args.agencies:,} agencies as of {summary.as_of} "
+        f"(target under {TARGET_SECONDS:.0f} s: {verdict})"
     )
     print("  wrote:       " + ", ".join(f"{value:,} {key}" for key, value in summary.counts.items()))
-    statuses = sorted(summary.statuses.items())
-    print("  results:     " + ", ".join(f"{value:,} {key}" for key, value in statuses))
+    for year, statuses in summary.periods.items():
+        print(f"  {year}:        " + ", ".join(f"{value:,} {key}" for key, value in sorted(statuses.items())))
     print(f"  database:    {database_bytes / 1e6:.1f} MB" + (f" in {workdir}" if args.keep else ""))
     return 0 if summary.seconds < TARGET_SECONDS else 1
 

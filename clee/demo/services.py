@@ -1,23 +1,40 @@
-"""Loading the demo state: a synthetic Missouri-like state, the same for the same seed.
+"""Loading the demo state: a synthetic Missouri-like state, the same for the same seed and day.
 
 ``demo_state_load`` writes about 120 agencies of every type, 3,000 officers with their
-licenses and commissions, providers of every class with approved courses and offerings, a
-year of training records for the current reporting period with a realistic mix of outcomes,
-pending credit requests and course submissions with small PDF documents, and one account per
-role; then it computes every officer's stored compliance result. Everything is invented: no
-real person, agency or record.
+licenses and commissions, providers of every class with approved courses and offerings, and
+one account per role, then a believable present for whatever day it is loaded on (``today``,
+by default today in the program's time zone):
 
-Writes are bulk (about 1,600 queries for the default size, half of them for the 161 stored
-documents): training records go through ``training_records_add`` like any roster, documents
-through ``document_store``, and every other row gets an audit row naming the demo loader
-account, all in one transaction.
+- the current period (today's year) in progress: records dated up to today only, each
+  officer's year of training spread over the year, so most are on track, some are short, a few
+  exempt or extended; pending credit requests, extension requests and course submissions;
+- the previous period whole: in its grace window (January 1 to March 15), officers still short
+  with grace-window training on file that POST staff can apply; after its grace deadline,
+  closed, its non-compliant officers in the Director's queue (some already decided), make-up
+  training in the grace window (most applied by staff) and after it (waiting for staff);
+- two earlier periods behind it, lighter: mostly compliant, the Director's decisions made;
+- recognized out-of-state sources renewed for recent years (synthetic citations), so
+  out-of-state records count, and a pending request from a source not on the list, marked for
+  staff; a rule book draft submitted by POST staff, awaiting the Director;
+- the notice calendar's past steps recorded as prepared and sent (nobody is mailed about a step
+  long gone when the server starts), every period's results computed and the calendar's phase
+  changes recorded, so the calendar and notice jobs find nothing stale to do.
+
+Everything is invented: no real person, agency or record. Writes are bulk: training records go
+through ``training_records_add`` like any roster, documents through ``document_store``, the
+recognized list, the rule book draft, make-up training, the Director's decisions and the
+calendar through their services, and every other row gets an audit row naming the demo loader
+account (or the demo account that acted), all in one transaction.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import math
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -32,9 +49,23 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.agencies.models import Agency
-from clee.compliance.models import ComplianceResult, Exemption, Extension
-from clee.compliance.services import compliance_recompute, ensure_period
-from clee.core.audit import record_event, record_events
+from clee.compliance.calendar import calendar_advance, period_open
+from clee.compliance.decisions import license_decide
+from clee.compliance.makeup import makeup_candidates, training_apply_to_period
+from clee.compliance.models import (
+    ComplianceResult,
+    Exemption,
+    Extension,
+    LicenseDecision,
+    RecognizedSource,
+    ReportingPeriod,
+)
+from clee.compliance.publishing import rule_book_draft_create, rule_book_submit
+from clee.compliance.recognized import recognition_issue, recognized_source_add
+from clee.compliance.rulebooks import version_in_force
+from clee.compliance.selectors import decision_queue
+from clee.compliance.services import compliance_recompute
+from clee.core.audit import record_event, record_events, record_events_by_id
 from clee.core.choices import ProviderCredit, Source
 from clee.core.documents import document_store
 from clee.core.errors import ServiceError
@@ -42,6 +73,8 @@ from clee.core.models import AuditEvent, Document
 from clee.demo import catalog, names
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, LOADER_USERNAME
 from clee.demo.pdf import tiny_pdf
+from clee.notices.models import Notice
+from clee.notices.services import notice_calendar, notices_prepare
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
 from clee.providers.models import (
     Course,
@@ -52,16 +85,20 @@ from clee.providers.models import (
     Provider,
     RecognizedCourse,
 )
-from clee.rules import available_packs
 from clee.training.models import CreditRequest, RequestDocument
 from clee.training.services import LineSpec, RecordEntry, training_records_add
 
 LOADED_ACTION = "demo.loaded"
 DEFAULT_SEED = 2025
 CREATED = "created by the demo state loader"
+# Periods behind the previous one, lighter: mostly compliant, the Director's decisions made.
+EARLIER_YEARS = 2
+
+CURRENT, PREVIOUS, EARLIER = "current", "previous", "earlier"
 
 # Who is who in the demo state: shares of officers by the outcome their records are built
-# for. The stored status comes from the engine, not from this label.
+# for. The stored status comes from the engine, not from this label. In the current period
+# these are the year's plans; only what is dated up to today is on file.
 PROFILE_SHARES = (
     ("compliant", 0.59),
     ("compliant_cbt", 0.03),  # more than 22 computer-based hours: the cap binds, still compliant
@@ -74,6 +111,32 @@ PROFILE_SHARES = (
     ("exempt_upgrade", 0.01),  # license upgraded this period
     ("exempt_manual", 0.005),  # exempted by POST
 )
+# A whole period behind: most officers finished; officers licensed in it are exempt by their
+# license date (not drawn).
+PAST_SHARES = {
+    PREVIOUS: (
+        ("compliant", 0.8),
+        ("compliant_cbt", 0.03),
+        ("nearly_total", 0.04),
+        ("nearly_topic", 0.02),
+        ("cbt_short", 0.01),
+        ("deficient", 0.05),
+        ("extended", 0.02),
+        ("exempt_upgrade", 0.01),
+        ("exempt_manual", 0.005),
+    ),
+    EARLIER: (
+        ("compliant", 0.925),
+        ("compliant_cbt", 0.03),
+        ("nearly_total", 0.01),
+        ("deficient", 0.01),
+        ("extended", 0.01),
+        ("exempt_upgrade", 0.01),
+        ("exempt_manual", 0.005),
+    ),
+}
+# Profiles whose period ends short: the ones who may take make-up training after it.
+SHORT_PROFILES = ("nearly_total", "nearly_topic", "cbt_short", "deficient", "nearly_demo")
 NEED_MINIMUM = {
     "legal": 2.0,
     "technical": 2.0,
@@ -89,9 +152,15 @@ AREA_NEED = {
     catalog.INTERPERSONAL: "interpersonal",
 }
 TOPIC_NEEDS = (catalog.RP, catalog.IB, catalog.DE)
-# Recognized out-of-state sources (seed 000) and the names their providers get.
+# The demo's out-of-state training providers (their courses were approved while seed 000's
+# list ran, 2021 to 2023).
 OUT_OF_STATE_SOURCES = (("AR", "Arkansas"), ("IL", "Illinois"), ("KY", "Kentucky"), ("TN", "Tennessee"))
 OUT_OF_STATE_WINDOW = (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
+# The recognized list POST staff renewed in the demo (an invented citation: nothing real).
+DEMO_RECOGNIZED = ("AR", "IADLEST", "IL", "KY", "MN", "TN", "TX")
+DEMO_RECOGNITION_REFERENCE = "Demo: reciprocity memo (synthetic)"
+# A source the demo's list does not recognize: its request reaches staff marked.
+UNLISTED_SOURCE = ("IA", "Hawkeye Regional Public Safety Academy", "Rural Patrol Tactics Seminar")
 EXEMPTION_REASONS = (
     "On extended medical leave for the whole period (POST decision)",
     "Deployed on military orders for the whole period (POST decision)",
@@ -100,6 +169,15 @@ EXTENSION_EXPLANATIONS = {
     Extension.Reason.MEDICAL: "Surgery and recovery kept the officer off duty for four months.",
     Extension.Reason.MILITARY: "Reserve deployment from spring to late autumn.",
 }
+MAKEUP_REASON = "Training completed after the period shows the missing hours (11 CSR 75-15.080(2))"
+KEEP_REASONS = (
+    "The agency confirms the missing hours are scheduled; license kept active.",
+    "The shortfall was shown soon after the deadline; no action at the Director's discretion.",
+    "Documented leave explains the shortfall; license kept active.",
+)
+INACTIVATE_REASON = "Not commissioned and no training shown after the final notice."
+# The rule book change the demo's POST staff submitted (invented): live firearms hours raised.
+DRAFT_REFERENCE = "Demo: proposed amendment (synthetic), live firearms training raised to 4 hours"
 
 
 @dataclass(frozen=True)
@@ -116,6 +194,8 @@ class DemoSummary:
     counts: dict[str, int]
     statuses: dict[str, int]
     extended: int
+    # Every period's stored results by status, oldest first.
+    periods: dict[int, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -130,31 +210,53 @@ class _CourseInfo:
     credit_class: str
     covers: dict[str, float]
     lines: tuple[LineSpec, ...]
-    offerings: list[tuple[int, dt.date]] = field(default_factory=list)
+    # Each year's offerings as (ends_on, offering id), by date.
+    offerings: dict[int, list[tuple[dt.date, int]]] = field(default_factory=dict)
+    # Read thousands of times a plan: kept as plain values.
+    live: bool = field(init=False)
+    amount: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.live = self.delivery == catalog.LIVE
+        self.amount = float(self.hours)
+
+
+@dataclass
+class _Year:
+    """A period the demo fills: its role, and the last day its records may be dated."""
+
+    year: int
+    role: str
+    period: ReportingPeriod
+    last_day: dt.date
 
     @property
-    def live(self) -> bool:
-        return self.delivery == catalog.LIVE
+    def starts(self) -> dt.date:
+        return self.period.starts
+
+    @property
+    def ends(self) -> dt.date:
+        return self.period.ends
 
 
 @dataclass
 class _OfficerPlan:
-    profile: str
+    profile: str  # the current period's
     agencies: list[int]  # indexes of the agencies commissioning the officer now
     officer: Officer
+    # The profile of each period the officer was licensed for, and the hours recorded in it.
+    years: dict[int, str] = field(default_factory=dict)
+    hours: dict[int, float] = field(default_factory=dict)
 
 
-def demo_period_year(today: dt.date) -> int:
-    """Today's year when the shipped rules have a period for it, else the latest they have."""
-    jurisdiction = settings.CLEE_JURISDICTION.upper()
-    years = sorted(
-        int(period)
-        for j, period in available_packs(through=today.year)
-        if j == jurisdiction and period.isdigit()
-    )
-    if not years:
-        raise ServiceError(f"there is no rule pack for {jurisdiction}: the demo state needs one")
-    return today.year if today.year in years else years[-1]
+@dataclass
+class _Makeup:
+    """Training an officer short for a period took after it: in its grace window or later."""
+
+    plan: _OfficerPlan
+    year: _Year
+    grace: bool
+    entries: list[RecordEntry]
 
 
 def demo_state_loaded() -> AuditEvent | None:
@@ -188,10 +290,11 @@ def demo_state_load(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Load the demo state into an empty database; returns what was written.
+    """Load the demo state into an empty database as it would stand on ``today`` (default:
+    today in the program's time zone); returns what was written.
 
     The same ``seed``, ``size`` and ``today`` give the same state. Refused (ServiceError) for
-    the reasons of ``demo_state_refusal``.
+    the reasons of ``demo_state_refusal``, or when the rules have no period for a year shown.
     """
     if size.officers < 20 or size.agencies < 5:
         raise ServiceError("the demo state needs at least 20 officers and 5 agencies")
@@ -220,8 +323,24 @@ def _allocate(total: int, shares: Sequence[tuple[str, float]]) -> list[str]:
     return [label for label, _ in shares for _ in range(counts[label])]
 
 
+def _covers(info: _CourseInfo, *, need: str) -> bool:
+    return bool(info.covers.get(need))
+
+
 def _initials(name: str) -> str:
     return "".join(word[0] for word in name.replace("-", " ").split() if word[0].isalpha()).upper()[:5]
+
+
+def _draft_text(text: str, year: int) -> str:
+    """The rule book ``text`` with live firearms hours raised to 4 from ``year`` (the demo's
+    proposed change): a dated entry appended to the firearms requirement's history. Like a copy
+    made in the portal, it carries no version number (publication gives it one)."""
+    text = re.sub(r"^version: *\d+ *\n", "", text, count=1, flags=re.MULTILINE)
+    block = re.search(r"^  - key: firearms\n(?:(?!  - key: ).*\n)*?    minimum:\n(?:      .*\n)+", text, re.M)
+    if block is None:
+        raise ServiceError("the rule book in force has no firearms requirement: the demo draft needs one")
+    entry = f'      - value: 4\n        from: {year}-01-01\n        reference: "{DRAFT_REFERENCE}"\n'
+    return text[: block.end()] + entry + text[block.end() :]
 
 
 class _Loader:
@@ -231,16 +350,18 @@ class _Loader:
         self.rng = random.Random(seed)
         self.seed = seed
         self.size = size
-        self.year = demo_period_year(today)
-        self.period_start = dt.date(self.year, 1, 1)
-        # Nothing is dated after today: a period still running has only part of its records.
-        self.as_of = max(self.period_start, min(today, dt.date(self.year, 12, 31)))
         self.today = today
-        self.now = timezone.now()
+        self.first_year = today.year - 1 - EARLIER_YEARS
+        # The moment things happen "now": the real one on the real today, else noon that day.
+        if today == timezone.localdate():
+            self.now = timezone.now()
+        else:
+            self.now = timezone.make_aware(dt.datetime.combine(today, dt.time(12, 0)))
         self.progress = progress or (lambda message: None)
         self.counts: Counter[str] = Counter()
         self.places = self._place_names()
         self.password_hash = make_password(DEMO_PASSWORD)
+        self.inactivated: set[int] = set()
 
     # -- small helpers -------------------------------------------------------------------
 
@@ -264,7 +385,7 @@ class _Loader:
 
     def _moment(self, day: dt.date) -> dt.datetime:
         moment = dt.datetime.combine(day, dt.time(9 + self.rng.randint(0, 7), self.rng.randint(0, 59)))
-        return timezone.make_aware(moment)
+        return min(timezone.make_aware(moment), self.now)
 
     def _audit(self, action: str, targets: Sequence[models.Model], what: str) -> None:
         record_events(actor=self.loader, action=action, targets=list(targets), summary=f"{what} {CREATED}")
@@ -273,6 +394,26 @@ class _Loader:
     def _document(self, name: str, title: str, lines: Sequence[str]) -> Document:
         self.counts["documents"] += 1
         return document_store(content=tiny_pdf(title, lines), original_name=name, actor=self.loader)
+
+    def _offering(self, course: Course, starts: dt.date, days: int, where: str) -> Offering:
+        """An offering of ``days`` days from ``starts``, somewhere on a street of the place."""
+        return Offering(
+            course=course,
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=days - 1),
+            location=f"{where}, {self.rng.choice(names.STREETS)}",
+        )
+
+    @property
+    def current(self) -> _Year:
+        return self.years[-1]
+
+    @property
+    def previous(self) -> _Year:
+        return self.years[-2]
+
+    def _closed(self, year: _Year) -> bool:
+        return bool(self.today > year.period.grace_deadline)
 
     # -- the phases ----------------------------------------------------------------------
 
@@ -285,55 +426,70 @@ class _Loader:
             is_active=False,
             password=make_password(None),
         )
-        self.period = ensure_period(self.year)
+        self.years: list[_Year] = []
+        for number in range(self.first_year, self.today.year + 1):
+            period, _ = period_open(year=number, acting_user=self.loader, today=self.today)
+            role = {self.today.year: CURRENT, self.today.year - 1: PREVIOUS}.get(number, EARLIER)
+            self.years.append(_Year(number, role, period, min(period.ends, self.today)))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("agencies", self._agencies),
             ("officers and commissions", self._officers),
             ("providers", self._providers),
             ("accounts", self._accounts),
+            ("recognized out-of-state list", self._recognized_list),
             ("courses and offerings", self._courses),
             ("training records", self._records),
+            ("make-up training", self._makeup_training),
             ("credit requests", self._credit_requests),
             ("extensions and exemptions", self._extensions),
-            ("make-up training", self._makeup_training),
             ("recognized out-of-state courses", self._recognized_courses),
             ("upcoming offerings", self._upcoming_offerings),
+            ("compliance results", self._results),
+            ("make-up training applied", self._makeup_applied),
+            ("notices and the Director's decisions", self._history),
+            ("rule book draft", self._rule_book_draft),
         ]
         for label, step in steps:
             started = time.perf_counter()
             step()
             self.progress(f"{label}: {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        compliance_recompute(period=self.period)
-        self.progress(f"compliance results: {time.perf_counter() - started:.1f} s")
-        statuses = {
-            row["status"]: row["n"]
-            for row in ComplianceResult.objects.filter(period=self.period)
-            .values("status")
-            .annotate(n=models.Count("id"))
-            .order_by("status")
-        }
-        extended = ComplianceResult.objects.filter(period=self.period, extended_until__isnull=False).count()
+        run = calendar_advance(today=self.today)
+        self.progress(f"calendar: {time.perf_counter() - started:.1f} s")
+        self.counts["period phase changes recorded"] = len(run.transitions)
+        periods = {}
+        for year in self.years:
+            periods[year.year] = {
+                row["status"]: row["n"]
+                for row in ComplianceResult.objects.filter(period=year.period)
+                .values("status")
+                .annotate(n=models.Count("id"))
+                .order_by("status")
+            }
+        current = self.current.period
+        extended = ComplianceResult.objects.filter(period=current, extended_until__isnull=False).count()
         summary = DemoSummary(
             seed=self.seed,
-            year=self.year,
-            as_of=self.as_of,
+            year=self.current.year,
+            as_of=self.today,
             counts=dict(self.counts),
-            statuses=statuses,
+            statuses=periods[self.current.year],
             extended=extended,
+            periods=periods,
         )
         record_event(
             actor=self.loader,
             action=LOADED_ACTION,
-            target=self.period,
+            target=current,
             summary=f"demo state loaded (seed {self.seed}, {self.size.officers} officers, "
-            f"{self.size.agencies} agencies)",
+            f"{self.size.agencies} agencies, as of {self.today})",
             data={
                 "seed": self.seed,
                 "officers": self.size.officers,
                 "agencies": self.size.agencies,
-                "year": self.year,
-                "as_of": self.as_of.isoformat(),
+                "year": self.current.year,
+                "years": [y.year for y in self.years],
+                "as_of": self.today.isoformat(),
                 "counts": summary.counts,
                 "statuses": summary.statuses,
             },
@@ -403,12 +559,12 @@ class _Loader:
         for index, (profile, number) in enumerate(zip(profiles, numbers, strict=True)):
             first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
             if profile == "exempt_new":
-                licensed_on = self._day(self.period_start, self.as_of)
+                licensed_on = self._day(self.current.starts, self.today)
                 basic_on: dt.date | None = licensed_on - dt.timedelta(days=rng.randint(3, 20))
             else:
                 years_ago = min(rng.randint(1, 32), rng.randint(1, 32))
                 licensed_on = self._day(
-                    dt.date(self.year - years_ago, 1, 1), dt.date(self.year - years_ago, 12, 31)
+                    dt.date(self.today.year - years_ago, 1, 1), dt.date(self.today.year - years_ago, 12, 31)
                 )
                 basic_on = (
                     licensed_on - dt.timedelta(days=rng.randint(5, 60)) if rng.random() < 0.85 else None
@@ -430,11 +586,11 @@ class _Loader:
                 # Not commissioned now; the license stays active (it expires after five years).
                 start = self._day(licensed_on, licensed_on + dt.timedelta(days=60))
                 end = self._day(
-                    max(start, self.as_of - dt.timedelta(days=4 * 365)), self.as_of - dt.timedelta(days=30)
+                    max(start, self.today - dt.timedelta(days=4 * 365)), self.today - dt.timedelta(days=30)
                 )
                 commissions.append((index, primary, start, max(start, end)))
             else:
-                start = self._day(licensed_on, min(self.as_of, licensed_on + dt.timedelta(days=3650)))
+                start = self._day(licensed_on, min(self.today, licensed_on + dt.timedelta(days=3650)))
                 if (start - licensed_on).days > 400 and rng.random() < 0.5:
                     earlier = rng.choice(
                         [i for i in (primary - 1, primary + 1) if 0 <= i < len(self.agencies)]
@@ -448,9 +604,10 @@ class _Loader:
                 if employment > 0.93:
                     second = rng.choices(agency_indexes, cum_weights=cumulative)[0]
                     if second != primary:
-                        commissions.append((index, second, self._day(start, self.as_of), None))
+                        commissions.append((index, second, self._day(start, self.today), None))
                         current.append(second)
             plans.append(_OfficerPlan(profile, current, officer))
+        self._past_profiles(plans)
         self._choose_demo_officer(plans, commissions)
         self.officer_plans = plans
         officers = Officer.objects.bulk_create([plan.officer for plan in plans], batch_size=2000)
@@ -472,11 +629,12 @@ class _Loader:
             [
                 LicenseUpgrade(
                     officer=plan.officer,
-                    upgraded_on=self._day(self.period_start, self.as_of),
+                    upgraded_on=self._day(year.starts, year.last_day),
                     description="Class B to Class A peace officer license",
                 )
+                for year in self.years
                 for plan in plans
-                if plan.profile == "exempt_upgrade"
+                if plan.years.get(year.year) == "exempt_upgrade"
             ]
         )
         rows = Commission.objects.bulk_create(
@@ -491,6 +649,22 @@ class _Loader:
         self._audit("commission.start", rows, "commission")
         self.counts.update(officers=len(officers), commissions=len(rows))
 
+    def _past_profiles(self, plans: list[_OfficerPlan]) -> None:
+        """Each officer's profile for every period shown: none before the year of the license,
+        exempt in it, otherwise drawn from the shares of a whole period behind."""
+        for plan in plans:
+            licensed = plan.officer.licensed_on.year
+            for year in self.years:
+                if year.year < licensed:
+                    continue
+                if year.year == licensed:
+                    plan.years[year.year] = "exempt_new"
+                elif year.role == CURRENT:
+                    plan.years[year.year] = plan.profile
+                else:
+                    labels, weights = zip(*PAST_SHARES[year.role], strict=True)
+                    plan.years[year.year] = self.rng.choices(labels, weights=weights)[0]
+
     def _choose_demo_officer(
         self, plans: list[_OfficerPlan], commissions: list[tuple[int, int, dt.date, dt.date | None]]
     ) -> None:
@@ -502,7 +676,14 @@ class _Loader:
             range(len(self.agencies))
         )
         self.admin_agency = min(police, key=lambda i: (abs(sizes[i] - target), i))
-        candidates = [i for i, plan in enumerate(plans) if plan.profile == "nearly_total" and plan.agencies]
+        # Licensed before every period shown, so each of them has a story.
+        candidates = [
+            i
+            for i, plan in enumerate(plans)
+            if plan.profile == "nearly_total"
+            and plan.agencies
+            and plan.officer.licensed_on.year < self.first_year
+        ]
         inside = [i for i in candidates if self.admin_agency in plans[i].agencies]
         chosen = (inside or candidates or [i for i, plan in enumerate(plans) if plan.agencies])[0]
         plan = plans[chosen]
@@ -512,7 +693,11 @@ class _Loader:
             commissions[:] = [c for c in commissions if not (c[0] == chosen and c[3] is None)]
             commissions.append((chosen, self.admin_agency, start, None))
             plan.agencies = [self.admin_agency]
+        # A few hours short this period; short last period too, and took training after it
+        # (in its grace window) to make it up; compliant before.
         plan.profile = "nearly_demo"
+        for year in self.years:
+            plan.years[year.year] = "nearly_demo" if year.role != EARLIER else "compliant"
         self.demo_officer_index = chosen
 
     def _providers(self) -> None:
@@ -534,7 +719,7 @@ class _Loader:
                 f"{regions[i % len(regions)]} Regional Law Enforcement Academy",
                 approved,
                 "LP",
-                approved_from=dt.date(self.year - rng.randint(5, 25), 1, 1),
+                approved_from=dt.date(self.first_year - rng.randint(5, 25), 1, 1),
             )
             for i in range(max(2, min(6, self.size.agencies // 20)))
         ]
@@ -543,7 +728,7 @@ class _Loader:
             f"{self._place()} Online Police Training, LLC",
             approved,
             "LP",
-            approved_from=dt.date(self.year - rng.randint(2, 8), 1, 1),
+            approved_from=dt.date(self.first_year - rng.randint(2, 8), 1, 1),
         )
         largest = sorted(range(len(self.agencies)), key=lambda i: -self.agency_weights[i])
         self.in_service: dict[int, Provider] = {}
@@ -555,8 +740,8 @@ class _Loader:
                 licensed,
                 "IS",
                 agency=agency,
-                approved_from=dt.date(self.year - rng.randint(2, 10), 1, 1),
-                approved_until=dt.date(self.year + rng.randint(0, 2), 12, 31),
+                approved_from=dt.date(self.first_year - rng.randint(1, 8), 1, 1),
+                approved_until=dt.date(self.today.year + rng.randint(0, 2), 12, 31),
             )
         self.out_of_state = [
             add(
@@ -661,20 +846,20 @@ class _Loader:
             submitter = provider_user if provider == self.academies[0] else None
             if state in ("approved", "expired", "denied"):
                 if state == "approved":
-                    # Approved before the period began: every record of the period is valid.
-                    first_day = dt.date(self.year - rng.randint(0, 4), 1, 1)
+                    # Approved before the first period shown: every record of the periods is valid.
+                    first_day = dt.date(self.first_year - rng.randint(0, 4), 1, 1)
                     decided = first_day - dt.timedelta(days=rng.randint(10, 60))
                     course.status = Course.Status.APPROVED
                     course.approved_from = decided + dt.timedelta(days=rng.randint(1, 9))
                     course.approved_until = rng.choice(
-                        [None, dt.date(self.year + 1, 12, 31), dt.date(self.year + 2, 12, 31)]
+                        [None, dt.date(self.today.year + 1, 12, 31), dt.date(self.today.year + 2, 12, 31)]
                     )
                 elif state == "expired":
                     decided = OUT_OF_STATE_WINDOW[0] - dt.timedelta(days=rng.randint(10, 60))
                     course.status = Course.Status.APPROVED
                     course.approved_from, course.approved_until = OUT_OF_STATE_WINDOW
                 else:
-                    decided = self.as_of - dt.timedelta(days=rng.randint(5, 30))
+                    decided = self.today - dt.timedelta(days=rng.randint(5, 30))
                     course.status = Course.Status.DENIED
                     course.decision_reason = catalog.DENIED_REASON
                 course.submitted_by = submitter
@@ -776,27 +961,22 @@ class _Loader:
                 continue
             days = math.ceil(template.hours / 8)
             host = provider.agency.name if provider.agency else provider.name
-            last_start = self.as_of - dt.timedelta(days=days - 1)
-            if last_start < self.period_start:
-                continue  # a period just begun: no offering has ended yet
-            for _ in range(
-                rng.randint(3, 8) if provider.kind == Provider.Kind.LICENSED else rng.randint(2, 4)
-            ):
-                starts = self._day(self.period_start + dt.timedelta(days=3), last_start)
-                where = rng.choice([host, f"{rng.choice(self.agency_town)} Community Center"])
-                offerings.append(
-                    Offering(
-                        course=course,
-                        starts_on=starts,
-                        ends_on=starts + dt.timedelta(days=days - 1),
-                        location=f"{where}, {rng.choice(names.STREETS)}",
-                    )
-                )
+            for year in self.years:
+                last_start = year.last_day - dt.timedelta(days=days - 1)
+                if last_start < year.starts + dt.timedelta(days=3):
+                    continue  # a period just begun: no offering has ended yet
+                for _ in range(
+                    rng.randint(3, 8) if provider.kind == Provider.Kind.LICENSED else rng.randint(2, 4)
+                ):
+                    starts = self._day(year.starts + dt.timedelta(days=3), last_start)
+                    where = rng.choice([host, f"{rng.choice(self.agency_town)} Community Center"])
+                    offerings.append(self._offering(course, starts, days, where))
         Offering.objects.bulk_create(offerings, batch_size=2000)
         info_by_id = {info.id: info for info in self.course_infos}
         teaching = []
         for offering in offerings:
-            info_by_id[offering.course_id].offerings.append((offering.id, offering.ends_on))
+            held = info_by_id[offering.course_id].offerings.setdefault(offering.starts_on.year, [])
+            bisect.insort(held, (offering.ends_on, offering.id))
             hours = self.courses_by_id[offering.course_id].hours
             for officer in rng.sample(self.instructors, min(len(self.instructors), rng.randint(1, 2))):
                 teaching.append(
@@ -827,32 +1007,32 @@ class _Loader:
         """Courses from ``pool`` that cover ``needs`` (never a topic in ``avoid``), reach the
         hours asked, and stay within ``max_total``."""
         rng = self.rng
+        # A course covering a topic to avoid is never a candidate; the rest are, once each (the
+        # pool may name a course several times: it is the likelier choice).
+        usable = [c for c in pool if not (avoid and avoid & c.covers.keys())]
         chosen: list[_CourseInfo] = []
         taken: set[int] = set()
         covered: Counter[str] = Counter()
         totals = {"hours": 0.0, "approved": 0.0, "cbt": 0.0}
 
-        def fits(info: _CourseInfo) -> bool:
-            return (
-                info.id not in taken
-                and not (avoid & info.covers.keys())
-                and (max_total is None or totals["hours"] + float(info.hours) <= max_total)
-            )
+        def candidates(test: Callable[[_CourseInfo], Any] | None = None) -> list[_CourseInfo]:
+            room = math.inf if max_total is None else max_total - totals["hours"]
+            return [c for c in usable if c.id not in taken and c.amount <= room and (test is None or test(c))]
 
-        def add(candidates: list[_CourseInfo]) -> bool:
-            if not candidates:
+        def add(found: list[_CourseInfo]) -> bool:
+            if not found:
                 return False
-            online = [c for c in candidates if not c.live]
-            live = [c for c in candidates if c.live]
+            online = [c for c in found if not c.live]
+            live = [c for c in found if c.live]
             group = online if online and (not live or rng.random() < prefer_cbt) else live
             info = rng.choice(group)
             chosen.append(info)
             taken.add(info.id)
             covered.update(info.covers)
-            totals["hours"] += float(info.hours)
-            totals["cbt"] += 0.0 if info.live else float(info.hours)
+            totals["hours"] += info.amount
+            totals["cbt"] += 0.0 if info.live else info.amount
             if info.credit_class == ProviderCredit.APPROVED:
-                totals["approved"] += float(info.hours)
+                totals["approved"] += info.amount
             return True
 
         order = list(needs)
@@ -860,21 +1040,22 @@ class _Loader:
         for _ in range(3):
             for need in order:
                 if covered[need] < NEED_MINIMUM[need]:
-                    add([c for c in pool if fits(c) and c.covers.get(need)])
+                    add(candidates(functools.partial(_covers, need=need)))
         while totals["approved"] < min_approved and add(
-            [c for c in pool if fits(c) and c.credit_class == ProviderCredit.APPROVED]
+            candidates(lambda c: c.credit_class == ProviderCredit.APPROVED)
         ):
             pass
-        while totals["cbt"] < min_cbt and add([c for c in pool if fits(c) and not c.live]):
+        while totals["cbt"] < min_cbt and add(candidates(lambda c: not c.live)):
             pass
-        while totals["hours"] < min_total and add([c for c in pool if fits(c)]):
+        while totals["hours"] < min_total and add(candidates()):
             pass
         if max_total is not None:
-            while add([c for c in pool if fits(c)]):
+            while add(candidates()):
                 pass
         return chosen
 
-    def _plan(self, plan: _OfficerPlan) -> list[_CourseInfo]:
+    def _plan(self, plan: _OfficerPlan, profile: str) -> list[_CourseInfo]:
+        """The courses an officer of ``profile`` takes in a year."""
         rng = self.rng
         pool = list(self.general_pool)
         for agency_index in plan.agencies:
@@ -884,7 +1065,6 @@ class _Loader:
         firearms_live = [c for c in pool if c.live and c.covers.get("firearms")]
         every_need = list(NEED_MINIMUM)
         prefer = rng.choice([0.05, 0.2, 0.35])
-        profile = plan.profile
         if profile == "compliant":
             return self._pick(
                 pool, needs=every_need, min_total=rng.randint(24, 40), min_approved=8, prefer_cbt=prefer
@@ -920,36 +1100,111 @@ class _Loader:
         return self._pick(pool, max_total=rng.randint(0, 6), prefer_cbt=prefer)
 
     def _records(self) -> None:
+        """Each officer's training in each period shown, by the officer's profile for it. Every
+        officer paces the year differently (finishing in the spring, the autumn or at the last
+        minute); in the period in progress only what is dated up to today is on file."""
         rng = self.rng
         in_service = {info.id for infos in self.in_service_courses.values() for info in infos}
         self.general_pool = [info for info in self.course_infos if info.id not in in_service]
         entries: list[RecordEntry] = []
         started = time.perf_counter()
-        for plan in self.officer_plans:
-            for info in self._plan(plan):
-                offering_id: int | None = None
-                if info.offerings:
-                    offering_id, completed_on = rng.choice(info.offerings)
-                else:
-                    completed_on = self._day(self.period_start, self.as_of)
-                entries.append(
-                    RecordEntry(
-                        officer_id=plan.officer.id,
-                        course_id=info.id,
-                        offering_id=offering_id,
-                        completed_on=completed_on,
-                        hours=info.hours,
-                        source=Source.COURSE,
-                        credit_class=info.credit_class,
-                        delivery=info.delivery,
-                        lines=info.lines,
-                    )
-                )
+        demo_plan = self.officer_plans[self.demo_officer_index]
+        for year in self.years:
+            span = (year.ends - year.starts).days
+            for plan in self.officer_plans:
+                profile = plan.years.get(year.year)
+                if profile is None:
+                    continue
+                finish = max(45, span - int(abs(rng.gauss(0, 80))))
+                if plan is demo_plan and year.role == CURRENT:
+                    # The demo officer keeps pace: most of the year's plan is done by today.
+                    finish = max(45, (year.last_day - year.starts).days)
+                for info in self._plan(plan, profile):
+                    planned = year.starts + dt.timedelta(days=int(rng.random() * finish))
+                    if planned > year.last_day:
+                        continue  # later this year: not taken yet
+                    offering_id, completed_on = self._offering_near(info, year, planned)
+                    plan.hours[year.year] = plan.hours.get(year.year, 0.0) + float(info.hours)
+                    entries.append(self._course_entry(plan, info, completed_on, offering_id))
         self.progress(f"  planning {len(entries):,} records: {time.perf_counter() - started:.1f} s")
         outcome = training_records_add(
             entries=entries, actor=self.loader, summary=f"training record {CREATED}"
         )
         self.counts["training records"] = len(outcome.record_ids)
+
+    def _offering_near(self, info: _CourseInfo, year: _Year, day: dt.date) -> tuple[int | None, dt.date]:
+        """The offering of the course that year that ended nearest ``day`` (and its date), or
+        no offering and ``day`` itself (online courses; a year just begun)."""
+        held = info.offerings.get(year.year)
+        if not held:
+            return None, day
+        at = bisect.bisect_left(held, (day, 0))
+        near = min(held[max(0, at - 1) : at + 1], key=lambda item: abs((item[0] - day).days))
+        return near[1], near[0]
+
+    @staticmethod
+    def _course_entry(
+        plan: _OfficerPlan, info: _CourseInfo, completed_on: dt.date, offering_id: int | None = None
+    ) -> RecordEntry:
+        return RecordEntry(
+            officer_id=plan.officer.id,
+            course_id=info.id,
+            offering_id=offering_id,
+            completed_on=completed_on,
+            hours=info.hours,
+            source=Source.COURSE,
+            credit_class=info.credit_class,
+            delivery=info.delivery,
+            lines=info.lines,
+        )
+
+    def _makeup_training(self) -> None:
+        """Officers short for a past period who took training after it: in its grace window
+        (January 1 to March 15, 11 CSR 75-15.080(2)) or, later, to show the missing training
+        after the grace deadline. Staff apply it to the period (``_makeup_applied``)."""
+        rng = self.rng
+        self.makeups: list[_Makeup] = []
+        demo_plan = self.officer_plans[self.demo_officer_index]
+        entries: list[RecordEntry] = []
+        for year in self.years:
+            if year.role == CURRENT:
+                continue
+            first = year.ends + dt.timedelta(days=1)
+            last = self.today - dt.timedelta(days=1)
+            if last < first:
+                continue  # the grace window opens today: nothing taken yet
+            deadline = year.period.grace_deadline
+            short = [p for p in self.officer_plans if p.years.get(year.year) in SHORT_PROFILES]
+            share = 0.3 if year.role == PREVIOUS else 0.2
+            chosen = rng.sample(short, round(len(short) * share))
+            if year.role == PREVIOUS and demo_plan not in chosen:
+                chosen.append(demo_plan)
+            for plan in chosen:
+                after_open = last > deadline + dt.timedelta(days=7)
+                grace = plan is demo_plan or not after_open or rng.random() < 0.7
+                if grace:
+                    window = (first, min(deadline, last))
+                else:
+                    window = (deadline + dt.timedelta(days=1), min(last, deadline + dt.timedelta(days=200)))
+                missing = max(4.0, 24.0 - plan.hours.get(year.year, 0.0))
+                courses = self._pick(
+                    self.general_pool,
+                    needs=list(NEED_MINIMUM),
+                    min_total=missing + rng.randint(0, 3),
+                    min_approved=4,
+                    prefer_cbt=0.4,
+                )
+                if plan is demo_plan:
+                    courses = self._pick(
+                        self.general_pool, needs=[catalog.DE], min_total=missing, prefer_cbt=0.9
+                    )
+                made = [self._course_entry(plan, info, self._day(*window)) for info in courses]
+                self.makeups.append(_Makeup(plan, year, grace, made))
+                entries += made
+        outcome = training_records_add(
+            entries=entries, actor=self.loader, summary=f"training record {CREATED}"
+        )
+        self.counts["make-up training records"] = len(outcome.record_ids)
 
     # -- credit requests, extensions, exemptions -----------------------------------------
 
@@ -976,39 +1231,57 @@ class _Loader:
         plans = self.officer_plans
         staff = self.users[User.Role.POST_STAFF]
         demo_user = self.users[User.Role.OFFICER]
-        # Approved earlier this period: college and military credit already on the record.
+        # Approved in the last year: college, military and out-of-state credit on the record
+        # (the out-of-state sources on the recognized list for their dates).
         compliant = [p for p in plans if p.profile == "compliant"]
-        approved_plans = rng.sample(compliant, min(len(compliant), max(2, round(len(plans) * 0.01))))
+        approved_plans = rng.sample(compliant, min(len(compliant), max(3, round(len(plans) * 0.016))))
         approved: list[tuple[CreditRequest, RecordEntry]] = []
         for k, plan in enumerate(approved_plans):
-            college = k % 2 == 0
-            title, split = rng.choice(catalog.COLLEGE_CLAIMS if college else catalog.MILITARY_CLAIMS)
-            hours = Decimal(sum(h for _, h in split))
-            completed_on = self._day(self.period_start, self.as_of - dt.timedelta(days=20))
-            provider = rng.choice(self.colleges if college else self.military)
+            kind = (CreditRequest.Kind.COLLEGE, CreditRequest.Kind.MILITARY, CreditRequest.Kind.OUT_OF_STATE)[
+                k % 3
+            ]
+            completed_on = self._day(self.today - dt.timedelta(days=330), self.today - dt.timedelta(days=25))
             request = CreditRequest(
                 officer=plan.officer,
-                kind=CreditRequest.Kind.COLLEGE if college else CreditRequest.Kind.MILITARY,
-                title=title,
+                kind=kind,
                 completed_on=completed_on,
-                hours=None if college else hours,
-                semester_hours=hours / 2 if college else None,
-                provider_name=provider.name,
                 status=CreditRequest.Status.APPROVED,
                 submitted_by=self.loader,
                 decided_by=staff,
                 decided_at=self._moment(completed_on + dt.timedelta(days=rng.randint(5, 19))),
-                decision_reason="Approved as shown on the transcript." if college else "Eligible (Director).",
             )
+            state = ""
+            if kind == CreditRequest.Kind.OUT_OF_STATE:
+                source, title, split = rng.choice(catalog.RECOGNIZED_COURSES)
+                request.title, request.state = title, source
+                request.provider_name = catalog.RECOGNIZED_SOURCE_PROVIDERS[source]
+                request.hours = Decimal(sum(h for _, h in split))
+                request.decision_reason = "Approved with the recommended split (recognized source)."
+                state, hours = source, request.hours
+                credit_class, record_source = ProviderCredit.APPROVED, Source.OUT_OF_STATE
+            else:
+                college = kind == CreditRequest.Kind.COLLEGE
+                title, split = rng.choice(catalog.COLLEGE_CLAIMS if college else catalog.MILITARY_CLAIMS)
+                hours = Decimal(sum(h for _, h in split))
+                request.title = title
+                request.hours = None if college else hours
+                request.semester_hours = hours / 2 if college else None
+                request.provider_name = rng.choice(self.colleges if college else self.military).name
+                request.decision_reason = (
+                    "Approved as shown on the transcript." if college else "Eligible (Director)."
+                )
+                credit_class = ProviderCredit.APPROVED if college else ProviderCredit.LICENSED
+                record_source = Source.COLLEGE if college else Source.MILITARY
             entry = RecordEntry(
                 officer_id=plan.officer.id,
                 completed_on=completed_on,
                 hours=hours,
-                source=Source.COLLEGE if college else Source.MILITARY,
-                credit_class=ProviderCredit.APPROVED if college else ProviderCredit.LICENSED,
+                source=record_source,
+                credit_class=credit_class,
                 delivery=catalog.LIVE,
                 lines=tuple(LineSpec(core_area=a, hours=Decimal(h)) for a, h in split),
-                description=title,
+                description=request.title,
+                state=state,
                 semester_hours=request.semester_hours,
             )
             approved.append((request, entry))
@@ -1031,7 +1304,7 @@ class _Loader:
             officer = plan.officer
             if kind == CreditRequest.Kind.INSTRUCTION:
                 officer = rng.choice(self.instructors)
-            completed_on = self._day(self.period_start, self.as_of - dt.timedelta(days=3))
+            completed_on = self._day(self.today - dt.timedelta(days=120), self.today - dt.timedelta(days=3))
             request = CreditRequest(
                 officer=officer,
                 kind=kind,
@@ -1040,10 +1313,9 @@ class _Loader:
                 submitted_by=demo_user if plan is demo_plan else self.loader,
             )
             if kind == CreditRequest.Kind.OUT_OF_STATE:
-                provider = rng.choice(self.out_of_state)
-                request.title = rng.choice(catalog.OUT_OF_STATE_CLAIMS)
-                request.state, request.provider_name = provider.state, provider.name
-                request.hours = Decimal(rng.choice([4, 8, 16, 24]))
+                source, request.title, split = rng.choice(catalog.RECOGNIZED_COURSES)
+                request.state, request.provider_name = source, catalog.RECOGNIZED_SOURCE_PROVIDERS[source]
+                request.hours = Decimal(sum(h for _, h in split))
                 request.details = "Attended while assigned to a multi-state task force."
             elif kind == CreditRequest.Kind.COLLEGE:
                 request.title = rng.choice(catalog.COLLEGE_CLAIMS)[0]
@@ -1060,6 +1332,28 @@ class _Loader:
                 request.title, request.hours = f"Taught: {info.title}", info.hours
                 request.details = "Lead instructor for the whole course."
             pending.append(request)
+        # One from a source the recognized list does not name for its date: never refused,
+        # it reaches staff marked with the reason.
+        state, provider_name, title = UNLISTED_SOURCE
+        completed_on = self._day(self.today - dt.timedelta(days=90), self.today - dt.timedelta(days=5))
+        pending.append(
+            CreditRequest(
+                officer=rng.choice(chosen or [demo_plan]).officer,
+                kind=CreditRequest.Kind.OUT_OF_STATE,
+                title=title,
+                completed_on=completed_on,
+                hours=Decimal(8),
+                state=state,
+                provider_name=provider_name,
+                details="Two-day seminar across the state line, certified by that state's POST.",
+                status=CreditRequest.Status.SUBMITTED,
+                submitted_by=self.loader,
+                recognition_issue=recognition_issue(state, completed_on)[:300],
+            )
+        )
+        for request in pending:
+            if request.kind == CreditRequest.Kind.OUT_OF_STATE and not request.recognition_issue:
+                request.recognition_issue = recognition_issue(request.state, request.completed_on)[:300]
         requests = [request for request, _ in approved] + pending
         CreditRequest.objects.bulk_create(requests)
         documents: list[RequestDocument] = []
@@ -1069,10 +1363,37 @@ class _Loader:
         self._audit("training.credit_request_submit", requests, "credit request")
         self.counts["credit requests awaiting review"] = len(pending)
         self.counts["credit requests approved"] = len(approved)
+        self.counts["out-of-state requests not on the recognized list"] = sum(
+            1 for request in pending if request.recognition_issue
+        )
+
+    def _recognized_list(self) -> None:
+        """POST staff renew the recognized out-of-state list for the recent years (the shipped
+        list, seed 000, ends December 31, 2023): each source from the day after its last entry
+        ends, until further notice, on a synthetic citation."""
+        staff = self.users[User.Role.POST_STAFF]
+        jurisdiction = settings.CLEE_JURISDICTION.upper()
+        starts = dt.date(self.first_year, 1, 1)
+        added = 0
+        for code in DEMO_RECOGNIZED:
+            entries = list(RecognizedSource.objects.filter(jurisdiction=jurisdiction, code=code))
+            if any(entry.recognized_until is None for entry in entries):
+                continue  # recognized until further notice already
+            ends = [entry.recognized_until for entry in entries if entry.recognized_until is not None]
+            since = max([starts, *(end + dt.timedelta(days=1) for end in ends)])
+            recognized_source_add(
+                code=code,
+                recognized_from=since,
+                recognized_until=None,
+                reference=DEMO_RECOGNITION_REFERENCE,
+                acting_user=staff,
+            )
+            added += 1
+        self.counts["recognized out-of-state sources added"] = added
 
     def _recognized_courses(self) -> None:
-        """POST's catalog of recognized out-of-state courses, recognized while their state was
-        (seed 000: 2021-01-01 to 2023-12-31; IADLEST courses stay recognized)."""
+        """POST's catalog of recognized out-of-state courses, recognized since seed 000's list
+        began and still (the demo's list renews their sources)."""
         entries = [
             RecognizedCourse(
                 source=source,
@@ -1085,7 +1406,7 @@ class _Loader:
                     for area, hours in split
                 ],
                 recognized_from=OUT_OF_STATE_WINDOW[0],
-                recognized_until=None if source == "IADLEST" else OUT_OF_STATE_WINDOW[1],
+                recognized_until=None,
                 notes="Recommended split; the reviewer decides from the agenda.",
             )
             for index, (source, title, split) in enumerate(catalog.RECOGNIZED_COURSES, start=1)
@@ -1108,14 +1429,8 @@ class _Loader:
                 starts = self._day(first, last)
                 if not course.approved_on(starts):
                     continue
-                town = rng.choice(self.agency_town)
                 upcoming.append(
-                    Offering(
-                        course=course,
-                        starts_on=starts,
-                        ends_on=starts + dt.timedelta(days=days - 1),
-                        location=f"{town} Training Center, {rng.choice(names.STREETS)}",
-                    )
+                    self._offering(course, starts, days, f"{rng.choice(self.agency_town)} Training Center")
                 )
         Offering.objects.bulk_create(upcoming)
         self._audit("offering.create", upcoming, "offering")
@@ -1125,82 +1440,233 @@ class _Loader:
         rng = self.rng
         staff = self.users[User.Role.POST_STAFF]
         extensions = []
-        for plan in self.officer_plans:
-            if plan.profile == "extended":
-                reason = rng.choice([Extension.Reason.MEDICAL, Extension.Reason.MILITARY])
-                extensions.append(
-                    Extension(
-                        officer=plan.officer,
-                        period=self.period,
-                        kind=Extension.Kind.EXTENSION,
-                        reason=reason,
-                        explanation=EXTENSION_EXPLANATIONS[reason],
-                        new_deadline=dt.date(self.year + 1, rng.choice([6, 9]), 30),
-                        status=Extension.Status.GRANTED,
-                        requested_by=self.loader,
-                        decided_by=staff,
-                        decided_at=self.now - dt.timedelta(days=rng.randint(1, 60)),
+        exemptions = []
+        for year in self.years:
+            for plan in self.officer_plans:
+                profile = plan.years.get(year.year)
+                if profile == "extended":
+                    reason = rng.choice([Extension.Reason.MEDICAL, Extension.Reason.MILITARY])
+                    decided = self._day(
+                        min(year.starts + dt.timedelta(days=60), year.last_day), year.last_day
                     )
-                )
+                    extensions.append(
+                        Extension(
+                            officer=plan.officer,
+                            period=year.period,
+                            kind=Extension.Kind.EXTENSION,
+                            reason=reason,
+                            explanation=EXTENSION_EXPLANATIONS[reason],
+                            new_deadline=dt.date(year.year + 1, rng.choice([6, 9]), 30),
+                            status=Extension.Status.GRANTED,
+                            requested_by=self.loader,
+                            decided_by=staff,
+                            decided_at=self._moment(decided),
+                        )
+                    )
+                elif profile == "exempt_manual":
+                    exemptions.append(
+                        Exemption(
+                            officer=plan.officer,
+                            period=year.period,
+                            reason=rng.choice(EXEMPTION_REASONS),
+                            granted_by=staff,
+                        )
+                    )
         deficient = [p for p in self.officer_plans if p.profile == "deficient"]
         for plan in rng.sample(deficient, min(len(deficient), max(1, len(self.officer_plans) // 300))):
             extensions.append(
                 Extension(
                     officer=plan.officer,
-                    period=self.period,
+                    period=self.current.period,
                     kind=Extension.Kind.EXTENSION,
                     reason=Extension.Reason.MEDICAL,
-                    explanation="Awaiting a decision: on light duty since the autumn.",
+                    explanation="Awaiting a decision: on light duty for months.",
                     requested_by=self.loader,
                 )
             )
         Extension.objects.bulk_create(extensions)
-        exemptions = Exemption.objects.bulk_create(
-            [
-                Exemption(
-                    officer=plan.officer,
-                    period=self.period,
-                    reason=rng.choice(EXEMPTION_REASONS),
-                    granted_by=staff,
-                )
-                for plan in self.officer_plans
-                if plan.profile == "exempt_manual"
-            ]
-        )
+        Exemption.objects.bulk_create(exemptions)
         self._audit("compliance.extension", extensions, "extension")
         self._audit("compliance.exemption_grant", exemptions, "exemption")
         self.counts["extensions granted"] = sum(1 for e in extensions if e.status == Extension.Status.GRANTED)
         self.counts["exemptions granted"] = len(exemptions)
 
-    def _makeup_training(self) -> None:
-        """Once the period has ended: some officers short for it took training afterwards, which
-        POST staff may apply to the period (the staff portal's make-up training queue)."""
-        first_day = self.period.ends + dt.timedelta(days=1)
-        if self.today <= first_day + dt.timedelta(days=14):
-            return
+    # -- results, make-up training applied, the calendar's history -------------------------
+
+    def _results(self) -> None:
+        for year in self.years:
+            compliance_recompute(period=year.period)
+
+    def _makeup_applied(self) -> None:
+        """POST staff applied make-up training of closed periods: most of what was taken in the
+        grace window, none of what came later yet (waiting in the staff's queue). In a grace
+        window still open, nothing is applied yet: staff can do it."""
         rng = self.rng
-        last_day = min(self.today - dt.timedelta(days=7), self.period.ends + dt.timedelta(days=330))
-        deficient = [p for p in self.officer_plans if p.profile == "deficient"]
-        entries = []
-        for plan in rng.sample(deficient, min(len(deficient), max(1, len(self.officer_plans) // 250))):
-            chosen = self._pick(self.general_pool, needs=list(NEED_MINIMUM), min_total=rng.randint(12, 24))
-            for info in chosen:
-                entries.append(
-                    RecordEntry(
-                        officer_id=plan.officer.id,
-                        course_id=info.id,
-                        completed_on=self._day(first_day, last_day),
-                        hours=info.hours,
-                        source=Source.COURSE,
-                        credit_class=info.credit_class,
-                        delivery=info.delivery,
-                        lines=info.lines,
-                    )
-                )
-        outcome = training_records_add(
-            entries=entries, actor=self.loader, summary=f"training record {CREATED}"
+        staff = self.users[User.Role.POST_STAFF]
+        touched: set[int] = set()
+        applied = 0
+        for makeup in self.makeups:
+            year = makeup.year
+            if not self._closed(year) or not makeup.grace:
+                continue
+            if year.role == PREVIOUS and makeup.plan.profile != "nearly_demo" and rng.random() < 0.25:
+                continue  # still in the staff's queue
+            officer = makeup.plan.officer
+            result = ComplianceResult.objects.filter(officer=officer, period=year.period).first()
+            if result is None or result.status != ComplianceResult.Status.DEFICIENT:
+                continue  # the later training was not needed after all
+            wanted = {(e.course_id, e.completed_on) for e in makeup.entries}
+            records = [
+                r.pk
+                for r in makeup_candidates(officer, year.period)
+                if (r.course_id, r.completed_on) in wanted
+            ]
+            last = max(e.completed_on for e in makeup.entries)
+            day = min(self.today - dt.timedelta(days=1), last + dt.timedelta(days=rng.randint(3, 20)))
+            training_apply_to_period(
+                officer=officer,
+                period=year.period,
+                record_ids=records,
+                reason=MAKEUP_REASON,
+                acting_user=staff,
+                today=day,
+            )
+            touched.add(officer.pk)
+            applied += len(records)
+        # Results now (the service recomputes after the commit): the Director's queue reads them.
+        for year in self.years:
+            compliance_recompute(period=year.period, officer_ids=touched)
+        self.counts["make-up records applied by staff"] = applied
+
+    def _history(self) -> None:
+        """What happened between the first period shown and today, in order: each notice step
+        prepared on its date (and recorded as sent then), and the Director's decisions after
+        each grace deadline. A step due today or later is left to the notice job."""
+        events: list[tuple[dt.date, int, Callable[[], None]]] = []
+        steps = sorted(
+            {day for y in self.years for day in notice_calendar(y.period).values() if day < self.today}
         )
-        self.counts["make-up training records"] = len(outcome.record_ids)
+        for day in steps:
+            events.append((day, 0, functools.partial(self._notices_on, day)))
+        for index, (day, decide) in enumerate(self._decisions()):
+            events.append((day, 1 + index, decide))
+        self.kept: list[LicenseDecision] = []
+        for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
+            event()
+        self._flush_kept()
+
+    def _notices_on(self, day: dt.date) -> None:
+        self._flush_kept()  # the Director's list leaves out the officers decided on
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(6, 0)))
+        runs = notices_prepare(today=day, now=moment)
+        queued = list(Notice.objects.filter(status=Notice.Status.QUEUED).values_list("pk", flat=True))
+        Notice.objects.filter(pk__in=queued).update(status=Notice.Status.SENT, attempts=1, sent_at=moment)
+        record_events_by_id(
+            actor=self.loader,
+            action="notices.sent",
+            model=Notice,
+            ids=queued,
+            summary="notice recorded as sent on its date by the demo state loader (no email was sent)",
+        )
+        self.counts["notice steps prepared"] += len(runs)
+        self.counts["notices recorded as sent"] += len(queued)
+
+    def _decisions(self) -> list[tuple[dt.date, Callable[[], None]]]:
+        """The Director's decisions on closed periods: all of those of the earlier periods, part
+        of the latest one's (more as months pass since its deadline)."""
+        rng = self.rng
+        closed = [y for y in self.years if self._closed(y)]
+        commissioned = {p.officer.pk for p in self.officer_plans if p.agencies}
+        decisions: list[tuple[dt.date, Callable[[], None]]] = []
+        for year in closed:
+            deadline = year.period.grace_deadline
+            queue = list(
+                decision_queue(year.period, self.today).select_related("officer").order_by("officer_id")
+            )
+            share = 1.0 if year is not closed[-1] else min(0.9, (self.today - deadline).days / 300)
+            for result in sorted(rng.sample(queue, round(len(queue) * share)), key=lambda r: r.officer_id):
+                first = max(deadline, result.extended_until or deadline) + dt.timedelta(days=2)
+                last = min(self.today - dt.timedelta(days=1), first + dt.timedelta(days=240))
+                if last < first:
+                    continue
+                inactivate = result.officer_id not in commissioned and rng.random() < 0.8
+                reason = INACTIVATE_REASON if inactivate else rng.choice(KEEP_REASONS)
+                day = self._day(first, last)
+                decisions.append(
+                    (day, functools.partial(self._decide, result.officer, year, inactivate, reason, day))
+                )
+        return decisions
+
+    def _decide(self, officer: Officer, year: _Year, inactivate: bool, reason: str, day: dt.date) -> None:
+        """An inactivation through the Director's service (it changes the license); a decision to
+        keep the license written as the loader writes its other rows, with its audit row."""
+        if officer.pk in self.inactivated:
+            return  # inactivated for an earlier period: nothing left to decide
+        director = self.users[User.Role.DIRECTOR]
+        self.counts["Director's decisions"] += 1
+        if not inactivate:
+            result = ComplianceResult.objects.get(officer=officer, period=year.period)
+            self.kept.append(
+                LicenseDecision(
+                    officer=officer,
+                    period=year.period,
+                    decision=LicenseDecision.Decision.KEEP,
+                    reason=reason,
+                    hours_short=result.additional_hours_needed,
+                    decided_by=director,
+                    decided_at=self._moment(day),
+                )
+            )
+            return
+        decision = license_decide(
+            officer=officer,
+            period=year.period,
+            inactivate=True,
+            reason=reason,
+            acting_user=director,
+            today=day,
+        )
+        # Dated when it was made, not when the demo was loaded.
+        LicenseDecision.objects.filter(pk=decision.pk).update(decided_at=self._moment(day))
+        self.inactivated.add(officer.pk)
+
+    def _flush_kept(self) -> None:
+        if not self.kept:
+            return
+        LicenseDecision.objects.bulk_create(self.kept)
+        record_events(
+            actor=self.users[User.Role.DIRECTOR],
+            action="compliance.license_decide",
+            targets=list(self.kept),
+            summary=f"license kept active after the grace deadline (decision {CREATED})",
+        )
+        self.counts["audit rows"] += len(self.kept)
+        self.kept = []
+
+    def _rule_book_draft(self) -> None:
+        """A change to the rules POST staff prepared and submitted, awaiting the Director: live
+        firearms hours raised from next year (invented, like everything in the demo)."""
+        staff = self.users[User.Role.POST_STAFF]
+        jurisdiction = settings.CLEE_JURISDICTION.upper()
+        in_force = version_in_force(jurisdiction, self.today)
+        if in_force is None:
+            raise ServiceError(f"there is no rule book in force for {jurisdiction}: the demo state needs one")
+        year = self.today.year + 1
+        draft = rule_book_draft_create(
+            jurisdiction=jurisdiction,
+            content=_draft_text(in_force.text, year),
+            source_name=f"{jurisdiction.lower()}-firearms-{year}.yaml",
+            based_on=in_force,
+            acting_user=staff,
+        )
+        rule_book_submit(
+            draft=draft,
+            effective_from=dt.date(year, 1, 1),
+            reason=f"{DRAFT_REFERENCE}, from the {year} period.",
+            acting_user=staff,
+            today=self.today,
+        )
+        self.counts["rule book drafts awaiting the Director"] = 1
 
 
 # Documents each kind of request carries (the required ones of training.services, and more).

@@ -13,8 +13,12 @@ from clee.compliance.models import ComplianceResult
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from clee.demo.services import DemoSummary
 from clee.officers.models import Commission
+from tests.demo.conftest import TINY, TODAY, state_on
 
 pytestmark = pytest.mark.django_db
+
+tiny_state = state_on(TODAY, seed=5, size=TINY)
+YEAR = TODAY.year
 
 LOGIN = "/accounts/login/"
 
@@ -50,7 +54,7 @@ def test_the_login_page_lists_no_accounts_when_demo_mode_is_off(
     assert "demo.officer" not in page
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Client) -> None:
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Client, tiny_state: DemoSummary) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN}?next=/"
@@ -68,8 +72,9 @@ def test_the_demo_officer_sees_their_stored_status_and_what_they_still_need(
 ) -> None:
     officer = User.objects.get(username="demo.officer").officer
     assert officer is not None
-    result = ComplianceResult.objects.get(officer=officer, period__year=2025)
+    result = ComplianceResult.objects.get(officer=officer, period__year=YEAR)
     page = signed_in(client, "demo.officer").get("/", follow=True).content.decode()
+    assert f"{YEAR} reporting period" in page
     assert officer.license_number in page
     assert result.get_status_display() in page
     assert f"<strong>{result.counted_hours.normalize():f}</strong> of 24 hours counted" in page
@@ -86,7 +91,7 @@ def test_the_agency_administrator_sees_counts_for_their_agency_only(
     assert agency is not None
     commissioned = Commission.objects.filter(agency=agency, end__isnull=True)
     compliant = ComplianceResult.objects.filter(
-        period__year=2025, status="compliant", officer_id__in=commissioned.values("officer_id")
+        period__year=YEAR, status="compliant", officer_id__in=commissioned.values("officer_id")
     ).count()
     page = signed_in(client, "demo.agency").get("/", follow=True).content.decode()
     assert agency.name in page

@@ -19,8 +19,9 @@ from clee.demo.services import (
 
 class Command(BaseCommand):
     help = (
-        "Load a synthetic state (agencies, officers, providers, courses, a year of records, "
-        "pending requests) and one account per role. Everything in it is invented."
+        "Load a synthetic state as of today (agencies, officers, providers, courses, the current "
+        "period in progress and the years behind it, pending requests, the Director's queue) and "
+        "one account per role. Everything in it is invented."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,12 +67,15 @@ class Command(BaseCommand):
         except ServiceError as error:
             raise CommandError(error.message) from error
         counts = ", ".join(f"{value:,} {key}" for key, value in summary.counts.items())
-        statuses = ", ".join(f"{value:,} {key}" for key, value in sorted(summary.statuses.items()))
-        loaded_line = f"Loaded in {summary.seconds:.1f} s for the {summary.year} reporting period"
         self.stdout.write(
-            self.style.SUCCESS(loaded_line) + f" (records up to {summary.as_of}).\n{counts}.\n"
-            f"Stored results: {statuses}; {summary.extended} of them with an extension."
+            self.style.SUCCESS(f"Loaded in {summary.seconds:.1f} s as of {summary.as_of}")
+            + f": the {summary.year} reporting period in progress (records up to today), "
+            f"{summary.year - 1} and before behind it.\n{counts}.\nStored results:"
         )
+        for year, statuses in summary.periods.items():
+            shown = ", ".join(f"{value:,} {key}" for key, value in sorted(statuses.items()))
+            self.stdout.write(f"  {year}: {shown}")
+        self.stdout.write(f"{summary.extended} officers have an extension for {summary.year}.")
 
     def _print_accounts(self) -> None:
         accounts = demo_accounts_listed()
