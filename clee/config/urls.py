@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("clee.sso.urls")),
     path("", include("clee.security.urls")),
     path("", include("clee.portals.urls")),
+    # Issue 16: what verifiers of CLEE's credentials read (DID document, status lists).
+    path("", include("clee.credentials.urls")),
 ]
