@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from clee.attendance.models import AttendanceEntry, AttendanceSession
 from clee.officers.models import Officer
+from clee.providers.models import Offering
 
 
 def awaiting_confirmation(officer: Officer) -> QuerySet[AttendanceEntry]:
@@ -22,3 +23,7 @@ def awaiting_confirmation(officer: Officer) -> QuerySet[AttendanceEntry]:
 
 def session_list(session: AttendanceSession) -> QuerySet[AttendanceEntry]:
     return session.entries.select_related("officer").order_by("checked_in_at", "id")
+
+
+def offering_sessions(offering: Offering) -> QuerySet[AttendanceSession]:
+    return AttendanceSession.objects.filter(offering=offering).order_by("-created_at", "-id")

@@ -123,9 +123,11 @@ def test_a_code_for_another_offering_or_a_forged_code_is_refused(
 def test_only_the_offerings_provider_runs_a_session_and_only_on_its_days(
     world: dict[str, Any], offering: Offering
 ) -> None:
-    with time_machine.travel(MORNING, tick=False):
-        with pytest.raises(ServiceError, match="only the offering's provider"):
-            session_start(offering=offering, acting_user=world["erin"])
+    with (
+        time_machine.travel(MORNING, tick=False),
+        pytest.raises(ServiceError, match="only the offering's provider"),
+    ):
+        session_start(offering=offering, acting_user=world["erin"])
     with (
         time_machine.travel(MORNING + dt.timedelta(days=2), tick=False),
         pytest.raises(ServiceError, match="not today"),
