@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-VERIFIER = Path(__file__).with_name("verify_vc.mjs")
+from tests.credentials.verifier import independent_verify
 
 
 @pytest.fixture
@@ -33,29 +29,7 @@ def signing_key(keys_dir: Path, db: Any) -> Any:
 @pytest.fixture
 def independent_verifier() -> Callable[[str], dict[str, Any]]:
     """``verify(credential_json)``: Digital Bazaar's verifier's answer, as a dict."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing: the independent verifier runs on Node.js (make setup needs it too)")
-
-    def verify(credential: str, tmp: Path | None = None) -> dict[str, Any]:
-        path = Path(os.environ.get("TMPDIR", "/tmp")) / f"clee-credential-{os.getpid()}-{id(credential)}.json"
-        path.write_text(credential, encoding="utf-8")
-        try:
-            run = subprocess.run(
-                [node, str(VERIFIER), str(path)],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                env={**os.environ, "DID_WEB_SCHEME": "http"},
-                check=False,
-            )
-        finally:
-            path.unlink(missing_ok=True)
-        assert run.returncode == 0, run.stderr[-2000:]
-        answer: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
-        return answer
-
-    return verify
+    return independent_verify
 
 
 @pytest.fixture
