@@ -35,7 +35,7 @@ from clee.credentials.bitstring import bits_set, encode
 from clee.credentials.contexts import VC_V2
 from clee.credentials.identity import issuer_did, status_list_url
 from clee.credentials.keys import active_signer
-from clee.credentials.models import IssuedCredential, StatusList
+from clee.credentials.models import IssuedCredential, SigningKey, StatusList
 from clee.credentials.proofs import proof_add, timestamp
 from clee.officers.models import Officer
 from clee.training.models import TrainingRecord
@@ -118,6 +118,15 @@ def _issue(*, officer: Officer, kind: str, build: Any, acting_user: Any, **basis
     raise ServiceError("no free status bit was found: try again")  # pragma: no cover
 
 
+def _still_good(existing: IssuedCredential, acting_user: Any) -> bool:
+    """Whether the credential in force may be handed out again: not when the key that signed it
+    was withdrawn (it no longer verifies); it is then revoked, and a new one issued."""
+    if SigningKey.objects.filter(key_id=existing.key_id, status=SigningKey.Status.WITHDRAWN).exists():
+        _revoke(existing, "its signing key was withdrawn; a new credential was issued", acting_user)
+        return False
+    return True
+
+
 def _may_issue_for(officer: Officer, acting_user: Any) -> None:
     if getattr(acting_user, "officer_id", None) != officer.pk and not getattr(
         acting_user, "is_statewide", False
@@ -140,7 +149,7 @@ def course_credential_issue(*, record: TrainingRecord, acting_user: Any) -> Issu
             "a credential is issued for accepted training only"
         )
     existing = IssuedCredential.objects.filter(record=record, kind="course", revoked_at__isnull=True).first()
-    if existing is not None:
+    if existing is not None and _still_good(existing, acting_user):
         return existing
     return _issue(
         officer=record.officer,
@@ -170,7 +179,7 @@ def period_credential_issue(
     existing = IssuedCredential.objects.filter(
         officer=officer, period=period, kind="period", revoked_at__isnull=True
     ).first()
-    if existing is not None:
+    if existing is not None and _still_good(existing, acting_user):
         return existing
     return _issue(
         officer=officer,

@@ -171,6 +171,11 @@ def test_keys_live_in_files_outside_the_database_and_rotate(
     signing_key_withdraw(key=first, reason="the backup tape was lost")
     assert "does not publish" in _failed(credential_check(old.document))["Signature"]
     assert credential_check(new.document).valid
+    # Asked again, a credential signed with the withdrawn key is replaced by one that verifies.
+    renewed = course_credential_issue(record=compliant_year["short_record"], acting_user=world["alice"])
+    assert renewed.pk != old.pk
+    assert credential_check(renewed.document).valid
+    assert "signing key was withdrawn" in IssuedCredential.objects.get(pk=old.pk).revoked_reason
     # A key file that is not the registered key is refused, not used.
     key_file(second.key_id).unlink()
     key_file(first.key_id).rename(key_file(second.key_id))
@@ -200,3 +205,25 @@ def test_the_did_document_and_status_list_are_published_for_anyone(
     assert after["credentialSubject"]["encodedList"] != before
     assert StatusList.objects.get().published_revision == 1
     assert client.get("/credentials/status/999").status_code == 404
+
+
+def test_the_key_command_generates_lists_ensures_and_withdraws(keys_dir: Path, db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("credential_keys", "ensure", stdout=out)
+    key = SigningKey.objects.get()
+    assert key_file(key.key_id).exists()
+    call_command("credential_keys", "ensure", stdout=out)
+    assert SigningKey.objects.count() == 1  # an active key with its file: nothing new
+    call_command("credential_keys", "generate", stdout=out)
+    call_command("credential_keys", "list", stdout=out)
+    assert f"{key.key_id}  retired" in out.getvalue()
+    call_command("credential_keys", "withdraw", key.key_id, "--reason", "exposed in a ticket", stdout=out)
+    assert SigningKey.objects.get(pk=key.pk).status == "withdrawn"
+    with pytest.raises(CommandError, match="already withdrawn"):
+        call_command("credential_keys", "withdraw", key.key_id, "--reason", "again")
+    with pytest.raises(CommandError, match="no signing key"):
+        call_command("credential_keys", "withdraw", "key-nope", "--reason", "x")

@@ -1,4 +1,4 @@
-"""``manage.py credential_keys generate|list|withdraw KEY_ID --reason TEXT``: the program's
+"""``manage.py credential_keys generate|ensure|list|withdraw KEY_ID --reason TEXT``: the program's
 signing keys (docs/operations.md §8). Private keys are written to CLEE_CREDENTIAL_KEYS_DIR,
 never to the database."""
 
@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("generate", help="a new active key; the active one is retired (still published)")
+        actions.add_parser("ensure", help="generate a key only when there is no active one (make run)")
         actions.add_parser("list", help="every key, its status and whether its private file is here")
         withdraw = actions.add_parser(
             "withdraw", help="stop publishing a key: what it signed no longer verifies"
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             if action == "generate":
                 key = signing_key_generate()
                 self.stdout.write(f"{key.key_id} is the active signing key ({key_file(key.key_id)})")
+            elif action == "ensure":
+                active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
+                if active is None or not key_file(active.key_id).exists():
+                    active = signing_key_generate()
+                self.stdout.write(f"{active.key_id} is the active signing key")
             elif action == "list":
                 self._list()
             else:
