@@ -138,7 +138,7 @@ def _may_issue_for(officer: Officer, acting_user: Any) -> None:
 def course_credential_issue(*, record: TrainingRecord, acting_user: Any) -> IssuedCredential:
     """The credential of an accepted record (the one in force, or a new one)."""
     record = (
-        TrainingRecord.objects.select_for_update()
+        TrainingRecord.objects.select_for_update(of=("self",))
         .select_related("officer", "course__provider")
         .get(pk=record.pk)
     )
