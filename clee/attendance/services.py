@@ -38,7 +38,11 @@ def _require_provider(offering: Offering, acting_user: Any) -> None:
 def session_start(*, offering: Offering, acting_user: Any) -> AttendanceSession:
     """Open check-in for an offering taking place today; returns the session (the one already
     running, if any)."""
-    offering = Offering.objects.select_for_update(of=("self",)).select_related("course__provider").get(pk=offering.pk)
+    offering = (
+        Offering.objects.select_for_update(of=("self",))
+        .select_related("course__provider")
+        .get(pk=offering.pk)
+    )
     _require_provider(offering, acting_user)
     today = timezone.localdate()
     if not offering.starts_on <= today <= offering.ends_on:
@@ -66,7 +70,11 @@ def session_start(*, offering: Offering, acting_user: Any) -> AttendanceSession:
 
 
 def _locked(session: AttendanceSession) -> AttendanceSession:
-    return AttendanceSession.objects.select_for_update(of=("self",)).select_related("offering__course").get(pk=session.pk)
+    return (
+        AttendanceSession.objects.select_for_update(of=("self",))
+        .select_related("offering__course")
+        .get(pk=session.pk)
+    )
 
 
 @transaction.atomic
