@@ -31,6 +31,7 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo_state --once
 	$(BIN)/python manage.py advance_calendar
+	$(BIN)/python manage.py credential_keys ensure
 	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \

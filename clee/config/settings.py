@@ -376,3 +376,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLEE_LOG_LEVEL", "INFO")},
 }
+
+
+# --- Verifiable credentials and same-day attendance (clee.credentials, clee.attendance) --------
+
+INSTALLED_APPS += ["clee.credentials", "clee.attendance"]
+# The private halves of the keys credentials are signed with: files outside the database,
+# written by `manage.py credential_keys generate` (docs/operations.md §8). Credentials name the
+# site by CLEE_SITE_URL (their issuer is its did:web), so set it to the public address.
+CLEE_CREDENTIAL_KEYS_DIR = Path(os.environ.get("CLEE_CREDENTIAL_KEYS_DIR", VAR_DIR / "credential-keys"))
+CLEE_PROGRAM_NAME = os.environ.get("CLEE_PROGRAM_NAME", "Missouri POST Program")
+# The rule the core curricula areas of a course credential are aligned to.
+CLEE_RULES_URL = os.environ.get(
+    "CLEE_RULES_URL", "https://www.sos.mo.gov/cmsimages/adrules/csr/current/11csr/11c75-15.pdf"
+)
+# The QR decoder of the verification page (a photo of a credential's QR code).
+STATICFILES_DIRS += [("jsqr", NODE_MODULES / "jsqr" / "dist")]
+# An attendance session's QR code changes every CLEE_ATTENDANCE_CODE_SECONDS; a code is taken
+# for CLEE_ATTENDANCE_CODE_GRACE seconds more (time to sign in on the phone and press the button).
+CLEE_ATTENDANCE_CODE_SECONDS = int(os.environ.get("CLEE_ATTENDANCE_CODE_SECONDS", "30"))
+CLEE_ATTENDANCE_CODE_GRACE = int(os.environ.get("CLEE_ATTENDANCE_CODE_GRACE", "90"))

@@ -26,4 +26,6 @@ urlpatterns = [
     # Issue 14: people and accounts (invitations, sign-up, password reset, deactivation).
     path("", include("clee.people.urls")),
     path("", include("clee.portals.urls")),
+    # Issue 16: what verifiers of CLEE's credentials read (DID document, status lists).
+    path("", include("clee.credentials.urls")),
 ]

@@ -69,6 +69,13 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,
         "every_minutes": 15,
     },
+    # Revokes the verifiable credentials whose record was reversed or whose period result
+    # changed: the published status lists are at most a minute behind.
+    "credential-revocation": {
+        "task_path": "clee.credentials.tasks.revoke_stale_credentials",
+        "recurrence": Schedule.Recurrence.EVERY_MINUTES,
+        "every_minutes": 1,
+    },
 }
 
 

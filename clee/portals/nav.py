@@ -15,6 +15,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     User.Role.OFFICER: [
         ("Dashboard", "officer:index"),
         ("Transcript", "officer:transcript"),
+        ("Credentials", "officer:credentials"),
         ("Credit requests", "officer:requests"),
         ("Find courses", "officer:courses"),
         ("Notices", "officer:notices"),
@@ -41,6 +42,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Credit requests", "staff:requests"),
         ("Extensions", "staff:extensions"),
         ("Make-up training", "staff:makeup"),
+        ("Officers", "staff:officers"),
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
         ("Invitations", "sso:invitations"),

@@ -99,15 +99,28 @@ def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: Any) 
         raise ServiceError(
             "the file is not the one you previewed: upload it again and check the new preview", field="file"
         )
+    report = roster_apply(
+        provider=stored.provider, content=content, file_name=stored.file_name, acting_user=acting_user
+    )
+    if report.applied:
+        stored.delete()
+    return report
+
+
+@transaction.atomic
+def roster_apply(*, provider: Provider, content: bytes, file_name: str, acting_user: Any) -> ImportReport:
+    """Record a provider's completion roster (CSV or XLSX bytes) through the import service, all
+    or nothing (a completion already on file is not added again); returns its report. Applied,
+    the instructors of the offerings whose students were recorded get their credit corrected,
+    so nobody is credited twice for the same hours."""
     report = import_apply(
         kind=ImportBatch.Kind.ROSTER,
         content=content,
-        file_name=stored.file_name,
+        file_name=file_name,
         actor=acting_user,
-        provider=stored.provider,
+        provider=provider,
     )
     if report.applied and report.batch is not None:
-        stored.delete()
         for offering in _offerings_taught_by_students(report.batch):
             offering_instructors_credit(offering=offering, acting_user=acting_user)
     return report

@@ -211,3 +211,16 @@ class Certificate(TimeStamped):
     def shown_code(self) -> str:
         """The code in groups of four, as printed: ``K7QX-3M9P-2D4R``."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+class RecordReversal(models.Model):
+    """POST staff took back a credit: the record is rejected (kept on file, counting nowhere),
+    with who did it, when and why. The officer sees the reason on the transcript."""
+
+    record = models.OneToOneField(TrainingRecord, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.CharField(max_length=300)
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reversed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"reversal of record {self.record_id}"

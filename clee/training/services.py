@@ -34,6 +34,7 @@ from clee.training.models import (
     CreditLine,
     CreditRequest,
     ImportBatch,
+    RecordReversal,
     RequestDocument,
     TrainingRecord,
 )
@@ -457,3 +458,42 @@ def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certifi
         summary=f"compliance certificate {certificate.shown_code} for {period.year} issued",
     )
     return certificate
+
+
+# Reversing a credit -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user: Any) -> TrainingRecord:
+    """POST staff take back an accepted record (entered in error, a roster corrected, fraud):
+    it becomes rejected, with the reason the officer sees, and the officer's period is
+    recomputed. Returns the record."""
+    if getattr(acting_user, "role", None) != "post_staff":
+        raise ServiceError("only POST staff reverse a credit")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("say why the credit is reversed: the officer sees the reason", field="reason")
+    if len(reason) > 300:
+        raise ServiceError(
+            f"the reason must be at most 300 characters (it has {len(reason)})", field="reason"
+        )
+    record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != TrainingRecord.Status.ACCEPTED:
+        raise ServiceError(
+            f"this record is {record.get_status_display().lower()}: only an accepted credit is reversed"
+        )
+    record.status = TrainingRecord.Status.REJECTED
+    record.save(update_fields=["status", "updated_at"])
+    RecordReversal.objects.create(
+        record=record, reason=reason, reversed_by=acting_user, reversed_at=timezone.now()
+    )
+    record_event(
+        actor=acting_user,
+        action="training.record_reverse",
+        target=record,
+        summary=f"credit reversed ({record.hours} h on {record.completed_on}): {reason}",
+        data={"officer_id": record.officer_id, "reason": reason},
+    )
+    year = record.completed_on.year if record.applied_to_year is None else record.applied_to_year
+    recompute_after_commit({record.officer_id}, {year, record.completed_on.year})
+    return record

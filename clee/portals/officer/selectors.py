@@ -223,7 +223,7 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
         .filter(
             Q(completed_on__gte=period.starts, completed_on__lte=period.ends) | Q(applied_to_year=period.year)
         )
-        .select_related("course__provider", "credit_request")
+        .select_related("course__provider", "credit_request", "reversal")
         .prefetch_related("lines")
         .order_by("completed_on", "id")
     )

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.compliance.models import ComplianceResult
+from clee.credentials.sharing import PackedError, unpack
+from clee.credentials.verification import MAX_CHARS, credential_check
 from clee.portals.officer.access import certificate_by_code
 from clee.portals.officer.selectors import day_shown, hours_shown
 from clee.training.services import CERTIFIED_STATUSES
@@ -50,3 +52,46 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
         "checked_at": timezone.localtime(),
     }
     return _private(render(request, "portals/officer/verify.html", context))
+
+
+def _credential_text(request: HttpRequest) -> tuple[str, str]:
+    """The credential sent (from a QR code, a file or the text box) and a reason it cannot be
+    read, one of them empty."""
+    packed = request.POST.get("packed", "").strip()
+    if packed:
+        try:
+            return unpack(packed), ""
+        except PackedError as error:
+            return "", str(error)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        content = upload.read(MAX_CHARS + 1)
+        if len(content) > MAX_CHARS:
+            return "", f"the file is larger than a credential ({MAX_CHARS // 1024} KB at most)"
+        try:
+            return content.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            return "", "the file is not a credential (not UTF-8 text)"
+    text = request.POST.get("credential", "").strip()
+    return text, "" if text else "paste a credential, choose its file, or scan its QR code"
+
+
+@require_http_methods(["GET", "POST"])
+def credential(request: HttpRequest) -> HttpResponse:
+    """Check a verifiable credential from CLEE: pasted, uploaded, or from its QR code (the
+    page's script reads a code's address or a photo of it). The checks use what the program
+    publishes (its keys and status lists), not its records."""
+    context: dict[str, object] = {"checked": request.method == "POST"}
+    status = 200
+    if request.method == "POST":
+        text, problem = _credential_text(request)
+        if problem:
+            context["problem"] = problem
+            status = 400
+        else:
+            outcome = credential_check(text)
+            context.update(
+                outcome=outcome, pasted=text if outcome.refused else "", checked_at=timezone.localtime()
+            )
+            status = 200 if outcome.valid else 400 if outcome.refused else 200
+    return _private(render(request, "portals/officer/verify_credential.html", context, status=status))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.models import User
+from clee.attendance.selectors import offering_sessions
 from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
@@ -195,6 +196,8 @@ def offering_detail(request: HttpRequest, offering_id: int) -> HttpResponse:
         "instructors": instructor_rows(offering, today=today),
         "completion_count": completions.count(),
         "events": history(offering),
+        "sessions": list(offering_sessions(offering)),
+        "attendance_today": offering.starts_on <= today <= offering.ends_on,
     }
     context.update(paginate(request, completions))
     return render(request, "portals/provider/offering_detail.html", context)

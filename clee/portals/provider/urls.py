@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.provider import offerings, rosters, views
+from clee.portals.provider import attendance, offerings, rosters, views
 
 app_name = "provider"
 urlpatterns = [
@@ -15,6 +15,30 @@ urlpatterns = [
     path("offerings/instructor-row/", offerings.offering_instructor_row, name="offering_instructor_row"),
     path("offerings/<int:offering_id>/", offerings.offering_detail, name="offering_detail"),
     path("offerings/<int:offering_id>/change/", offerings.offering_edit, name="offering_edit"),
+    path("offerings/<int:offering_id>/attendance/", attendance.attendance_start, name="attendance_start"),
+    path(
+        "offerings/<int:offering_id>/attendance/<int:session_id>/", attendance.attendance, name="attendance"
+    ),
+    path(
+        "offerings/<int:offering_id>/attendance/<int:session_id>/code/",
+        attendance.attendance_code,
+        name="attendance_code",
+    ),
+    path(
+        "offerings/<int:offering_id>/attendance/<int:session_id>/end/",
+        attendance.attendance_end,
+        name="attendance_end",
+    ),
+    path(
+        "offerings/<int:offering_id>/attendance/<int:session_id>/add/",
+        attendance.attendance_add,
+        name="attendance_add",
+    ),
+    path(
+        "offerings/<int:offering_id>/attendance/<int:session_id>/confirm/",
+        attendance.attendance_confirm,
+        name="attendance_confirm",
+    ),
     path("rosters/", rosters.rosters, name="rosters"),
     path("rosters/sample.csv", rosters.roster_sample, name="roster_sample"),
     path("rosters/uploads/<int:upload_id>/", rosters.roster_preview, name="roster_preview"),

@@ -11,9 +11,10 @@ from django.http import Http404
 
 from clee.accounts.models import User
 from clee.compliance.models import Extension
+from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND
 from clee.providers.models import Course, Provider, RecognizedCourse
-from clee.training.models import CreditRequest
+from clee.training.models import CreditRequest, TrainingRecord
 
 M = TypeVar("M", bound=Model)
 
@@ -54,3 +55,13 @@ def access_provider(user: User, provider_id: int) -> Provider:
 def access_catalog_entry(user: User, entry_id: int) -> RecognizedCourse:
     """An entry of the catalog of recognized out-of-state courses."""
     return _one(user, RecognizedCourse.objects.all(), entry_id)
+
+
+def access_officer(user: User, officer_id: int) -> Officer:
+    """Any officer (POST staff see every record)."""
+    return _one(user, Officer.objects.all(), officer_id)
+
+
+def access_record(user: User, record_id: int) -> TrainingRecord:
+    """Any officer's training record, with its officer and course."""
+    return _one(user, TrainingRecord.objects.select_related("officer", "course__provider"), record_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.staff import makeup, views
+from clee.portals.staff import makeup, records, views
 
 app_name = "staff"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("extensions/<int:extension_id>/decide/", views.extension_review, name="extension_decide"),
     path("makeup/", makeup.makeup, name="makeup"),
     path("makeup/<int:year>/<int:officer_id>/", makeup.makeup_officer, name="makeup_officer"),
+    path("officers/", records.officers, name="officers"),
+    path("officers/<int:officer_id>/", records.officer_records, name="officer_records"),
+    path("records/<int:record_id>/reverse/", records.record_reverse, name="record_reverse"),
     path("providers/", views.providers, name="providers"),
     path("providers/add/", views.provider_add, name="provider_add"),
     path("providers/<int:provider_id>/", views.provider, name="provider"),
