@@ -102,6 +102,17 @@ class ConcurrentWriteError(ServiceError):
     """Other writers kept changing the same records; nothing was written: send it again."""
 
 
+class UnreadableRosterError(ServiceError):
+    """The roster sent is no table at all (not CSV or XLSX, damaged, beyond the limits): a
+    malformed request, answered 400 and kept nowhere, so the same key can carry the fixed file."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(
+            "the roster cannot be read: " + "; ".join(e.reason for e in report.errors), field="body"
+        )
+        self.rows = _rows(report)
+
+
 @transaction.atomic
 def course_submit_by_token(
     *, token: ApiToken, course: Course, portions: Sequence[PortionSpec], documents: Sequence[DocumentUpload]
@@ -149,6 +160,8 @@ def roster_submit(
                 provider=token.provider,
                 agency=token.agency,
             )
+            if report.unreadable:
+                raise UnreadableRosterError(report)
             submission = RosterSubmission.objects.create(
                 caller=token.caller,
                 idempotency_key=idempotency_key,

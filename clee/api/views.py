@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +27,7 @@ from clee.api.auth import (
     caller_token,
 )
 from clee.api.pagination import MAX_PAGE_SIZE, Paging
+from clee.api.parsers import MAX_REQUEST_BYTES, JsonParser
 from clee.api.rosters import CSV_TYPE, XLSX_TYPE, CsvParser, XlsxParser, roster_body
 from clee.api.serializers import (
     AgencyOfficerDetailSerializer,
@@ -42,16 +42,13 @@ from clee.api.serializers import (
     RosterRowsSerializer,
     SubmissionSerializer,
 )
-from clee.api.services import course_submit_by_token, roster_submit, submission_view
+from clee.api.services import UnreadableRosterError, course_submit_by_token, roster_submit, submission_view
 from clee.compliance.models import ComplianceResult
 from clee.imports.services import import_preview
 from clee.providers.models import Course
 from clee.training.models import ImportBatch
 
 MAX_LICENSES = 200
-# JSON rows repeat their column names: a roster the import accepts (20 MB of CSV at most) can be
-# a few times that as JSON.
-MAX_REQUEST_BYTES = 60 * 2**20
 # License numbers are letters and digits, perhaps with hyphens (P1000001, B-20451).
 LICENSE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
 
@@ -306,7 +303,7 @@ ROSTER_DESCRIPTION = (
 class RosterList(ApiView):
     query_names = ("dry_run", "page", "page_size")
     permission_classes = [ProviderOrAgencyToken]
-    parser_classes = [JSONParser, CsvParser, XlsxParser]
+    parser_classes = [JsonParser, CsvParser, XlsxParser]
 
     @extend_schema(
         operation_id="rosters_list",
@@ -369,6 +366,8 @@ class RosterList(ApiView):
                 provider=token.provider,
                 agency=token.agency,
             )
+            if report.unreadable:
+                raise UnreadableRosterError(report)
             return Response(
                 {
                     "dry_run": True,

@@ -162,6 +162,9 @@ STORAGES = {
 DOCUMENT_MAX_BYTES = int(os.environ.get("CLEE_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 
+# Seconds one roster or onboarding file may take to be read before it is refused (clee.imports.tables).
+CLEE_IMPORT_READ_SECONDS = int(os.environ.get("CLEE_IMPORT_READ_SECONDS", "20"))
+
 # The jurisdiction whose rule packs this deployment applies.
 CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
 # Threads that recompute a large set of officers at once (a big roster), on PostgreSQL.
@@ -211,7 +214,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["clee.api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clee.api.parsers.JsonParser"],
     "DEFAULT_PAGINATION_CLASS": "clee.api.pagination.Paging",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clee.api.errors.exception_handler",
