@@ -74,6 +74,8 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     )
     # Never sniffed into something else; shown in a sandbox with no scripts.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -25,7 +25,7 @@ passkey_patterns = (
         ),
         path(
             "authentication/complete/",
-            webauthn.CompleteCredentialAuthenticationView.as_view(),
+            views.PasskeyAuthenticationCompleteView.as_view(),
             name="credential-authentication-complete",
         ),
         path(

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp_webauthn.views import CompleteCredentialRegistrationView
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
 
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
@@ -170,6 +170,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
         else:
             device = services.verify_code(user=user, code=form.cleaned_data["code"])
+            services.second_factor_check_record(
+                user=user, succeeded=device is not None, kind=_factor_kind(device) if device else "a code"
+            )
             if device is None:
                 form.add_error(
                     "code",
@@ -188,6 +191,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
     context = {"form": form, "next": next_url, "has_passkey": selectors.has_passkey(user)}
     return render(request, "security/verify.html", context)
+
+
+def _factor_kind(device: Any) -> str:
+    return "a recovery code" if isinstance(device, StaticDevice) else "an authenticator app"
 
 
 @require_POST
@@ -215,6 +222,19 @@ def passkey_added(request: HttpRequest) -> HttpResponse:
     request.session[ENROLLED] = True
     messages.success(request, "Your passkey is set up.")
     return _after_first_factor(request, user)
+
+
+class PasskeyAuthenticationCompleteView(CompleteCredentialAuthenticationView):  # type: ignore[misc]
+    """django-otp-webauthn's last step of a passkey check at sign-in, audited right or wrong."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post(*args, **kwargs)
+        user = self.request.user
+        if isinstance(user, User) and user.is_authenticated:
+            services.second_factor_check_record(
+                user=user, succeeded=response.status_code == 200, kind="a passkey"
+            )
+        return response
 
 
 class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # type: ignore[misc]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
 from clee.providers.services import InstructorSpec, offering_save
@@ -20,7 +21,7 @@ from clee.training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n% a synthetic document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 HEADER = "License Number,Last Name,Course Number,Completion Date,Hours"
 
 
