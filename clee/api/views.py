@@ -166,9 +166,11 @@ class LicenseLookup(ApiView):
         operation_id="licenses_lookup",
         summary="Look up license numbers",
         description=(
-            "For checking a roster before sending it: whether each license number is on file, the name "
-            f"on file (first initial and last name) and whether the license is active. Up to {MAX_LICENSES} "
-            "numbers a request."
+            "For checking a roster before sending it: whether each license number is on file and whether "
+            "the license is active. The name on file (first initial and last name) only for an officer the "
+            "calling agency commissions now, null otherwise: a license number does not tell a provider or "
+            "another agency whose it is (send a roster's last_name column to have it checked). Up to "
+            f"{MAX_LICENSES} numbers a request."
         ),
         parameters=[
             OpenApiParameter(
@@ -197,7 +199,7 @@ class LicenseLookup(ApiView):
             raise ValidationError(
                 {"number": ["a license number is letters and digits (and hyphens), at most 40"]}
             )
-        return Response({"results": selectors.licenses(numbers)})
+        return Response({"results": selectors.licenses(numbers, caller_token(request))})
 
 
 class CourseList(ApiView):

@@ -41,6 +41,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Make-up training", "staff:makeup"),
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
+        ("Commissions", "staff:commissions"),
         ("Invitations", "sso:invitations"),
         ("Statewide", "oversight:statewide"),
         ("Rule packs", "oversight:packs"),
