@@ -225,6 +225,10 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 # Requests a token (or a signed-in officer) may make per period: "<count>/<second|minute|hour|day>".
 # Counted in the database, so every web process shares the count (clee.api.throttling).
 CLEE_API_RATE = os.environ.get("CLEE_API_RATE", "600/minute")
+# Requests all the tokens of one provider or agency may make together, and how many live tokens
+# one provider or agency may hold (more tokens must not mean more requests).
+CLEE_API_ORG_RATE = os.environ.get("CLEE_API_ORG_RATE", "1200/minute")
+CLEE_API_TOKENS_PER_ORG = int(os.environ.get("CLEE_API_TOKENS_PER_ORG", "10"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clee.api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clee.api.schema.closed_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CourseStatusEnum": "clee.providers.models.Course.Status",
         "ResultStatusEnum": "clee.compliance.models.ComplianceResult.Status",
