@@ -603,10 +603,11 @@ def hours(value: Any) -> Decimal:
         raise CellError(f"{_shown(value)} is not a number of hours")
     if amount <= 0:
         raise CellError(f"{_shown(value)} hours: hours must be more than zero")
-    if amount != amount.quantize(HUNDREDTH):
-        raise CellError(f"{_shown(value)}: hours are given to the hundredth at most")
+    # Before the hundredth: quantizing 1e27 to the hundredth is beyond decimal's precision.
     if amount >= 10_000:
         raise CellError(f"{_shown(value)} hours is not a plausible number of hours")
+    if amount != amount.quantize(HUNDREDTH):
+        raise CellError(f"{_shown(value)}: hours are given to the hundredth at most")
     return amount.quantize(HUNDREDTH)
 
 

@@ -24,9 +24,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
+from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
+    BeginCredentialRegistrationView,
+    CompleteCredentialAuthenticationView,
+    CompleteCredentialRegistrationView,
+)
 
 from clee.accounts.models import User
+from clee.api.parsers import MAX_DEPTH, nesting_depth
 from clee.core.errors import ServiceError
 from clee.portals.access import NOT_FOUND, acting_user
 from clee.security import selectors, services
@@ -224,7 +230,32 @@ def passkey_added(request: HttpRequest) -> HttpResponse:
     return _after_first_factor(request, user)
 
 
-class PasskeyAuthenticationCompleteView(CompleteCredentialAuthenticationView):  # type: ignore[misc]
+class BoundedJson:
+    """django-otp-webauthn's views read JSON with ``json.loads``: JSON nested deeper than the
+    interpreter's recursion limit would fail the request (500). Here it is the package's own
+    "malformed request" (400), as is JSON nested deeper than any WebAuthn message."""
+
+    def _parse_request_data(self, request: HttpRequest) -> Any:
+        from django_otp_webauthn.exceptions import MalformedRequest
+
+        try:
+            data = super()._parse_request_data(request)  # type: ignore[misc]
+        except RecursionError:
+            raise MalformedRequest() from None
+        if nesting_depth(data) > MAX_DEPTH:
+            raise MalformedRequest()
+        return data
+
+
+class PasskeyRegistrationBeginView(BoundedJson, BeginCredentialRegistrationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyAuthenticationBeginView(BoundedJson, BeginCredentialAuthenticationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyAuthenticationCompleteView(BoundedJson, CompleteCredentialAuthenticationView):  # type: ignore[misc]
     """django-otp-webauthn's last step of a passkey check at sign-in, audited right or wrong."""
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -237,7 +268,7 @@ class PasskeyAuthenticationCompleteView(CompleteCredentialAuthenticationView):  
         return response
 
 
-class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # type: ignore[misc]
+class PasskeyRegistrationCompleteView(BoundedJson, CompleteCredentialRegistrationView):  # type: ignore[misc]
     """django-otp-webauthn's last registration step, which also writes the audit row."""
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:

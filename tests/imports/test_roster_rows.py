@@ -113,6 +113,11 @@ def test_it_rejects_hours_above_the_courses_hours(world: dict[str, Any]) -> None
         pytest.param(
             "1.255", "'1.255': hours are given to the hundredth at most", id="thousandths of an hour"
         ),
+        pytest.param(
+            "1.1715079258854519e+27",
+            "'1.1715079258854519e+27' hours is not a plausible number of hours",
+            id="beyond the hundredth's precision (found by schemathesis)",
+        ),
     ],
 )
 def test_it_rejects_hours_that_are_not_a_positive_number(
