@@ -6,7 +6,14 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from clee.accounts.lockout import with_lock
 from clee.accounts.models import User
+
+
+def signed_in_user(user_id: Any) -> User | None:
+    """The account of a session, with its officer and agency, and its lockout state (read by
+    the session limits on every request, in this one query)."""
+    return with_lock(User._default_manager.select_related("officer", "agency")).filter(pk=user_id).first()
 
 
 class AccountBackend(ModelBackend):
@@ -16,8 +23,5 @@ class AccountBackend(ModelBackend):
     than the provider portal's query.)"""
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = User._default_manager.select_related("officer", "agency").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = signed_in_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -18,6 +18,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from clee.accounts.lockout import lock_of, with_lock
 from clee.accounts.models import User
 from clee.api.models import ApiToken
 from clee.api.services import TOKEN_START, token_hash
@@ -32,8 +33,11 @@ def token_for_secret(secret: str) -> ApiToken | None:
     longer act for the token's provider or agency)."""
     if not secret.startswith(TOKEN_START) or len(secret) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("created_by", "provider", "agency")
+    token: ApiToken | None = (
+        with_lock(
+            ApiToken.objects.select_related("created_by", "provider", "agency"),
+            username="created_by__username",
+        )
         .filter(secret_sha256=token_hash(secret), revoked_at__isnull=True)
         .first()
     )
@@ -71,6 +75,15 @@ class TokenAuthentication(BaseAuthentication):
         token = token_for_secret(secret)
         if token is None:
             raise AuthenticationFailed("the token is unknown or was revoked")
+        locked = lock_of(token)
+        if locked is not None:
+            # A token acts as its account: while the account is locked after failed sign-ins,
+            # its tokens are refused too (someone may hold its password).
+            raise AuthenticationFailed(
+                f"the account this token acts as ({token.created_by.get_username()}) is locked after "
+                f"failed sign-ins until {locked.isoformat(timespec='seconds')}; wait, or ask POST staff "
+                "to lift the lock"
+            )
         return token.created_by, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 
-from clee.api.services import ConcurrentWriteError, IdempotencyKeyReusedError
+from clee.api.services import ConcurrentWriteError, IdempotencyKeyReusedError, UnreadableRosterError
 from clee.compliance.access import PeriodMissing
 from clee.core.errors import ServiceError
 
@@ -56,6 +56,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ConcurrentWriteError):
         set_rollback()
         return Response(error_body("conflict", exc.message), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, UnreadableRosterError):
+        set_rollback()
+        return Response(
+            error_body("unreadable_file", exc.message, rows=exc.rows), status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, IdempotencyKeyReusedError):
         set_rollback()
         return Response(

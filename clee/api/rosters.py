@@ -14,10 +14,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 
+from clee.imports.roster import AGENCY_COLUMNS, PROVIDER_COLUMNS
 from clee.imports.tables import MAX_BYTES, MAX_ROWS
 
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A JSON row's keys are the roster's column names as docs/imports.md names them (a provider's and
+# an agency's; a provider sending an agency's column is told so row by row, as in a file).
+ROSTER_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*PROVIDER_COLUMNS.known, *AGENCY_COLUMNS.known)))
 
 
 class _RawParser(BaseParser):
@@ -46,6 +50,11 @@ class RosterBody:
     sha256: str  # of the request as understood: the same rows in other JSON spacing match
     extension: str
 
+    @property
+    def is_file(self) -> bool:
+        """A CSV or XLSX file as sent (JSON rows are made into a table by CLEE itself)."""
+        return self.extension != "json"
+
 
 def roster_body(request: Request) -> RosterBody:
     """The roster sent, or a 400 naming what is wrong with the request itself (the rows'
@@ -68,20 +77,21 @@ def roster_body(request: Request) -> RosterBody:
     columns: dict[str, None] = {}
     problems: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            problems[f"rows[{index}]"] = ["a row is an object of column names and values"]
+        if not isinstance(row, dict) or not row:
+            problems[f"rows[{index}]"] = ["a row is an object of column names and values, at least one"]
             continue
-        filled = False
         for name, value in row.items():
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                problems.setdefault(f"rows[{index}].{name}", []).append("a value is a string or a number")
-                continue
-            filled = True
+            if name not in ROSTER_COLUMNS:
+                problems.setdefault(f"rows[{index}].{name[:64]}", []).append(
+                    f"not a roster column; the columns are: {', '.join(ROSTER_COLUMNS)}"
+                )
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+                problems.setdefault(f"rows[{index}].{name[:64]}", []).append(
+                    "a value is a non-empty string or a number (leave out a column with no value)"
+                )
+            elif isinstance(value, str) and "\x00" in value:
+                problems.setdefault(f"rows[{index}].{name[:64]}", []).append("a value may not hold NUL")
             columns.setdefault(name)
-        if not filled:
-            problems[f"rows[{index}]"] = ["the row has no values"]
         if len(problems) >= 100:
             break
     if problems:

@@ -35,25 +35,35 @@ def period_for(year: int | None) -> ReportingPeriod | None:
     return access_period(year, default_current=False)
 
 
-def licenses(numbers: Iterable[str]) -> list[dict[str, Any]]:
-    """What a provider needs to check a roster: the license exists, the name on file (first
-    initial and last name) and whether it is active. Nothing else of the officer."""
+def licenses(numbers: Iterable[str], token: ApiToken) -> list[dict[str, Any]]:
+    """What a caller needs to check a roster: whether each license exists and is active. The
+    name on file (first initial and last name) only for an officer the token's agency
+    commissions now: a license number alone must not tell a stranger whose it is (a roster's
+    ``last_name`` column is checked against it without saying the name)."""
     wanted = list(dict.fromkeys(n.strip().upper() for n in numbers if n.strip()))
     found = {
         row["license_number"]: row
         for row in Officer.objects.filter(license_number__in=wanted).values(
-            "license_number", "first_name", "last_name", "license_status"
+            "id", "license_number", "first_name", "last_name", "license_status"
         )
     }
+    commissioned: set[int] = set()
+    if token.agency_id is not None:
+        commissioned = set(
+            Commission.objects.filter(
+                agency_id=token.agency_id, end__isnull=True, officer_id__in=[r["id"] for r in found.values()]
+            ).values_list("officer_id", flat=True)
+        )
     out = []
     for number in wanted:
         row = found.get(number)
+        named = row is not None and row["id"] in commissioned
         out.append(
             {
                 "license_number": number,
                 "found": row is not None,
-                "first_initial": row["first_name"][:1].upper() if row else None,
-                "last_name": row["last_name"] if row else None,
+                "first_initial": row["first_name"][:1].upper() if named and row else None,
+                "last_name": row["last_name"] if named and row else None,
                 "active": bool(row and row["license_status"] == LicenseStatus.ACTIVE),
             }
         )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clee.api.models import RosterSubmission
+from clee.api.rosters import ROSTER_COLUMNS
 from clee.compliance.models import ComplianceResult
 from clee.core.choices import CoreArea, Delivery, Subject, Topic
 from clee.imports.tables import MAX_ROWS
@@ -19,7 +22,50 @@ from clee.officers.models import LicenseStatus
 from clee.providers.models import Course, CourseDocument
 from clee.providers.services import DocumentUpload, PortionSpec
 
-HOURS = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01")}
+# Hours are sent as a decimal string, 0.01 to 9999.99, to the hundredth at most (a JSON number's
+# float would not keep 0.1 exact). The pattern is the whole rule: the document says what the
+# server takes.
+HOURS_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,3}(\.[0-9]{1,2})?)$"
+# Strict base64, as ``base64.b64decode(validate=True)`` takes it.
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+# Text: any characters but NUL (which no database column takes).
+NO_NUL = RegexValidator(r"^[^\x00]*$", message="a text may not hold the NUL character")
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": HOURS_PATTERN, "example": "4.5", "description": "Hours as a decimal string"}
+)
+class HoursField(serializers.Field):  # type: ignore[type-arg]
+    default_error_messages = {
+        "invalid": 'hours are a decimal string from "0.01" to "9999.99", to the hundredth at most ("4.5")'
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str) or not re.fullmatch(HOURS_PATTERN, data):
+            self.fail("invalid")
+        return Decimal(data)
+
+    def to_representation(self, value: Any) -> str:
+        return f"{Decimal(value):.2f}"
+
+
+HOURS_SCHEMA = {"type": "string", "pattern": HOURS_PATTERN, "example": "1"}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": dict.fromkeys(Topic.values, HOURS_SCHEMA),
+        "additionalProperties": False,
+    }
+)
+class TopicsField(serializers.DictField):
+    """Topic hours by topic: only the topics there are."""
+
+
+def text(**options: Any) -> serializers.CharField:
+    """A text field taken as sent (spaces kept: the services judge them), without NUL."""
+    return serializers.CharField(trim_whitespace=False, validators=[NO_NUL], **options)
 
 
 # Errors ------------------------------------------------------------------------------------
@@ -67,9 +113,9 @@ class LicenseListSerializer(serializers.Serializer[Any]):
 class PortionSerializer(serializers.Serializer[Any]):
     core_area = serializers.ChoiceField(choices=CoreArea.choices)
     subject = serializers.ChoiceField(choices=Subject.choices, required=False, default="", allow_blank=True)
-    hours = serializers.DecimalField(**HOURS)  # type: ignore[arg-type]
-    topics = serializers.DictField(
-        child=serializers.DecimalField(**HOURS),  # type: ignore[arg-type]
+    hours = HoursField()
+    topics = TopicsField(
+        child=HoursField(),
         required=False,
         default=dict,
         help_text=f"Topic hours inside these hours; topics: {', '.join(Topic.values)}",
@@ -86,8 +132,12 @@ class PortionSerializer(serializers.Serializer[Any]):
 
 class DocumentSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=CourseDocument.Kind.choices)
-    name = serializers.CharField(max_length=255)
-    content_base64 = serializers.CharField(help_text="The file (PDF, PNG or JPEG), base64-encoded")
+    name = text(max_length=255)
+    content_base64 = serializers.CharField(
+        help_text="The file (PDF, PNG or JPEG), base64-encoded",
+        trim_whitespace=False,
+        validators=[RegexValidator(BASE64_PATTERN, message="this is not base64")],
+    )
 
     def validate_content_base64(self, value: str) -> bytes:
         try:
@@ -97,12 +147,12 @@ class DocumentSerializer(serializers.Serializer[Any]):
 
 
 class CourseSubmitSerializer(serializers.Serializer[Any]):
-    number = serializers.CharField(max_length=30)
-    title = serializers.CharField(max_length=200)
-    hours = serializers.DecimalField(**HOURS)  # type: ignore[arg-type]
+    number = text(max_length=30)
+    title = text(max_length=200)
+    hours = HoursField()
     delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.LIVE)
-    synopsis = serializers.CharField()
-    learning_objectives = serializers.CharField()
+    synopsis = text()
+    learning_objectives = text()
     portions = PortionSerializer(many=True, help_text="How the hours split over the core areas")
     documents = DocumentSerializer(
         many=True,
@@ -157,7 +207,7 @@ class OfferingSerializer(serializers.Serializer[Any]):
 # Rosters -----------------------------------------------------------------------------------
 
 
-ROSTER_VALUE = {"anyOf": [{"type": "string"}, {"type": "number"}], "nullable": True}
+ROSTER_VALUE = {"anyOf": [{"type": "string", "minLength": 1, "pattern": "^[^\\x00]*$"}, {"type": "number"}]}
 
 
 @extend_schema_field(
@@ -165,7 +215,12 @@ ROSTER_VALUE = {"anyOf": [{"type": "string"}, {"type": "number"}], "nullable": T
         "type": "array",
         "minItems": 1,
         "maxItems": MAX_ROWS,
-        "items": {"type": "object", "minProperties": 1, "additionalProperties": ROSTER_VALUE},
+        "items": {
+            "type": "object",
+            "minProperties": 1,
+            "properties": dict.fromkeys(ROSTER_COLUMNS, ROSTER_VALUE),
+            "additionalProperties": False,
+        },
     }
 )
 class RosterRowsField(serializers.ListField):

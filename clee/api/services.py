@@ -14,16 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.accounts.models import User
+from clee.agencies.models import Agency
 from clee.api.models import ApiToken, RosterSubmission
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
 from clee.imports.services import import_apply
-from clee.providers.models import Course
+from clee.providers.models import Course, Provider
 from clee.providers.services import DocumentUpload, PortionSpec, course_submit
 from clee.training.models import ImportBatch
 
@@ -57,10 +59,20 @@ def token_create(*, name: str, acting_user: User) -> NewToken:
         raise ServiceError("the name is at most 100 characters", field="name")
     if acting_user.role == User.Role.PROVIDER and acting_user.provider_id is not None:
         owner: dict[str, Any] = {"kind": ApiToken.Kind.PROVIDER, "provider_id": acting_user.provider_id}
+        Provider.objects.select_for_update().filter(pk=acting_user.provider_id).first()
     elif acting_user.role == User.Role.AGENCY_ADMIN and acting_user.agency_id is not None:
         owner = {"kind": ApiToken.Kind.AGENCY, "agency_id": acting_user.agency_id}
+        Agency.objects.select_for_update().filter(pk=acting_user.agency_id).first()
     else:
         raise ServiceError("only a provider's staff or an agency's administrators create API tokens")
+    # The owner's row is locked: two creations at once count each other.
+    cap = settings.CLEE_API_TOKENS_PER_ORG
+    if ApiToken.objects.filter(revoked_at__isnull=True, **owner).count() >= cap:
+        raise ServiceError(
+            f"your organisation already has {cap} live API tokens, the most it may hold: revoke one that is "
+            "no longer used first",
+            field="name",
+        )
     prefix = TOKEN_START + "".join(secrets.choice(PREFIX_CHARS) for _ in range(PREFIX_LENGTH))
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -102,6 +114,17 @@ class ConcurrentWriteError(ServiceError):
     """Other writers kept changing the same records; nothing was written: send it again."""
 
 
+class UnreadableRosterError(ServiceError):
+    """The roster sent is no table at all (not CSV or XLSX, damaged, beyond the limits): a
+    malformed request, answered 400 and kept nowhere, so the same key can carry the fixed file."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(
+            "the roster cannot be read: " + "; ".join(e.reason for e in report.errors), field="body"
+        )
+        self.rows = _rows(report)
+
+
 @transaction.atomic
 def course_submit_by_token(
     *, token: ApiToken, course: Course, portions: Sequence[PortionSpec], documents: Sequence[DocumentUpload]
@@ -125,7 +148,13 @@ class Submitted:
 
 
 def roster_submit(
-    *, token: ApiToken, idempotency_key: str, request_sha256: str, content: bytes, file_name: str
+    *,
+    token: ApiToken,
+    idempotency_key: str,
+    request_sha256: str,
+    content: bytes,
+    file_name: str,
+    is_file: bool = True,
 ) -> Submitted:
     """Apply a completion roster through the import service (every row checked, all or nothing)
     and keep the outcome under ``idempotency_key``.
@@ -149,6 +178,10 @@ def roster_submit(
                 provider=token.provider,
                 agency=token.agency,
             )
+            if report.unreadable and is_file:
+                # A file that is no table is a malformed request (JSON rows CLEE made into a table
+                # itself are refused row by row, as any roster).
+                raise UnreadableRosterError(report)
             submission = RosterSubmission.objects.create(
                 caller=token.caller,
                 idempotency_key=idempotency_key,

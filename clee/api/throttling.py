@@ -1,8 +1,10 @@
-"""Rate limiting per token (or per signed-in officer): ``CLEE_API_RATE`` requests a window.
+"""Rate limiting per token (or per signed-in officer), ``CLEE_API_RATE`` requests a window, and
+per provider or agency, ``CLEE_API_ORG_RATE`` for all its tokens together: a provider cannot
+multiply its rate by making more tokens.
 
-The count is kept in the database (``RateCount``), one row per caller and fixed window, raised
+Each count is kept in the database (``RateCount``), one row per caller and fixed window, raised
 by one atomic upsert per request: every web process sees the same count, so N gunicorn workers
-do not grant N times the rate. A caller over the rate gets 429 with ``Retry-After``, the
+do not grant N times the rate. A caller over either rate gets 429 with ``Retry-After``, the
 seconds to the next window.
 """
 
@@ -21,18 +23,18 @@ from clee.api.models import ApiToken, RateCount
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 _COUNT_SQL = """
-    INSERT INTO {table} (caller, "window", count) VALUES (%s, %s, 1)
+    INSERT INTO {table} (caller, "window", count) VALUES {rows}
     ON CONFLICT (caller, "window") DO UPDATE SET count = {table}.count + 1
-    RETURNING count
+    RETURNING caller, count
 """
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
+def parse_rate(rate: str, name: str = "CLEE_API_RATE") -> tuple[int, int]:
     """``"600/minute"`` as (600, 60): requests allowed, window length in seconds."""
     count, _, period = rate.partition("/")
     seconds = PERIODS.get(period.strip().lower().removesuffix("s"))
     if not count.strip().isdigit() or int(count) < 1 or seconds is None:
-        raise ValueError(f"CLEE_API_RATE is '<count>/<second|minute|hour|day>', not {rate!r}")
+        raise ValueError(f"{name} is '<count>/<second|minute|hour|day>', not {rate!r}")
     return int(count), seconds
 
 
@@ -45,16 +47,20 @@ def _caller(request: Request) -> str:
     return f"address-{request.META.get('REMOTE_ADDR', '')}"[:60]
 
 
-def count_request(caller: str, window: int) -> int:
-    """Count one request of ``caller`` in ``window``; returns the window's count so far."""
+def count_requests(windows: list[tuple[str, int]]) -> dict[str, int]:
+    """Count one request of each ``(caller, window)`` in one statement; returns each caller's
+    count in its window so far."""
     table = connection.ops.quote_name(RateCount._meta.db_table)
+    rows = ", ".join(["(%s, %s, 1)"] * len(windows))
     with connection.cursor() as cursor:
-        cursor.execute(_COUNT_SQL.format(table=table), [caller, window])
-        (count,) = cursor.fetchone()
-        if count == 1:
-            # A new window: the caller's older ones are done with.
-            cursor.execute(f'DELETE FROM {table} WHERE caller = %s AND "window" < %s', [caller, window])
-    return int(count)
+        cursor.execute(_COUNT_SQL.format(table=table, rows=rows), [v for pair in windows for v in pair])
+        counts = {caller: int(count) for caller, count in cursor.fetchall()}
+        # A new window: the caller's older ones are done with.
+        done = [(caller, window) for caller, window in windows if counts[caller] == 1]
+        if done:
+            where = " OR ".join(['(caller = %s AND "window" < %s)'] * len(done))
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", [v for pair in done for v in pair])
+    return counts
 
 
 class TokenRateThrottle(BaseThrottle):
@@ -63,13 +69,20 @@ class TokenRateThrottle(BaseThrottle):
 
     def allow_request(self, request: Request, view: Any) -> bool:
         # Read per request, so a changed setting (or a test's) applies at once.
-        allowed, seconds = parse_rate(str(getattr(settings, "CLEE_API_RATE", "600/minute")))
+        limits = [(_caller(request), parse_rate(str(getattr(settings, "CLEE_API_RATE", "600/minute"))))]
+        token = request.auth
+        if isinstance(token, ApiToken):
+            org_rate = str(getattr(settings, "CLEE_API_ORG_RATE", "1200/minute"))
+            limits.append((token.caller, parse_rate(org_rate, "CLEE_API_ORG_RATE")))
         now = time.time()
-        window = int(now // seconds)
-        if count_request(_caller(request), window) <= allowed:
-            return True
-        self.retry_after = max(1, int((window + 1) * seconds - now + 0.999))
-        return False
+        windows = [(caller, int(now // seconds)) for caller, (_, seconds) in limits]
+        counts = count_requests(windows)
+        allowed = True
+        for (caller, (most, seconds)), (_, window) in zip(limits, windows, strict=True):
+            if counts[caller] > most:
+                allowed = False
+                self.retry_after = max(self.retry_after, int((window + 1) * seconds - now + 0.999), 1)
+        return allowed
 
     def wait(self) -> float:
         return float(self.retry_after)

@@ -12,8 +12,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +27,7 @@ from clee.api.auth import (
     caller_token,
 )
 from clee.api.pagination import MAX_PAGE_SIZE, Paging
+from clee.api.parsers import MAX_REQUEST_BYTES, JsonParser
 from clee.api.rosters import CSV_TYPE, XLSX_TYPE, CsvParser, XlsxParser, roster_body
 from clee.api.serializers import (
     AgencyOfficerDetailSerializer,
@@ -42,18 +42,22 @@ from clee.api.serializers import (
     RosterRowsSerializer,
     SubmissionSerializer,
 )
-from clee.api.services import course_submit_by_token, roster_submit, submission_view
+from clee.api.services import UnreadableRosterError, course_submit_by_token, roster_submit, submission_view
 from clee.compliance.models import ComplianceResult
 from clee.imports.services import import_preview
 from clee.providers.models import Course
 from clee.training.models import ImportBatch
 
 MAX_LICENSES = 200
-# JSON rows repeat their column names: a roster the import accepts (20 MB of CSV at most) can be
-# a few times that as JSON.
-MAX_REQUEST_BYTES = 60 * 2**20
-# License numbers are letters and digits, perhaps with hyphens (P1000001, B-20451).
+# License numbers are letters and digits, perhaps with hyphens (P1000001, B-20451), 20 at most.
 LICENSE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+LICENSE_LENGTH = 20
+# Longest query string answered: 200 license numbers fit (``number=`` 200 times, 20 characters
+# each: 5,600). Longer is a 414 in the API's shape, here and behind gunicorn (whose request line
+# limit docs/operations.md sets to 8,190).
+MAX_QUERY_STRING = 8000
+# An Idempotency-Key: 1 to 255 visible ASCII characters (a UUID fits).
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -64,6 +68,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         403: "This kind of caller may not use this endpoint",
         404: "No such object, or not the caller's",
         409: "Other writers changed the same records at the same moment: send it again",
+        414: f"The query string is longer than {MAX_QUERY_STRING:,} characters",
         422: "Refused: the values are well-formed but cannot be accepted",
         429: "Too many requests: wait for the seconds in Retry-After",
     }
@@ -86,7 +91,9 @@ def page_of(item: type[serializers.Serializer[Any]]) -> serializers.Serializer[A
     )
 
 
-TOKEN_ERRORS = (401, 403, 429)
+# Every operation may meet a query string too long (414), an unknown or revoked token (401), an
+# endpoint for another kind of caller (403) and the rate limit (429).
+TOKEN_ERRORS = (401, 403, 414, 429)
 PAGE_PARAMETERS = [
     OpenApiParameter(
         "page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, description="Page number, from 1"
@@ -135,6 +142,12 @@ def choice_param(request: Request, name: str, choices: list[str]) -> str:
     return raw
 
 
+class UriTooLong(APIException):
+    status_code = 414
+    default_code = "uri_too_long"
+    default_detail = f"the query string is longer than {MAX_QUERY_STRING:,} characters"
+
+
 class ApiView(APIView):
     """An endpoint that refuses query parameters it does not take (a mistyped filter would
     otherwise be ignored in silence), once the caller is known."""
@@ -142,6 +155,8 @@ class ApiView(APIView):
     query_names: tuple[str, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            raise UriTooLong()
         super().initial(request, *args, **kwargs)
         unknown = sorted(set(request.query_params) - set(self.query_names))
         if unknown:
@@ -169,16 +184,18 @@ class LicenseLookup(ApiView):
         operation_id="licenses_lookup",
         summary="Look up license numbers",
         description=(
-            "For checking a roster before sending it: whether each license number is on file, the name "
-            f"on file (first initial and last name) and whether the license is active. Up to {MAX_LICENSES} "
-            "numbers a request."
+            "For checking a roster before sending it: whether each license number is on file and whether "
+            "the license is active. The name on file (first initial and last name) only for an officer the "
+            "calling agency commissions now, null otherwise: a license number does not tell a provider or "
+            "another agency whose it is (send a roster's last_name column to have it checked). Up to "
+            f"{MAX_LICENSES} numbers a request."
         ),
         parameters=[
             OpenApiParameter(
                 "number",
                 {
                     "type": "array",
-                    "items": {"type": "string", "pattern": LICENSE_PATTERN, "maxLength": 40},
+                    "items": {"type": "string", "pattern": LICENSE_PATTERN, "maxLength": LICENSE_LENGTH},
                     "minItems": 1,
                     "maxItems": MAX_LICENSES,
                 },
@@ -196,11 +213,15 @@ class LicenseLookup(ApiView):
             raise ValidationError({"number": ["give one or more license numbers (?number=...)"]})
         if len(numbers) > MAX_LICENSES:
             raise ValidationError({"number": [f"at most {MAX_LICENSES} license numbers a request"]})
-        if any(len(n) > 40 or not re.fullmatch(LICENSE_PATTERN, n) for n in numbers):
+        if any(len(n) > LICENSE_LENGTH or not re.fullmatch(LICENSE_PATTERN, n) for n in numbers):
             raise ValidationError(
-                {"number": ["a license number is letters and digits (and hyphens), at most 40"]}
+                {
+                    "number": [
+                        f"a license number is letters and digits (and hyphens), at most {LICENSE_LENGTH}"
+                    ]
+                }
             )
-        return Response({"results": selectors.licenses(numbers)})
+        return Response({"results": selectors.licenses(numbers, caller_token(request))})
 
 
 class CourseList(ApiView):
@@ -299,14 +320,16 @@ ROSTER_DESCRIPTION = (
     "errors). Send JSON rows, or the roster file itself as text/csv or as an XLSX body. The "
     "Idempotency-Key header is required: a request retried with the same key returns the first "
     "response (header Idempotent-Replayed: true) and records nothing again; the same key with another "
-    "roster is refused (422). With ?dry_run=true the roster is only checked (no key needed)."
+    "roster is refused (422). With ?dry_run=true the roster is only checked and nothing is kept under "
+    "the key. A CSV or XLSX body that is no table at all (damaged, XML that does not parse, beyond the "
+    "limits of docs/imports.md) is a 400 with code unreadable_file, and nothing is kept under the key."
 )
 
 
 class RosterList(ApiView):
     query_names = ("dry_run", "page", "page_size")
     permission_classes = [ProviderOrAgencyToken]
-    parser_classes = [JSONParser, CsvParser, XlsxParser]
+    parser_classes = [JsonParser, CsvParser, XlsxParser]
 
     @extend_schema(
         operation_id="rosters_list",
@@ -325,9 +348,11 @@ class RosterList(ApiView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                OpenApiTypes.STR,
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
                 location=OpenApiParameter.HEADER,
-                description="A new unique value (a UUID) for each roster; required unless dry_run",
+                required=True,
+                description="A new unique value (a UUID) for each roster; 1 to 255 visible ASCII characters. "
+                "A dry run records nothing under it.",
             ),
             OpenApiParameter(
                 "dry_run", OpenApiTypes.BOOL, description="true: only check the roster; record nothing"
@@ -335,8 +360,8 @@ class RosterList(ApiView):
         ],
         request={
             "application/json": RosterRowsSerializer,
-            CSV_TYPE: {"type": "string", "format": "binary"},
-            XLSX_TYPE: {"type": "string", "format": "binary"},
+            CSV_TYPE: {"type": "string", "format": "binary", "minLength": 1},
+            XLSX_TYPE: {"type": "string", "format": "binary", "minLength": 1},
         },
         responses={
             200: OpenApiResponse(RosterPreviewSerializer, description="The dry run's findings"),
@@ -348,18 +373,18 @@ class RosterList(ApiView):
     def post(self, request: Request) -> Response:
         token = caller_token(request)
         dry_run = choice_param(request, "dry_run", ["true", "false"]) == "true"
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not dry_run and not key:
+        key = request.headers.get("Idempotency-Key")
+        if not key:
             raise ValidationError(
                 {"Idempotency-Key": ["required: a new unique value (a UUID) for each roster"]}
             )
-        if len(key) > 255:
-            raise ValidationError({"Idempotency-Key": ["at most 255 characters"]})
+        if not re.fullmatch(KEY_PATTERN, key):
+            raise ValidationError({"Idempotency-Key": ["1 to 255 visible ASCII characters, no spaces"]})
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
             raise ValidationError({"body": [f"a roster request is at most {MAX_REQUEST_BYTES // 2**20} MB"]})
         body = roster_body(request)
-        file_name = f"API roster {key[:100]}.{body.extension}" if key else f"API roster.{body.extension}"
+        file_name = f"API roster {key[:100]}.{body.extension}"
         if dry_run:
             report = import_preview(
                 kind=ImportBatch.Kind.ROSTER,
@@ -369,6 +394,8 @@ class RosterList(ApiView):
                 provider=token.provider,
                 agency=token.agency,
             )
+            if report.unreadable and body.is_file:
+                raise UnreadableRosterError(report)
             return Response(
                 {
                     "dry_run": True,
@@ -386,6 +413,7 @@ class RosterList(ApiView):
             request_sha256=body.sha256,
             content=body.content,
             file_name=file_name,
+            is_file=body.is_file,
         )
         submission = submitted.submission
         headers = {"Location": f"/api/v1/rosters/{submission.pk}/"}
@@ -470,7 +498,7 @@ class OwnRecord(ApiView):
         summary="The signed-in officer's own transcript and result",
         description="For an officer's browser session (officers have no API tokens).",
         parameters=[PERIOD_PARAMETER],
-        responses={200: OwnRecordSerializer, **errors(400, 401, 403, 404, 429)},
+        responses={200: OwnRecordSerializer, **errors(400, 401, 403, 404, 414, 429)},
         tags=["officer"],
     )
     def get(self, request: Request) -> Response:

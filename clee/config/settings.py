@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Where each request comes from, on every audit row written while it runs.
+    "clee.core.where.WhereMiddleware",
+    # Content-Security-Policy with the request's nonce; no-store on what a signed-in person sees.
+    "clee.security.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clee.core.context.site",
+                "clee.security.context.security",
                 "clee.portals.nav.portal_nav",
             ],
             # clee.portals is no app of its own: its template tags are named here.
@@ -166,6 +171,9 @@ STORAGES = {
 DOCUMENT_MAX_BYTES = int(os.environ.get("CLEE_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 
+# Seconds one roster or onboarding file may take to be read before it is refused (clee.imports.tables).
+CLEE_IMPORT_READ_SECONDS = int(os.environ.get("CLEE_IMPORT_READ_SECONDS", "20"))
+
 # The jurisdiction whose rule packs this deployment applies.
 CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
 # Threads that recompute a large set of officers at once (a big roster), on PostgreSQL.
@@ -190,13 +198,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("CLEE_EMAIL_FROM", "Missouri POST Program <p
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (docs/operations.md).
-if _flag("CLEE_BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = _flag("CLEE_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front that append the address they saw to X-Forwarded-For (nginx: 1): the client's
+# address in the audit trail and the lockout records is the one the outermost of them saw.
+CLEE_PROXY_COUNT = int(os.environ.get("CLEE_PROXY_COUNT", "1" if BEHIND_HTTPS_PROXY else "0"))
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HSTS from the application, on every HTTPS response (a year in production; the proxy need not
+# add it): browsers then refuse plain HTTP to this host. 0 turns it off.
+SECURE_HSTS_SECONDS = int(os.environ.get("CLEE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("CLEE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("CLEE_HSTS_PRELOAD", False)
+# Plain HTTP redirected to HTTPS by the application too (usually the proxy's job).
+SECURE_SSL_REDIRECT = _flag("CLEE_SSL_REDIRECT", False)
 
 # Background jobs (docs/operations.md §3.4): django-tasks with its database backend; the
 # worker is `manage.py db_worker`, the schedule is run by `manage.py run_scheduler`.
@@ -210,12 +229,16 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 # Requests a token (or a signed-in officer) may make per period: "<count>/<second|minute|hour|day>".
 # Counted in the database, so every web process shares the count (clee.api.throttling).
 CLEE_API_RATE = os.environ.get("CLEE_API_RATE", "600/minute")
+# Requests all the tokens of one provider or agency may make together, and how many live tokens
+# one provider or agency may hold (more tokens must not mean more requests).
+CLEE_API_ORG_RATE = os.environ.get("CLEE_API_ORG_RATE", "1200/minute")
+CLEE_API_TOKENS_PER_ORG = int(os.environ.get("CLEE_API_TOKENS_PER_ORG", "10"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["clee.api.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["clee.api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clee.api.parsers.JsonParser"],
     "DEFAULT_PAGINATION_CLASS": "clee.api.pagination.Paging",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clee.api.errors.exception_handler",
@@ -233,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clee.api.schema.closed_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CourseStatusEnum": "clee.providers.models.Course.Status",
         "ResultStatusEnum": "clee.compliance.models.ComplianceResult.Status",
@@ -324,13 +351,18 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Lockout (django-axes): 5 failed sign-ins of one username within 15 minutes lock that username
 # for 15 minutes from the last failure, from every address; further tries during the lockout do
-# not extend it. By username, not address: agencies sign in from shared addresses.
+# not extend it. By username, not address: agencies sign in from shared addresses. The lock holds
+# on every way in (single sign-on, the account's API tokens, its open sessions: clee.accounts.lockout)
+# and is lifted by time or by an operator (manage.py lockout_lift).
 AXES_FAILURE_LIMIT = int(os.environ.get("CLEE_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("CLEE_LOCKOUT_MINUTES", "15")) / 60  # in hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in does not wipe the failures before it: they still count toward a lock
+# within the window, and they stay in the audit trail (auth.sign_in_failed) for good.
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "clee.security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clee.core.where.client_ip"
 AXES_VERBOSE = False
 # axes warns that a lockout without the address can be dodged by changing user agent: not so
 # by username alone, which counts every failure of the name (tests/security/test_lockout.py).
@@ -344,7 +376,8 @@ SESSION_COOKIE_AGE = CLEE_SESSION_MAX_HOURS * 3600
 # Passwords per NIST SP 800-63B rev. 4 (§3.1.1.2): at least 15 characters, since officers sign
 # in with a password alone; any characters, spaces included, with no upper limit; no
 # composition rules, no forced change; refused when on the common-password list shipped with
-# Django or made mostly of the site's name or the username.
+# Django, made mostly of the site's name or the person's own (containing the license number), or
+# guessable from the breached and common passwords and patterns of zxcvbn (no network).
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -353,6 +386,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "clee.security.passwords.ContextWordsValidator"},
+    {"NAME": "clee.security.passwords.BreachedPasswordValidator"},
 ]
 
 # --- People and accounts (clee.people) --------------------------------------------------------

@@ -14,9 +14,9 @@ from clee.core.models import AuditEvent
 
 @admin.register(AuditEvent, site=site)
 class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
-    list_display = ("created_at", "actor_label", "action", "object_type", "target_link", "summary")
+    list_display = ("created_at", "actor_label", "action", "object_type", "target_link", "summary", "ip")
     list_filter = ("action", "object_type")
-    search_fields = ("actor_label", "summary", "object_id", "action")
+    search_fields = ("actor_label", "summary", "object_id", "action", "ip")
     date_hierarchy = "created_at"
     # The trail grows with every write: no full count on each page.
     show_full_result_count = False
@@ -30,6 +30,8 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         "target_link",
         "summary",
         "data_text",
+        "ip",
+        "user_agent",
     )
     readonly_fields = fields
 

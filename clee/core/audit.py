@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clee.core.bulk import insert_rows
 from clee.core.models import AuditEvent
+from clee.core.where import current_where
 
 SYSTEM = "system"
 
@@ -17,20 +18,32 @@ def record_event(
     *,
     actor: Any,
     action: str,
-    target: models.Model,
+    target: models.Model | None,
     summary: str,
     data: dict[str, Any] | None = None,
+    actor_label: str = "",
+    target_type: type[models.Model] | None = None,
 ) -> AuditEvent:
-    """Write one audit row for ``target``; ``actor`` is a user or None for the system itself."""
-    label = SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}")
+    """Write one audit row for ``target``; ``actor`` is a user or None for the system itself.
+
+    ``target`` None with ``target_type``: an event about no row of it (a failed sign-in with a
+    username nobody has). ``actor_label`` names an actor who is no account (the username tried).
+    Written while a request is served, the row says where the request came from.
+    """
+    label = actor_label or (SYSTEM if actor is None else (actor.get_username() or f"user {actor.pk}"))
+    kind = target if target is not None else target_type
+    assert kind is not None, "an audit row is about a target or at least a kind of target"
+    where = current_where()
     return AuditEvent.objects.create(
         actor=actor,
-        actor_label=label,
+        actor_label=label[:150],
         action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
+        object_type=kind._meta.label_lower,
+        object_id="" if target is None else str(target.pk),
         summary=summary[:300],
         data=data or {},
+        ip=where.ip if where else None,
+        user_agent=where.user_agent if where else "",
     )
 
 
@@ -55,10 +68,23 @@ def record_events_by_id(
     now = timezone.now()
     actor_id = None if actor is None else actor.pk
     text = summary[:300]
+    where = current_where()
+    ip, user_agent = (where.ip, where.user_agent) if where else (None, "")
     insert_rows(
         AuditEvent,
-        ("actor_id", "actor_label", "action", "object_type", "object_id", "summary", "data", "created_at"),
-        [(actor_id, label, action, object_type, str(pk), text, {}, now) for pk in ids],
+        (
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "summary",
+            "data",
+            "created_at",
+            "ip",
+            "user_agent",
+        ),
+        [(actor_id, label, action, object_type, str(pk), text, {}, now, ip, user_agent) for pk in ids],
     )
 
 

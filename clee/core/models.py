@@ -27,6 +27,9 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Where the request that wrote the row came from; empty for jobs and commands.
+    ip = models.GenericIPAddressField(null=True, blank=True, help_text="The client's address")
+    user_agent = models.CharField(max_length=300, blank=True, help_text="The client's browser or program")
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]

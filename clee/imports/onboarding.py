@@ -243,8 +243,12 @@ def plan_officers(table: Table, scope: Scope) -> OfficerPlan:
 # --- commissions ------------------------------------------------------------------------------
 
 COMMISSION_COLUMNS = Columns(required=("license_number", "ori", "start"), optional=("end",))
-# An agency's own file may leave the ORI out: every row is then that agency's.
+# An agency's own file may leave the ORI out: every row is then that agency's. Its administrator
+# proves the agency employs each officer with the date of birth (as on the commission form).
 AGENCY_COMMISSION_COLUMNS = Columns(required=("license_number", "start"), optional=("ori", "end"))
+AGENCY_ADMIN_COMMISSION_COLUMNS = Columns(
+    required=("license_number", "date_of_birth", "start"), optional=("ori", "end")
+)
 
 Span = tuple[dt.date, dt.date | None, str]  # start, end (None: open), where it comes from
 
@@ -270,13 +274,18 @@ def _overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: d
 
 def plan_commissions(table: Table, scope: Scope) -> CommissionPlan:
     plan = CommissionPlan(errors=list(table.errors))
-    if not check_header(table, AGENCY_COMMISSION_COLUMNS if scope.agency else COMMISSION_COLUMNS, plan):
+    proves = scope.agency is not None and not bool(getattr(scope.actor, "is_statewide", True))
+    columns = AGENCY_ADMIN_COMMISSION_COLUMNS if proves else AGENCY_COMMISSION_COLUMNS
+    if not check_header(table, columns if scope.agency else COMMISSION_COLUMNS, plan):
         return plan
     day = partial(tables.date, today=scope.today)
     parsed = []
+    born: dict[int, dt.date | None] = {}
     for row in table.rows:
         reader = RowReader(row, plan)
         number = reader.required("license_number", tables.license_number)
+        if proves:
+            born[row.number] = reader.required("date_of_birth", day)
         ori = reader.optional("ori", _ori) if scope.agency else reader.required("ori", _ori)
         if scope.agency is not None:
             if ori is not None and ori != scope.agency.ori:
@@ -293,7 +302,7 @@ def plan_commissions(table: Table, scope: Scope) -> CommissionPlan:
         o.license_number: o
         for chunk in chunked(sorted(numbers))
         for o in Officer.objects.filter(license_number__in=chunk).only(
-            "id", "license_number", "first_name", "last_name", "license_status"
+            "id", "license_number", "first_name", "last_name", "license_status", "date_of_birth"
         )
     }
     oris = {ori for _, _, ori, _, _ in parsed if ori}
@@ -310,6 +319,12 @@ def plan_commissions(table: Table, scope: Scope) -> CommissionPlan:
         agency = agencies.get(ori) if ori else None
         if number and officer is None:
             reader.fail("license_number", f"no officer has license number {number}")
+        elif (
+            officer is not None
+            and proves
+            and born.get(reader.row.number) not in (None, officer.date_of_birth)
+        ):
+            reader.fail("date_of_birth", f"the date of birth is not the one on file for license {number}")
         if ori and agency is None:
             reader.fail("ori", f"no agency has ORI {ori}")
         if reader.failed or officer is None or agency is None or start is None:

@@ -49,6 +49,9 @@ class ImportReport:
     already_present: list[RowOutcome] = field(default_factory=list)
     dry_run: bool = True
     applied: bool = False
+    # The file could not be read as a table at all (``errors`` say why, with no row): not a
+    # CSV or XLSX, damaged, or beyond the limits of clee.imports.tables.
+    unreadable: bool = False
     batch: ImportBatch | None = None
     # The same bytes were applied before (a re-sent file): when, and as which batch.
     earlier_batch_id: int | None = None

@@ -138,9 +138,10 @@ def plan_roster(table: Table, scope: Scope) -> RosterPlan:
             if row.license_number:
                 reader.fail("license_number", f"no officer has license number {row.license_number}")
         elif row.last_name and row.last_name.casefold() != officer.last_name.strip().casefold():
+            # Never the name on file: a roster must not tell whose a license number is.
             reader.fail(
                 "last_name",
-                f"license {officer.license_number} is {officer.full_name}'s, not {row.last_name}'s",
+                f"{row.last_name} is not the last name on file for license {officer.license_number}",
             )
         if (
             by_agency
@@ -199,8 +200,12 @@ def plan_roster(table: Table, scope: Scope) -> RosterPlan:
                 f"is on row {twin} too",
             )
             continue
+        # An agency's roster names officers it commissions; a provider's shows what it sent, not the
+        # name on file (which would tell a provider whose any license number is).
+        who = officer.full_name if by_agency else (row.last_name or "")
         summary = (
-            f"{officer.license_number} {officer.full_name}: {what}, {row.completed_on.isoformat()}, {hours} h"
+            f"{officer.license_number} {who}".rstrip()
+            + f": {what}, {row.completed_on.isoformat()}, {hours} h"
         )
         checked.append(PlannedRecord(reader.row.number, entry, key, summary))
 

@@ -173,6 +173,7 @@ def _read(kind: str, content: bytes, file_name: str) -> tuple[ImportReport, Tabl
         table = read_table(content)
     except TableError as error:
         report.errors = list(error.errors)
+        report.unreadable = True
         return report, None
     report.rows = len(table.rows)
     return report, table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -79,6 +81,11 @@ class Commission(TimeStamped):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="commissions")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    # The agency sees the officer's records and documents from this day on: the commission's
+    # start unless POST staff opened earlier ones to it (``commission_history_grant``).
+    history_from = models.DateField(
+        null=True, blank=True, help_text="Earlier records opened to the agency by POST staff, from this day"
+    )
 
     class Meta:
         ordering = ["officer", "-start"]
@@ -97,3 +104,8 @@ class Commission(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.officer} at {self.agency} from {self.start}"
+
+    @property
+    def records_visible_from(self) -> dt.date:
+        """The first day of the officer's record the agency sees."""
+        return self.history_from or self.start

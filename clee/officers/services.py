@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clee.accounts.services import administrators_leave
@@ -14,8 +20,12 @@ from clee.agencies.models import Agency
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.core.models import AuditEvent
 from clee.notices.services import license_expired_notice
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
+from clee.officers.selectors import officer_by_identity
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -200,3 +210,176 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
             continue  # changed meanwhile by another run or by staff: nothing to do
         changes.append(change)
     return changes
+
+
+# Commissioning by an agency: proof of employment, notices, what the agency then sees --------
+
+# Failed identity checks an agency may make in a day before the form refuses more: enough for
+# typing mistakes, too few to guess a date of birth.
+COMMISSION_TRIES_PER_DAY = 10
+IDENTITY_MISMATCH = "commission.identity_mismatch"
+
+
+def _identity_failures(agency: Agency, now: dt.datetime) -> int:
+    return int(
+        AuditEvent.objects.filter(
+            action=IDENTITY_MISMATCH,
+            object_type=Agency._meta.label_lower,
+            object_id=str(agency.pk),
+            created_at__gte=now - dt.timedelta(days=1),
+        ).count()
+    )
+
+
+def commission_by_agency(
+    *,
+    agency: Agency,
+    license_number: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    start: dt.date,
+    acting_user: Any,
+) -> Commission:
+    """An agency commissions an officer it employs: the license number, the last name and the
+    date of birth must all be the officer's (a stranger knows the first two from a roster; the
+    employer has the third on file). Each mismatch is audited, and after
+    ``COMMISSION_TRIES_PER_DAY`` in a day the agency's tries are refused until the next.
+
+    The officer and the agencies that commissioned them before are told by email once the
+    commission is written; the new agency sees the officer's records and documents from the
+    commission's start only (``Commission.records_visible_from``).
+    """
+    now = timezone.now()
+    if _identity_failures(agency, now) >= COMMISSION_TRIES_PER_DAY:
+        raise ServiceError(
+            f"{COMMISSION_TRIES_PER_DAY} commissions were refused today for details that did not match: "
+            "try again tomorrow, or call POST staff",
+            field="license_number",
+        )
+    officer = officer_by_identity(license_number, last_name, date_of_birth)
+    if officer is None:
+        number = license_number.strip().upper()[:20]
+        with transaction.atomic():
+            record_event(
+                actor=acting_user,
+                action=IDENTITY_MISMATCH,
+                target=agency,
+                summary=f"commission refused: no officer matches license {number}, the last name and the "
+                "date of birth given",
+                data={"license_number": number},
+            )
+        raise ServiceError(
+            "No officer on file has that license number, last name and date of birth: check all three "
+            "against the officer's license and your personnel record.",
+            field="license_number",
+        )
+    if start < officer.licensed_on:
+        raise ServiceError(
+            f"the officer was licensed on {officer.licensed_on:%B %-d, %Y}: a commission cannot start "
+            "before the license",
+            field="start",
+        )
+    with transaction.atomic():
+        previous = _previous_agencies(officer, agency)
+        commission = commission_start(officer=officer, agency=agency, start=start, acting_user=acting_user)
+        record_event(
+            actor=acting_user,
+            action="commission.identity_confirmed",
+            target=commission,
+            summary=f"{agency.name} confirmed {officer.license_number}'s last name and date of birth; "
+            f"records visible from {start.isoformat()}",
+            data={"previous_agencies": [a.pk for a in previous]},
+        )
+        transaction.on_commit(
+            partial(commission_notices_send, commission_id=commission.pk, previous=previous)
+        )
+    return commission
+
+
+def _previous_agencies(officer: Officer, agency: Agency) -> list[Agency]:
+    """The other agencies that commission the officer now, or, when none does, the last one
+    that did."""
+    others = Commission.objects.filter(officer=officer).exclude(agency=agency).select_related("agency")
+    current = [c.agency for c in others.filter(end__isnull=True).order_by("agency__name")]
+    if current:
+        return current
+    last = others.order_by("-end", "-start").first()
+    return [last.agency] if last else []
+
+
+def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -> None:
+    """Tell the officer and the agencies that commissioned them before of a new commission (after
+    it is committed). Each mail sent or refused by the mail server is audited; a refused one is
+    left for POST staff to follow up (the audit trail lists it), never lost in silence."""
+    commission = Commission.objects.select_related("officer", "agency").get(pk=commission_id)
+    officer = commission.officer
+    context = {"commission": commission, "officer": officer, "agency": commission.agency}
+    recipients: list[tuple[str, str, str]] = []
+    if officer.email:
+        recipients.append(("officer", officer.email, "officers/email/commissioned_officer"))
+    for other in previous:
+        emails = other.administrators.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+        recipients += [
+            (f"agency {other.ori}", email, "officers/email/commissioned_elsewhere") for email in emails
+        ]
+    for whom, address, template in recipients:
+        message = EmailMultiAlternatives(
+            subject=f"{officer.full_name} (license {officer.license_number}) is now commissioned by "
+            f"{commission.agency.name}",
+            body=render_to_string(f"{template}.txt", context),
+            to=[address],
+            headers={"X-CLEE-Commission": str(commission.pk)},
+        )
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("commission %s notice to %s not sent: %s", commission.pk, address, error)
+            outcome, summary = (
+                "commission.notice_failed",
+                f"notice to the {whom} ({address}) NOT sent: {error}",
+            )
+        else:
+            outcome, summary = (
+                "commission.notice_sent",
+                f"notice of the new commission sent to the {whom} ({address})",
+            )
+        with transaction.atomic():
+            record_event(actor=None, action=outcome, target=commission, summary=summary, data={"to": address})
+    if not recipients:
+        with transaction.atomic():
+            record_event(
+                actor=None,
+                action="commission.notice_failed",
+                target=commission,
+                summary="no notice sent: neither the officer nor an earlier agency has an email address",
+            )
+
+
+@transaction.atomic
+def commission_history_grant(
+    *, commission: Commission, visible_from: dt.date, reason: str, acting_user: Any
+) -> Commission:
+    """POST staff open an agency's view of the officer's records and documents from
+    ``visible_from`` (earlier than its commission's start), for ``reason``; audited."""
+    commission = (
+        Commission.objects.select_for_update().select_related("officer", "agency").get(pk=commission.pk)
+    )
+    if not reason.strip():
+        raise ServiceError("say why the agency may see the earlier records", field="reason")
+    if visible_from > commission.start:
+        raise ServiceError(
+            f"the agency already sees the records from the commission's start, {commission.start:%B %-d, %Y}",
+            field="visible_from",
+        )
+    before = commission.records_visible_from
+    commission.history_from = visible_from
+    commission.save(update_fields=["history_from", "updated_at"])
+    record_event(
+        actor=acting_user,
+        action="commission.history_grant",
+        target=commission,
+        summary=f"{commission.agency.name} may see {commission.officer.license_number}'s records from "
+        f"{visible_from.isoformat()} (was {before.isoformat()}): {reason.strip()}"[:300],
+        data={"from": visible_from.isoformat(), "before": before.isoformat(), "reason": reason.strip()},
+    )
+    return commission

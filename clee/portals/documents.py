@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from clee.accounts.models import User
 from clee.core.models import Document
-from clee.officers.models import Commission
+from clee.officers.selectors import agency_sees
 from clee.portals.access import NOT_FOUND, acting_user, is_post
 from clee.providers.models import CourseDocument
 from clee.training.models import RequestDocument, TrainingRecord
@@ -34,13 +34,10 @@ def access_document(user: User, document_id: int) -> Document:
     if user.role == User.Role.OFFICER and user.officer_id is not None:
         allowed = _officers_document(document, {"officer_id": user.officer_id})
     elif user.role == User.Role.AGENCY_ADMIN and user.agency_id is not None:
-        commissioned = Commission.objects.filter(agency_id=user.agency_id, end__isnull=True).values(
-            "officer_id"
-        )
         own_courses = CourseDocument.objects.filter(
             document=document, course__provider__agency_id=user.agency_id
         )
-        allowed = _officers_document(document, {"officer_id__in": commissioned}) or own_courses.exists()
+        allowed = _agency_sees(document, user.agency_id) or own_courses.exists()
     elif user.role == User.Role.PROVIDER and user.provider_id is not None:
         allowed = CourseDocument.objects.filter(
             document=document, course__provider_id=user.provider_id
@@ -48,6 +45,17 @@ def access_document(user: User, document_id: int) -> Document:
     if not allowed:
         raise Http404(NOT_FOUND)
     return document
+
+
+def _agency_sees(document: Document, agency_id: int) -> bool:
+    """Whether the document is one of a credit request or a record of an officer the agency
+    commissions now, of training completed from the day its view of the officer begins (the
+    commission's start, unless POST staff opened earlier records to it)."""
+    requests = RequestDocument.objects.filter(document=document).filter(
+        agency_sees(agency_id, officer="request__officer_id", day="request__completed_on")
+    )
+    records = TrainingRecord.objects.filter(documents=document).filter(agency_sees(agency_id))
+    return bool(requests.exists() or records.exists())
 
 
 def _officers_document(document: Document, officers: dict[str, Any]) -> bool:
@@ -74,6 +82,8 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     )
     # Never sniffed into something else; shown in a sandbox with no scripts.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

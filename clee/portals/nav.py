@@ -45,6 +45,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Officers", "staff:officers"),
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
+        ("Commissions", "staff:commissions"),
         ("Invitations", "sso:invitations"),
         ("People", "people:index"),
         ("Statewide", "oversight:statewide"),

@@ -1,7 +1,5 @@
 """Account security: multi-factor authentication, lockout, session limits, password rules."""
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -11,14 +9,11 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from clee.security.lockout import hold_lock_from_now
-        from clee.security.middleware import stamp_session
+        from clee.security import signals
 
-        def on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-            if request is not None and hasattr(request, "session"):
-                stamp_session(request, user)
-
-        user_logged_in.connect(on_sign_in, dispatch_uid="clee.security.stamp_session", weak=False)
-        user_locked_out.connect(hold_lock_from_now, dispatch_uid="clee.security.hold_lock")
+        user_logged_in.connect(signals.on_sign_in, dispatch_uid="clee.security.sign_in", weak=False)
+        user_logged_out.connect(signals.on_sign_out, dispatch_uid="clee.security.sign_out", weak=False)
+        user_login_failed.connect(signals.on_sign_in_failed, dispatch_uid="clee.security.sign_in_failed")
+        user_locked_out.connect(signals.on_locked_out, dispatch_uid="clee.security.hold_lock")

@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
+from clee.accounts.lockout import lock_of
 from clee.accounts.models import User
 from clee.security.selectors import has_second_factor, mfa_required_for
 
@@ -23,6 +25,8 @@ SEEN = "clee_session_seen"
 ENROLLED = "clee_mfa_enrolled"
 # Last-seen is rewritten at most once a minute: not a session write on every request.
 SEEN_RESOLUTION = 60
+# Why the middleware signed a session out, for the audit row of the sign-out (a request attribute).
+SIGN_OUT_REASON = "clee_sign_out_reason"
 
 
 def stamp_session(request: HttpRequest, user: User) -> None:
@@ -34,7 +38,7 @@ def stamp_session(request: HttpRequest, user: User) -> None:
 
 
 @cache
-def _paths_without_session_checks() -> tuple[str, ...]:
+def paths_without_session_checks() -> tuple[str, ...]:
     return (
         settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
         reverse("health"),
@@ -46,7 +50,7 @@ def _paths_open_before_mfa() -> tuple[str, ...]:
     """Pages an account that still owes its second factor may open: signing in and out, the
     challenge and enrolment pages, the passkey ceremony."""
     return (
-        *_paths_without_session_checks(),
+        *paths_without_session_checks(),
         reverse("login"),
         reverse("logout"),
         reverse("admin:login"),
@@ -78,12 +82,23 @@ class SessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(_paths_without_session_checks()):
+        if request.path_info.startswith(paths_without_session_checks()):
             return self.get_response(request)
         if request.user.is_authenticated:
             now = int(time.time())
             started = request.session.get(STARTED)
             seen = request.session.get(SEEN)
+            locked = lock_of(request.user)
+            if locked is not None:
+                # Locked after failed sign-ins (perhaps someone else's, with the password): the
+                # sessions already open end too, until the lock does.
+                return self.expire(
+                    request,
+                    f"You were signed out: your account is locked after {settings.AXES_FAILURE_LIMIT} "
+                    f"failed sign-ins until {timezone.localtime(locked):%-I:%M %p}. If that was not you, "
+                    "tell POST staff.",
+                    reason="locked out",
+                )
             if started is None or seen is None:
                 request.session[STARTED] = request.session[SEEN] = now
             elif now - seen > settings.CLEE_SESSION_IDLE_MINUTES * 60:
@@ -91,18 +106,21 @@ class SessionLimitMiddleware:
                     request,
                     f"You were signed out after {settings.CLEE_SESSION_IDLE_MINUTES} minutes without "
                     "activity. Sign in again to continue.",
+                    reason="idle",
                 )
             elif now - started > settings.CLEE_SESSION_MAX_HOURS * 3600:
                 return self.expire(
                     request,
                     f"You were signed out: a session lasts at most {settings.CLEE_SESSION_MAX_HOURS} "
                     "hours. Sign in again to continue.",
+                    reason="session too long",
                 )
             elif now - seen >= SEEN_RESOLUTION:
                 request.session[SEEN] = now
         return self.get_response(request)
 
-    def expire(self, request: HttpRequest, message: str) -> HttpResponse:
+    def expire(self, request: HttpRequest, message: str, *, reason: str) -> HttpResponse:
+        setattr(request, SIGN_OUT_REASON, reason)
         logout(request)
         messages.info(request, message)
         return _redirect(request, _with_next(reverse("login"), request))

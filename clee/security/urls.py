@@ -1,6 +1,5 @@
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
-from django_otp_webauthn import views as webauthn
 
 from clee.security import views
 
@@ -10,7 +9,7 @@ passkey_patterns = (
     [
         path(
             "registration/begin/",
-            webauthn.BeginCredentialRegistrationView.as_view(),
+            views.PasskeyRegistrationBeginView.as_view(),
             name="credential-registration-begin",
         ),
         path(
@@ -20,12 +19,12 @@ passkey_patterns = (
         ),
         path(
             "authentication/begin/",
-            webauthn.BeginCredentialAuthenticationView.as_view(),
+            views.PasskeyAuthenticationBeginView.as_view(),
             name="credential-authentication-begin",
         ),
         path(
             "authentication/complete/",
-            webauthn.CompleteCredentialAuthenticationView.as_view(),
+            views.PasskeyAuthenticationCompleteView.as_view(),
             name="credential-authentication-complete",
         ),
         path(

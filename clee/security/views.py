@@ -24,9 +24,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp_webauthn.views import CompleteCredentialRegistrationView
+from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
+    BeginCredentialRegistrationView,
+    CompleteCredentialAuthenticationView,
+    CompleteCredentialRegistrationView,
+)
 
 from clee.accounts.models import User
+from clee.api.parsers import MAX_DEPTH, nesting_depth
 from clee.core.errors import ServiceError
 from clee.portals.access import NOT_FOUND, acting_user
 from clee.security import selectors, services
@@ -170,6 +176,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
         else:
             device = services.verify_code(user=user, code=form.cleaned_data["code"])
+            services.second_factor_check_record(
+                user=user, succeeded=device is not None, kind=_factor_kind(device) if device else "a code"
+            )
             if device is None:
                 form.add_error(
                     "code",
@@ -188,6 +197,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
     context = {"form": form, "next": next_url, "has_passkey": selectors.has_passkey(user)}
     return render(request, "security/verify.html", context)
+
+
+def _factor_kind(device: Any) -> str:
+    return "a recovery code" if isinstance(device, StaticDevice) else "an authenticator app"
 
 
 @require_POST
@@ -217,7 +230,45 @@ def passkey_added(request: HttpRequest) -> HttpResponse:
     return _after_first_factor(request, user)
 
 
-class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # type: ignore[misc]
+class BoundedJson:
+    """django-otp-webauthn's views read JSON with ``json.loads``: JSON nested deeper than the
+    interpreter's recursion limit would fail the request (500). Here it is the package's own
+    "malformed request" (400), as is JSON nested deeper than any WebAuthn message."""
+
+    def _parse_request_data(self, request: HttpRequest) -> Any:
+        from django_otp_webauthn.exceptions import MalformedRequest
+
+        try:
+            data = super()._parse_request_data(request)  # type: ignore[misc]
+        except RecursionError:
+            raise MalformedRequest() from None
+        if nesting_depth(data) > MAX_DEPTH:
+            raise MalformedRequest()
+        return data
+
+
+class PasskeyRegistrationBeginView(BoundedJson, BeginCredentialRegistrationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyAuthenticationBeginView(BoundedJson, BeginCredentialAuthenticationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyAuthenticationCompleteView(BoundedJson, CompleteCredentialAuthenticationView):  # type: ignore[misc]
+    """django-otp-webauthn's last step of a passkey check at sign-in, audited right or wrong."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post(*args, **kwargs)
+        user = self.request.user
+        if isinstance(user, User) and user.is_authenticated:
+            services.second_factor_check_record(
+                user=user, succeeded=response.status_code == 200, kind="a passkey"
+            )
+        return response
+
+
+class PasskeyRegistrationCompleteView(BoundedJson, CompleteCredentialRegistrationView):  # type: ignore[misc]
     """django-otp-webauthn's last registration step, which also writes the audit row."""
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -12,9 +12,12 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from clee.accounts.backends import signed_in_user
 from clee.accounts.models import User
+from clee.security.services import sign_in_failure_record
+from clee.sso.models import Identity
 from clee.sso.provider import ProviderUnavailableError, provider_config, provider_name
-from clee.sso.services import Claims, sso_sign_in
+from clee.sso.services import Claims, lockout_problem, sso_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +36,8 @@ class StateProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         self.UserModel = User
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = User._default_manager.select_related("officer", "agency").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if user.is_active else None
+        user = signed_in_user(user_id)
+        return user if user is not None and user.is_active else None
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         if request is None or "code" not in request.GET or "state" not in request.GET:
@@ -91,6 +91,15 @@ class StateProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         session = self.request.session
         invitation = session.pop(INVITATION, None)
         outcome = sso_sign_in(claims=claims, invitation_id=invitation)
+        locked = lockout_problem(outcome.user) if outcome.user is not None else None
+        if locked or (outcome.problem and outcome.problem.startswith("This CLEE account is locked")):
+            # The lock on a username holds here too, and a sign-in here does not lift it.
+            username = outcome.user.get_username() if outcome.user else _linked_username(claims)
+            sign_in_failure_record(
+                username=username, reason="the username is locked (single sign-on)", path=self.request.path
+            )
+            session[PROBLEM] = locked or outcome.problem
+            return None
         if outcome.needs_confirmation:
             session[PENDING] = {
                 "issuer": claims.issuer,
@@ -102,3 +111,10 @@ class StateProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         elif outcome.problem:
             session[PROBLEM] = outcome.problem
         return outcome.user
+
+
+def _linked_username(claims: Claims) -> str:
+    identity = (
+        Identity.objects.select_related("user").filter(issuer=claims.issuer, subject=claims.subject).first()
+    )
+    return identity.user.get_username() if identity else ""

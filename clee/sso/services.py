@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clee.accounts.lockout import locked_until
 from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.core.audit import record_event
@@ -94,11 +95,26 @@ def sso_sign_in(*, claims: Claims, invitation_id: int | None = None) -> SignIn:
     return SignIn(needs_confirmation=True)
 
 
+def lockout_problem(user: User) -> str | None:
+    """The sentence to show when ``user`` is locked out after failed sign-ins (the lock holds
+    for single sign-on too), else None."""
+    until = locked_until(user.get_username())
+    if until is None:
+        return None
+    return (
+        f"This CLEE account is locked after {settings.AXES_FAILURE_LIMIT} failed sign-ins until "
+        f"{timezone.localtime(until):%-I:%M %p}. Try again then, or ask POST staff to lift the lock."
+    )
+
+
 @transaction.atomic
 def _sign_in_linked(identity: Identity, claims: Claims) -> SignIn:
     user = identity.user
     if not user.is_active:
         return SignIn(problem="This CLEE account is disabled. Ask POST staff to restore it.")
+    locked = lockout_problem(user)
+    if locked:
+        return SignIn(problem=locked)
     identity.last_sign_in_at = timezone.now()
     identity.email = claims.email or identity.email
     identity.save(update_fields=["last_sign_in_at", "email"])

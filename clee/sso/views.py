@@ -24,13 +24,21 @@ from clee.accounts.models import User
 from clee.core.errors import ServiceError
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
+from clee.security.services import sign_in_failure_record
 from clee.sso import selectors
 from clee.sso.access import access_invitable_officer
 from clee.sso.backends import INVITATION, PENDING, PROBLEM
 from clee.sso.forms import InvitationFilterForm, LicenseConfirmForm
 from clee.sso.models import Invitation
 from clee.sso.provider import ProviderUnavailableError, provider_config, provider_name, sso_enabled
-from clee.sso.services import Claims, invitation_find, invitation_problem, invitation_send, link_by_license
+from clee.sso.services import (
+    Claims,
+    invitation_find,
+    invitation_problem,
+    invitation_send,
+    link_by_license,
+    lockout_problem,
+)
 
 BACKEND = "clee.sso.backends.StateProviderBackend"
 inviters_only = role_required(User.Role.AGENCY_ADMIN, User.Role.POST_STAFF)
@@ -115,6 +123,16 @@ def confirm(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
+            locked = lockout_problem(user)
+            if locked:
+                sign_in_failure_record(
+                    username=user.get_username(),
+                    reason="the username is locked (single sign-on)",
+                    path=request.path,
+                )
+                request.session.pop(PENDING, None)
+                request.session[PROBLEM] = locked
+                return redirect("sso:failed")
             next_url = request.session.get("oidc_login_next")
             auth.login(request, user, backend=BACKEND)
             request.session.pop(PENDING, None)

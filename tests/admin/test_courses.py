@@ -11,7 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from clee.core.documents import document_check
 from clee.core.models import AuditEvent
+from clee.demo.pdf import tiny_pdf
 from clee.providers.models import Course, CoursePortion
 from clee.providers.services import DocumentUpload, course_save
 from tests.admin.conftest import form_data
@@ -19,7 +21,7 @@ from tests.admin.conftest import form_data
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/providers/course/add/"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 
 
 @pytest.fixture(autouse=True)
@@ -238,7 +240,7 @@ def test_a_pdf_uploaded_with_a_course_is_kept_and_served_to_staff_only(
     assert url in staff_client.get(change_url(course)).content.decode()
     download = staff_client.get(url)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert b"".join(download.streaming_content) == document_check(PDF, "x.pdf").content  # type: ignore[attr-defined]
     assert 'filename="synopsis.pdf"' in download["Content-Disposition"]
     assert Client().get(url).status_code == 302  # to the login page
     assert AuditEvent.objects.get(action="course.update").data["changes"]["documents_added"] == [

@@ -29,8 +29,11 @@ class Api:
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
     ) -> Any:
-        """POST ``body`` (JSON unless told); ``key`` is sent as the Idempotency-Key."""
+        """POST ``body`` (JSON unless told); ``key`` is sent as the Idempotency-Key (a dry run of a
+        roster gets one of its own when none is given: every roster request carries a key)."""
         extra = {**self.headers, **(headers or {})}
+        if key is None and path.startswith("/api/v1/rosters/?dry_run=true"):
+            key = "dry-run"
         if key is not None:
             extra["Idempotency-Key"] = key
         return self.client.post(path, body, content_type=content_type, headers=extra)

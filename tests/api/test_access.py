@@ -149,8 +149,8 @@ def test_the_license_lookup_gives_no_more_than_a_roster_needs(
         {
             "license_number": "P1000001",
             "found": True,
-            "first_initial": "A",
-            "last_name": "Avery",
+            "first_initial": None,  # no name to a caller that does not commission the officer
+            "last_name": None,
             "active": True,
         },
         {

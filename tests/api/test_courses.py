@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from clee.core.models import AuditEvent
+from clee.demo.pdf import tiny_pdf
 from clee.providers.models import Course, CourseDocument, Offering
 from tests.api.conftest import Api, error_of
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 
 
 def document(kind: str) -> dict[str, str]:

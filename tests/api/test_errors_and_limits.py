@@ -63,12 +63,13 @@ def test_a_token_over_its_rate_is_told_when_to_come_back(world: dict[str, Any], 
         assert response["Retry-After"] == "45"  # the next minute starts at 9:01:00
         # Counted per token: another token is not slowed down.
         assert other.get("/api/v1/officers/").status_code == 200
-    # The count is in the database, shared by every web process: one row per token and window.
-    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 4]
+    # The count is in the database, shared by every web process: one row per token and window,
+    # and one per organisation (provider or agency) and window.
+    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 1, 4, 4]
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 1, 0, tzinfo=dt.UTC), tick=False):
         assert api.get("/api/v1/courses/").status_code == 200
     # A new window clears the caller's older one.
-    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 1]
+    assert sorted(RateCount.objects.values_list("count", flat=True)) == [1, 1, 1, 1]
 
 
 @pytest.mark.parametrize("rate", ["600/fortnight", "many/minute", "0/second", "600"])

@@ -117,6 +117,7 @@ def test_bob_commissions_an_officer_and_ends_the_commission(
     page.get_by_role("link", name="Commission an officer").click()
     page.get_by_label("License number").fill("P2000006")
     page.get_by_label("Last name").fill("Gale")
+    page.get_by_label("Date of birth").fill(roster["newcomer"].date_of_birth.isoformat())
     page.get_by_label("First day of the commission").fill("2024-02-01")
     look(page, "agency-commission-start")
     page.get_by_role("button", name="Commission the officer").click()
@@ -144,6 +145,7 @@ def test_a_refused_commission_is_explained_next_to_the_field(
     page.goto("/agency/officers/commission/")
     page.get_by_label("License number").fill("P1000001")
     page.get_by_label("Last name").fill("Avery")
+    page.get_by_label("Date of birth").fill("1988-04-02")
     page.get_by_role("button", name="Commission the officer").click()
     assert (
         "Alice Avery is already commissioned by Riverton Police Department"

@@ -59,6 +59,7 @@ def test_the_directors_inactivation(
     agency.goto("/agency/officers/commission/")
     agency.get_by_label("License number").fill(state["dan"].license_number)
     agency.get_by_label("Last name").fill("Dorsey")
+    agency.get_by_label("Date of birth").fill(state["dan"].date_of_birth.isoformat())
     agency.get_by_role("button", name="Commission the officer").click()
     expect(
         agency.get_by_text(re.compile("license is inactive: it must be active before a commission")).first

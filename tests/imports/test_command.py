@@ -37,10 +37,7 @@ def roster(tmp_path: Path, bert: Officer) -> Path:
 
 def test_a_dry_run_prints_the_preview_and_writes_nothing(world: dict[str, Any], roster: Path) -> None:
     out, err = run("roster", roster, "--provider", "LP-0042", "--dry-run", "-v", "2")
-    assert (
-        "row 2: to add: P1000001 Alice Avery: CMA-101 Legal update and de-escalation, 2023-03-01, 4.00 h"
-        in out
-    )
+    assert "row 2: to add: P1000001: CMA-101 Legal update and de-escalation, 2023-03-01, 4.00 h" in out
     assert "dry run: march.csv: 2 rows; would add 2; 0 already on file; 0 errors" in out
     assert err == ""
     assert not TrainingRecord.objects.exists()

@@ -273,7 +273,7 @@ def test_it_rejects_bad_commission_rows(world: dict[str, Any], bert: Officer) ->
 def test_an_agency_administrator_imports_its_own_commissions_without_the_ori_column(
     world: dict[str, Any], bert: Officer
 ) -> None:
-    content = csv_file(("license_number", "start"), ("P1000002", "2021-03-01"))
+    content = csv_file(("license_number", "date_of_birth", "start"), ("P1000002", "1990-06-15", "2021-03-01"))
     report = apply(world, "commissions", content, actor="bob")
     assert (report.applied, errors(report)) == (True, [])
     assert Commission.objects.filter(officer=bert, agency=world["agency_a"]).exists()
@@ -283,11 +283,27 @@ def test_an_agency_administrator_imports_its_own_commissions_without_the_ori_col
 def test_an_agency_administrator_cannot_commission_into_another_agency(
     world: dict[str, Any], bert: Officer
 ) -> None:
-    content = csv_file(COMMISSIONS, ("P1000002", "MO0960000", "2021-03-01", ""))
+    content = csv_file(
+        (*COMMISSIONS, "date_of_birth"), ("P1000002", "MO0960000", "2021-03-01", "", "1990-06-15")
+    )
     report = apply(world, "commissions", content, actor="bob")
     assert errors(report) == ["row 2, ori: this file holds MO0950000's commissions only"]
     with pytest.raises(ServiceError):
         apply(world, "commissions", content, actor="bob", agency=world["agency_b"])
+
+
+def test_an_agency_administrators_commission_file_proves_employment_with_each_date_of_birth(
+    world: dict[str, Any], bert: Officer
+) -> None:
+    without = apply(
+        world, "commissions", csv_file(("license_number", "start"), ("P1000002", "2021-03-01")), actor="bob"
+    )
+    assert errors(without) == ["row 1, date_of_birth: required column is missing"]
+    wrong = csv_file(("license_number", "date_of_birth", "start"), ("P1000002", "1990-06-16", "2021-03-01"))
+    assert errors(apply(world, "commissions", wrong, actor="bob")) == [
+        "row 2, date_of_birth: the date of birth is not the one on file for license P1000002"
+    ]
+    assert not Commission.objects.filter(officer=bert, agency=world["agency_a"]).exists()
 
 
 def test_officers_and_providers_may_not_import_onboarding_files(world: dict[str, Any]) -> None:

@@ -37,8 +37,8 @@ def test_a_dry_run_previews_the_roster_and_writes_nothing(world: dict[str, Any],
     )
     assert (report.rows, report.ok, report.applied, report.dry_run) == (2, True, False, True)
     assert [o.summary for o in report.to_add] == [
-        "P1000001 Alice Avery: CMA-101 Legal update and de-escalation, 2023-03-01, 4.00 h",
-        "P1000002 Bert Brown: CMA-101 Legal update and de-escalation, 2023-03-01, 2.00 h",
+        "P1000001: CMA-101 Legal update and de-escalation, 2023-03-01, 4.00 h",
+        "P1000002: CMA-101 Legal update and de-escalation, 2023-03-01, 2.00 h",
     ]
     assert not TrainingRecord.objects.exists()
     assert not ImportBatch.objects.exists()

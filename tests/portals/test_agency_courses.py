@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from clee.core.models import AuditEvent
+from clee.demo.pdf import tiny_pdf
 from clee.imports.services import import_apply
 from clee.officers.models import Officer
 from clee.providers.models import Course, CourseDocument, Provider
@@ -24,7 +25,7 @@ from tests.portals.test_agency_roster import commissioned
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 
 
 def client_of(username: str) -> Client:

@@ -95,13 +95,18 @@ def test_the_drill_down_is_not_found_once_the_commission_ended(
     assert client_of("bob").get(f"/agency/officers/{world['officer'].pk}/").status_code == 404
 
 
-def test_an_officer_is_commissioned_by_license_number_and_last_name(
+def test_an_officer_is_commissioned_by_license_number_last_name_and_date_of_birth(
     world: dict[str, Any], bert: Officer
 ) -> None:
     client = client_of("bob")
     response = client.post(
         "/agency/officers/commission/",
-        {"license_number": " p1000002 ", "last_name": "brown", "start": "2024-02-01"},
+        {
+            "license_number": " p1000002 ",
+            "last_name": "brown",
+            "date_of_birth": "1985-01-01",
+            "start": "2024-02-01",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == f"/agency/officers/{bert.pk}/"
@@ -113,17 +118,23 @@ def test_an_officer_is_commissioned_by_license_number_and_last_name(
     assert "Bert Brown is commissioned from February 1, 2024." in page
 
 
-def test_a_wrong_last_name_or_unknown_license_is_refused_alike(world: dict[str, Any], bert: Officer) -> None:
+def test_a_wrong_last_name_birth_date_or_unknown_license_is_refused_alike(
+    world: dict[str, Any], bert: Officer
+) -> None:
     client = client_of("bob")
-    for number, last_name in (("P1000002", "Browne"), ("P9999999", "Brown")):
+    for number, last_name, born in (
+        ("P1000002", "Browne", "1985-01-01"),
+        ("P9999999", "Brown", "1985-01-01"),
+        ("P1000002", "Brown", "1985-01-02"),
+    ):
         response = client.post(
             "/agency/officers/commission/",
-            {"license_number": number, "last_name": last_name, "start": "2024-02-01"},
+            {"license_number": number, "last_name": last_name, "date_of_birth": born, "start": "2024-02-01"},
         )
         assert response.status_code == 200
         assert response.context["form"].errors["license_number"] == [
-            f"No officer on file has license number {number} and last name {last_name}: "
-            "check both against the officer's license."
+            "No officer on file has that license number, last name and date of birth: check all three "
+            "against the officer's license and your personnel record."
         ]
     assert not Commission.objects.filter(agency=world["agency_a"], officer=bert).exists()
 
@@ -138,7 +149,12 @@ def test_an_inactive_license_is_refused_with_a_clear_message(world: dict[str, An
     )
     response = client_of("bob").post(
         "/agency/officers/commission/",
-        {"license_number": "P1000002", "last_name": "Brown", "start": "2024-05-01"},
+        {
+            "license_number": "P1000002",
+            "last_name": "Brown",
+            "date_of_birth": "1985-01-01",
+            "start": "2024-05-01",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["license_number"] == [
@@ -153,7 +169,12 @@ def test_an_inactive_license_is_refused_with_a_clear_message(world: dict[str, An
 def test_a_second_open_commission_at_the_same_agency_is_refused(world: dict[str, Any]) -> None:
     response = client_of("bob").post(
         "/agency/officers/commission/",
-        {"license_number": "P1000001", "last_name": "Avery", "start": "2024-05-01"},
+        {
+            "license_number": "P1000001",
+            "last_name": "Avery",
+            "date_of_birth": "1988-04-02",
+            "start": "2024-05-01",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -169,20 +190,30 @@ def test_a_commission_cannot_start_in_the_future_or_before_the_license(
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     future = client.post(
         "/agency/officers/commission/",
-        {"license_number": "P1000002", "last_name": "Brown", "start": tomorrow},
+        {
+            "license_number": "P1000002",
+            "last_name": "Brown",
+            "date_of_birth": "1985-01-01",
+            "start": tomorrow,
+        },
     )
     assert future.context["form"].errors["start"] == [
         "The first day of the commission cannot be in the future."
     ]
     early = client.post(
         "/agency/officers/commission/",
-        {"license_number": "P1000002", "last_name": "Brown", "start": "2009-12-31"},
+        {
+            "license_number": "P1000002",
+            "last_name": "Brown",
+            "date_of_birth": "1985-01-01",
+            "start": "2009-12-31",
+        },
     )
     assert early.context["form"].errors["start"] == [
-        "Bert Brown was licensed on January 1, 2010: a commission cannot start before the license."
+        "The officer was licensed on January 1, 2010: a commission cannot start before the license."
     ]
     missing = client.post("/agency/officers/commission/", {})
-    assert set(missing.context["form"].errors) == {"license_number", "last_name", "start"}
+    assert set(missing.context["form"].errors) == {"license_number", "last_name", "date_of_birth", "start"}
     assert not Commission.objects.filter(agency=world["agency_a"], officer=bert).exists()
 
 

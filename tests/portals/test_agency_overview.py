@@ -90,7 +90,7 @@ def test_the_overview_sums_hours_completed_per_month(world: dict[str, Any], case
 def test_the_overview_shows_bars_and_the_same_numbers_in_tables(world: dict[str, Any], case: None) -> None:
     page = client_of("bob").get("/agency/overview/").content.decode()
     assert page.count('<ul class="site-bars site-ag-chart" aria-hidden="true">') == 2
-    assert '<span class="site-bars__bar" style="width: 100%"></span>' in page
+    assert '<span class="site-bars__bar site-w-100"></span>' in page
     assert '<caption id="requirement-caption">Officers short in each requirement, 2023</caption>' in page
     assert '<tr><th scope="row">March</th><td class="num">6</td><td class="num">2</td></tr>' in page
     assert '<tr><th scope="row">Implicit bias</th><td>at least 1 h</td><td class="num">1</td></tr>' in page

@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from clee.core.documents import document_store
+from clee.core.documents import document_check, document_store
+from clee.demo.pdf import tiny_pdf
 from clee.providers.models import CourseDocument
 from clee.training.services import credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 PERSONAS = ("alice", "bob", "carol", "dave", "erin", "frank")
 
 
@@ -69,7 +70,7 @@ def test_a_document_is_an_attachment_unless_asked_inline_and_never_sniffed(world
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == document_check(PDF, "x.pdf").content  # type: ignore[attr-defined]
     inline = client.get(f"/documents/{document.pk}/?inline=1")
     assert inline["Content-Disposition"].startswith("inline")
 

@@ -5,6 +5,7 @@ upcoming offerings, and a second officer who must never see alice's things."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,13 +16,24 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.services import compliance_recompute
+from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, CoursePortion, Offering, Provider
 from clee.training.services import LineSpec, RecordEntry, training_records_add
 from tests.conftest import PASSWORD
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def png_bytes(width: int = 40, height: int = 30) -> bytes:
+    """A real PNG image (a scanned page stand-in)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
+PNG = png_bytes()
 NOT_A_DOCUMENT = b"MZ\x90\x00 this is an executable, whatever its name says"
 
 # 24 approved, live hours meeting every 2023 minimum.

@@ -73,7 +73,10 @@ def test_the_preview_shows_every_error_by_row_and_column_and_writes_nothing(worl
     assert not TrainingRecord.objects.exists()
     # The rows to be recorded are listed too.
     rows = text(dave.get(f"/provider/rosters/uploads/{stored.pk}/?show=add"))
-    assert "P1000001 Alice Avery: CMA-101 Legal update and de-escalation, 2023-03-14" in rows
+    # What the file says (the last name), never the name on file: a provider's preview must not
+    # tell whose a license number is.
+    assert "P1000001 Avery: CMA-101 Legal update and de-escalation, 2023-03-14" in rows
+    assert "Alice" not in rows
 
 
 def test_a_roster_with_an_error_cannot_be_confirmed(world: dict[str, Any]) -> None:

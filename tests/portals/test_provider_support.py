@@ -13,13 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from clee.accounts.models import User
+from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, CoursePortion, Offering, Provider
 from clee.training.models import ImportBatch
 from tests.conftest import PASSWORD
+from tests.portals.test_officer_support import png_bytes
 
-PDF = b"%PDF-1.4\n% a synthetic document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
+PNG = png_bytes()
 ROSTER_HEADER = "License Number,Last Name,Course Number,Completion Date,Hours"
 
 

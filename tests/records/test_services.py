@@ -13,13 +13,14 @@ from clee.compliance.services import exemption_grant, extension_decide, extensio
 from clee.core.audit import events_for
 from clee.core.documents import document_store
 from clee.core.errors import ServiceError
+from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.officers.services import commission_end, commission_start, license_status_change, officer_create
 from clee.training.models import CreditRequest, TrainingRecord
 from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 
 
 def test_it_licenses_an_officer_with_history_and_an_audit_row(world: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from clee.core.models import AuditEvent
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -77,12 +78,17 @@ def test_failures_further_apart_than_fifteen_minutes_do_not_lock(world: dict[str
     assert attempt("alice", PASSWORD).status_code == 302
 
 
-def test_a_successful_sign_in_clears_the_failures(world: dict[str, Any], clock: Any) -> None:
+def test_a_successful_sign_in_does_not_erase_the_failures_before_it(
+    world: dict[str, Any], clock: Any
+) -> None:
     for _ in range(4):
         attempt("alice", "wrong password")
     assert attempt("alice", PASSWORD).status_code == 302
-    for _ in range(4):
-        assert attempt("alice", "wrong password").status_code == 200
+    # The four failures still count: a fifth within the window locks the username.
+    assert attempt("alice", "wrong password").status_code == 429
+    assert attempt("alice", PASSWORD).status_code == 429
+    failures = AuditEvent.objects.filter(action="auth.sign_in_failed", data__username="alice")
+    assert failures.count() == 6  # five wrong passwords, one refused because locked
 
 
 def test_tries_during_the_lockout_do_not_extend_it(world: dict[str, Any], clock: Any) -> None:

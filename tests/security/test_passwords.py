@@ -39,9 +39,7 @@ def test_these_passwords_are_accepted(password: str, world: dict[str, Any]) -> N
 
 
 def test_a_password_shorter_than_fifteen_characters_is_refused() -> None:
-    assert refusals("fourteen chars") == [
-        "This password is too short. It must contain at least 15 characters."
-    ]
+    assert "This password is too short. It must contain at least 15 characters." in refusals("fourteen chars")
 
 
 def test_a_common_password_is_refused() -> None:
@@ -100,3 +98,56 @@ def test_a_signed_in_user_changes_their_password_and_stays_signed_in(
 
 def test_the_password_change_page_needs_a_sign_in(world: dict[str, Any]) -> None:
     assert Client().get("/account/password/")["Location"].startswith("/accounts/login/")
+
+
+# Breached and common passwords, however long, and the person's own details (issue 13) --------
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["123456789012345", "password1234567890", "qwertyuiopasdfgh", "iloveyou12345678", "abcdefghijklmnopq"],
+)
+def test_a_long_common_or_patterned_password_is_refused(password: str, world: dict[str, Any]) -> None:
+    assert any("easy to guess" in m for m in refusals(password, world["alice"])), refusals(password)
+
+
+@pytest.mark.parametrize(
+    "password", ["Alice Avery Alice Avery", "AliceAvery1988!!!!", "avery-alice-04021988", "P1000001P1000001!"]
+)
+def test_a_password_made_of_the_officers_own_name_or_birth_date_is_refused(
+    password: str, world: dict[str, Any]
+) -> None:
+    assert any("your own name" in m or "license number" in m for m in refusals(password, world["alice"]))
+
+
+def test_a_password_containing_the_license_number_is_refused(world: dict[str, Any]) -> None:
+    messages = refusals("my trusty license p-1000001 and a blue canoe", world["alice"])
+    assert any("contains your license number" in m for m in messages)
+    # Someone else may use those characters: only the officer's own number is refused.
+    assert refusals("my trusty license p-1000001 and a blue canoe", world["bob"]) == []
+
+
+def test_the_password_change_page_refuses_a_breached_password_with_its_reason(alice_client: Client) -> None:
+    response = alice_client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "password1234567890",
+            "new_password2": "password1234567890",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This password is easy to guess" in page
+    assert "similar to a commonly used password" in page
+
+
+def test_the_check_needs_no_network(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the password check must not reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert refusals("a quiet walk along the river", world["alice"]) == []
+    assert refusals("qwertyuiopasdfgh", world["alice"])

@@ -18,8 +18,6 @@ from clee.agencies.in_service import SPLIT_NAMES, TOPIC_NAMES
 from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
 from clee.imports.tables import MAX_BYTES
-from clee.officers.models import Officer
-from clee.officers.selectors import officer_by_license
 from clee.portals.agency.selectors import FILTERS, SORT_CHOICES
 from clee.providers.models import Course, CourseDocument
 
@@ -107,6 +105,9 @@ class RosterFilterForm(forms.Form):
 
 
 class CommissionStartForm(AgencyForm):
+    """Who the agency commissions: the license number, and two facts an employer has on file and
+    a stranger with a roster does not all have, the last name and the date of birth."""
+
     license_number = forms.CharField(
         label="License number",
         max_length=20,
@@ -116,39 +117,20 @@ class CommissionStartForm(AgencyForm):
     last_name = forms.CharField(
         label="Last name",
         max_length=80,
-        help_text="The officer's last name on file: a check against a mistyped license number.",
+        help_text="The officer's last name, as on the license.",
         widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off"}),
     )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        help_text="From your personnel record: proof that your agency employs the officer.",
+        widget=forms.DateInput(attrs={**DATE, "autocomplete": "off"}),
+    )
     start = forms.DateField(label="First day of the commission", widget=forms.DateInput(attrs=DATE))
-
-    officer: Officer
 
     def clean_start(self) -> dt.date:
         start: dt.date = self.cleaned_data["start"]
         not_in_future(start, "first day of the commission")
         return start
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        number, last_name = data.get("license_number"), data.get("last_name")
-        if number and last_name:
-            officer = officer_by_license(number, last_name)
-            if officer is None:
-                self.add_error(
-                    "license_number",
-                    f"No officer on file has license number {number.strip().upper()} and last name "
-                    f"{last_name.strip()}: check both against the officer's license.",
-                )
-            else:
-                self.officer = officer
-                start = data.get("start")
-                if start is not None and start < officer.licensed_on:
-                    self.add_error(
-                        "start",
-                        f"{officer.full_name} was licensed on {officer.licensed_on:%B %-d, %Y}: "
-                        "a commission cannot start before the license.",
-                    )
-        return data
 
 
 END_REASONS = (

@@ -33,6 +33,7 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.rulebooks import book_pack
 from clee.officers.models import Commission, Officer
+from clee.officers.selectors import agency_sees
 from clee.portals.selectors import NEARLY_HOURS, Figure
 from clee.training.models import TrainingRecord
 
@@ -324,10 +325,13 @@ def officer_result(officer: Officer, period: ReportingPeriod | None) -> Complian
     return ComplianceResult.objects.filter(officer=officer, period=period).first()
 
 
-def officer_records(officer: Officer, period: ReportingPeriod | None) -> QuerySet[TrainingRecord]:
-    """The officer's records completed in ``period`` (every record when there is no period),
-    newest first, with course, provider, credit lines and documents."""
-    records = TrainingRecord.objects.filter(officer=officer)
+def officer_records(commission: Commission, period: ReportingPeriod | None) -> QuerySet[TrainingRecord]:
+    """The records the agency of ``commission`` may see (completed from
+    ``records_visible_from``) of those completed in ``period`` (every one when there is no
+    period), newest first, with course, provider, credit lines and documents."""
+    records = TrainingRecord.objects.filter(
+        officer_id=commission.officer_id, completed_on__gte=commission.records_visible_from
+    )
     if period is not None:
         records = records.counting_in(period)
     return (
@@ -385,12 +389,12 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 def hours_by_month(agency: Agency, period: ReportingPeriod) -> list[Bar]:
     """Hours of accepted training completed in each month of ``period`` by the officers the
-    agency commissions now (whoever reported it), with the number of records as the count."""
-    officers = Commission.objects.filter(agency=agency, end__isnull=True).values("officer_id")
+    agency commissions now (whoever reported it) and that it may see, with the number of
+    records as the count."""
     totals = {
         item["month"]: item
         for item in TrainingRecord.objects.filter(
-            officer_id__in=officers,
+            agency_sees(agency),
             status=TrainingRecord.Status.ACCEPTED,
             completed_on__gte=period.starts,
             completed_on__lte=period.ends,

@@ -30,7 +30,7 @@ from clee.agencies.in_service import (
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport, RowError
 from clee.imports.services import import_apply, import_preview
-from clee.officers.services import commission_end, commission_start
+from clee.officers.services import commission_by_agency, commission_end
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.agency import selectors
 from clee.portals.agency.access import access_agency, access_open_commission
@@ -179,7 +179,8 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
             "period": period,
             "result": result,
             "total": total,
-            "records": selectors.officer_records(commission.officer, period),
+            "records": selectors.officer_records(commission, period),
+            "visible_from": commission.records_visible_from,
             **period_switch(request, period),
         },
     )
@@ -188,14 +189,21 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
 @agency_only
 @require_http_methods(["GET", "POST"])
 def commission_new(request: HttpRequest) -> HttpResponse:
-    """Commission an officer by license number (with the last name as a check)."""
+    """Commission an officer by license number, with the last name and date of birth as proof
+    that the agency employs them."""
     user = acting_user(request)
     agency = access_agency(user)
     form = CommissionStartForm(_posted(request), initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            commission = commission_start(
-                officer=form.officer, agency=agency, start=form.cleaned_data["start"], acting_user=user
+            commission = commission_by_agency(
+                agency=agency,
+                license_number=data["license_number"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                start=data["start"],
+                acting_user=user,
             )
         except ServiceError as error:
             _show_service_error(form, error, {"officer": "license_number", "agency": ""})

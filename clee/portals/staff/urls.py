@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.staff import makeup, records, views
+from clee.portals.staff import commissions, makeup, records, views
 
 app_name = "staff"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/add/", views.catalog_add, name="catalog_add"),
     path("catalog/<int:entry_id>/edit/", views.catalog_edit, name="catalog_edit"),
+    path("commissions/", commissions.commissions, name="commissions"),
+    path("commissions/<int:commission_id>/", commissions.commission, name="commission"),
 ]
