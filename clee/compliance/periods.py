@@ -10,6 +10,7 @@ from clee.compliance.models import ReportingPeriod
 from clee.core.audit import record_event
 from clee.core.changes import changes, refuse_invalid, snapshot
 from clee.core.errors import ServiceError
+from clee.core.wording import day_text
 from clee.rules import NoPackError, PackError, RulePack, load_pack
 
 PERIOD_FIELDS = ("jurisdiction", "year", "starts", "ends", "grace_deadline", "pack_version", "is_current")
@@ -24,7 +25,8 @@ def period_validate(period: ReportingPeriod) -> RulePack:
     grace_deadline = period.grace_deadline or pack.grace_deadline.value
     if grace_deadline <= pack.ends:
         raise ServiceError(
-            f"the grace deadline must fall after the period ends ({pack.ends})", field="grace_deadline"
+            f"the grace deadline must fall after the period ends ({day_text(pack.ends)})",
+            field="grace_deadline",
         )
     return pack
 

@@ -39,6 +39,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Credit requests", "staff:requests"),
         ("Extensions", "staff:extensions"),
         ("Make-up training", "staff:makeup"),
+        ("Agency training", "staff:held"),
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
         ("Invitations", "sso:invitations"),

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
@@ -64,6 +65,7 @@ class RecordEntry:
     state: str = ""
     semester_hours: Decimal | None = None
     status: str = TrainingRecord.Status.ACCEPTED
+    review_note: str = ""  # why a record is held for POST's review
 
 
 RECORD_COLUMNS = (
@@ -79,6 +81,7 @@ RECORD_COLUMNS = (
     "delivery",
     "state",
     "status",
+    "review_note",
     "entered_by_id",
     "import_batch_id",
     "created_at",
@@ -165,6 +168,7 @@ def training_records_add(
                 e.delivery,
                 e.state,
                 e.status,
+                e.review_note,
                 actor_id,
                 batch_id,
                 now,
@@ -357,50 +361,121 @@ def credit_request_decide(
     acting_user: Any,
 ) -> CreditRequest:
     """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
-    officer sees. An approved request becomes an accepted training record."""
+    officer sees. An approved request becomes an accepted training record.
+
+    Approving credit the rules will not count (all or part of it: outside any period on file,
+    from a source not recognized on its date, beyond a cap) is refused without a reason for
+    approving it anyway; with one, the officer is told plainly what does not count and why
+    (``effect_note``). Returns the decided request."""
     request = CreditRequest.objects.select_for_update().select_related("officer").get(pk=request.pk)
     if request.status != CreditRequest.Status.SUBMITTED:
         raise ServiceError(f"this request was already {request.get_status_display().lower()}")
     if not reason.strip() and not approve:
         raise ServiceError("a reason is required to deny a request", field="reason")
     if approve:
-        if not lines:
-            raise ServiceError("an approval needs the core areas and hours", field="lines")
-        source, record_class = REQUEST_SOURCE.get(str(request.kind), ("instruction", credit_class))
-        total = sum((line.hours for line in lines), Decimal(0))
-        outcome = training_records_add(
-            entries=[
-                RecordEntry(
-                    officer_id=request.officer_id,
-                    completed_on=request.completed_on,
-                    hours=total,
-                    source=source,
-                    credit_class=record_class,
-                    delivery=delivery,
-                    lines=tuple(lines),
-                    description=request.title,
-                    state=request.state,
-                    semester_hours=request.semester_hours,
-                )
-            ],
-            actor=acting_user,
-            summary=f"credit request {request.pk} approved",
+        before = results_now(request.officer_id, [request.completed_on.year])
+        request.record_id = _approved_record(
+            request=request,
+            lines=lines,
+            delivery=delivery,
+            credit_class=credit_class,
+            acting_user=acting_user,
         )
-        request.record_id = outcome.record_ids[0]
+        effect = effect_now(request.officer_id, before, [request.record_id])
+        if not effect.counts_fully:
+            explained = effect.not_counting(whose="the officer's")
+            if not reason.strip():
+                raise ServiceError(
+                    f"{explained} Give the reason for approving it anyway: the officer sees it with "
+                    "this explanation",
+                    field="reason",
+                )
+            request.effect_note = effect.not_counting()
+        request.counts = (
+            CreditRequest.Counts.ALL
+            if effect.counts_fully
+            else CreditRequest.Counts.PART
+            if effect.counts_at_all
+            else CreditRequest.Counts.NONE
+        )
     request.status = CreditRequest.Status.APPROVED if approve else CreditRequest.Status.DENIED
     request.decided_by = acting_user
     request.decided_at = timezone.now()
     request.decision_reason = reason.strip()
     request.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_reason", "record", "updated_at"]
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "counts",
+            "effect_note",
+            "record",
+            "updated_at",
+        ]
     )
     record_event(
         actor=acting_user,
         action="training.credit_request_decide",
         target=request,
-        summary=f"credit request {request.status}: {reason.strip() or 'approved'}",
+        summary=f"credit request {request.status}: {reason.strip() or 'approved'}"
+        + (f" ({request.effect_note})" if request.effect_note else ""),
     )
     return request
+
+
+def credit_request_preview(
+    *,
+    request: CreditRequest,
+    lines: Sequence[LineSpec],
+    delivery: str = "live",
+    credit_class: str = "licensed",
+    acting_user: Any,
+) -> Effect:
+    """What approving ``request`` with these lines would do to the officer's periods, found by
+    recording it in a transaction that is rolled back (nothing is kept)."""
+    return preview(
+        officer_id=request.officer_id,
+        years=[request.completed_on.year],
+        change=lambda: [
+            _approved_record(
+                request=request,
+                lines=lines,
+                delivery=delivery,
+                credit_class=credit_class,
+                acting_user=acting_user,
+            )
+        ],
+    )
+
+
+def _approved_record(
+    *, request: CreditRequest, lines: Sequence[LineSpec], delivery: str, credit_class: str, acting_user: Any
+) -> int:
+    """Record the approved request's training; the new record's id."""
+    if not lines:
+        raise ServiceError("an approval needs the core areas and hours", field="lines")
+    source, record_class = REQUEST_SOURCE.get(str(request.kind), ("instruction", credit_class))
+    total = sum((line.hours for line in lines), Decimal(0))
+    outcome = training_records_add(
+        entries=[
+            RecordEntry(
+                officer_id=request.officer_id,
+                completed_on=request.completed_on,
+                hours=total,
+                source=source,
+                credit_class=record_class,
+                delivery=delivery,
+                lines=tuple(lines),
+                description=request.title,
+                state=request.state,
+                semester_hours=request.semester_hours,
+            )
+        ],
+        actor=acting_user,
+        summary=f"credit request {request.pk} approved",
+    )
+    return outcome.record_ids[0]
 
 
 # Certificates -----------------------------------------------------------------------------

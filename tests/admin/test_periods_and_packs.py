@@ -70,7 +70,7 @@ def test_a_grace_deadline_inside_the_period_is_refused(staff_client: Client, wor
     data = form_data(staff_client.get(url))
     data["grace_deadline"] = "2023-06-30"
     page = staff_client.post(url, data).content.decode()
-    assert "the grace deadline must fall after the period ends (2023-12-31)" in page
+    assert "the grace deadline must fall after the period ends (December 31, 2023)" in page
     world["period"].refresh_from_db()
     assert world["period"].grace_deadline == dt.date(2024, 3, 15)
 

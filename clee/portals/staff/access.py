@@ -13,7 +13,7 @@ from clee.accounts.models import User
 from clee.compliance.models import Extension
 from clee.portals.access import NOT_FOUND
 from clee.providers.models import Course, Provider, RecognizedCourse
-from clee.training.models import CreditRequest
+from clee.training.models import CreditRequest, TrainingRecord
 
 M = TypeVar("M", bound=Model)
 
@@ -54,3 +54,15 @@ def access_provider(user: User, provider_id: int) -> Provider:
 def access_catalog_entry(user: User, entry_id: int) -> RecognizedCourse:
     """An entry of the catalog of recognized out-of-state courses."""
     return _one(user, RecognizedCourse.objects.all(), entry_id)
+
+
+def access_held_record(user: User, record_id: int) -> TrainingRecord:
+    """A record of agency training held for POST's review (pending, reported by an agency by
+    title, without a course)."""
+    return _one(
+        user,
+        TrainingRecord.objects.filter(
+            status=TrainingRecord.Status.PENDING, course__isnull=True, import_batch__agency__isnull=False
+        ).select_related("import_batch__agency", "import_batch__submitted_by"),
+        record_id,
+    )

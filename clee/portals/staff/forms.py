@@ -217,15 +217,7 @@ class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def line_specs(self) -> list[LineSpec]:
         """The lines as a training record keeps them (topic hours as numbers)."""
-        return [
-            LineSpec(
-                core_area=spec.core_area,
-                subject=spec.subject,
-                hours=spec.hours,
-                topics={topic: float(hours) for topic, hours in spec.topics.items()},
-            )
-            for spec in self.specs()
-        ]
+        return record_lines(self.specs())
 
     def total(self) -> Decimal:
         return sum((spec.hours for spec in self.specs()), Decimal(0))
@@ -238,6 +230,19 @@ class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
                 label = "" if name == "__all__" else f"{form.fields[name].label}: "
                 messages.extend(f"Line {number}, {label}{error}" for error in errors)
         return messages
+
+
+def record_lines(portions: list[PortionSpec]) -> list[LineSpec]:
+    """Portions of hours as a training record's lines (topic hours as numbers)."""
+    return [
+        LineSpec(
+            core_area=spec.core_area,
+            subject=spec.subject,
+            hours=spec.hours,
+            topics={topic: float(hours) for topic, hours in spec.topics.items()},
+        )
+        for spec in portions
+    ]
 
 
 LINE_SPARE_ROWS = 2
@@ -276,7 +281,7 @@ class RequestDecisionForm(StaffForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The officer sees it. Required to deny.",
+        help_text="The officer sees it. Required to deny, and to approve credit the rules will not count.",
     )
     delivery = forms.ChoiceField(label="Delivery", choices=Delivery.choices, initial=Delivery.LIVE)
     credit_class = forms.ChoiceField(
@@ -286,10 +291,12 @@ class RequestDecisionForm(StaffForm):
         help_text="For hours taught only; other kinds earn the class their source earns.",
     )
 
-    def __init__(self, *args: Any, request: CreditRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: CreditRequest, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if request.kind != CreditRequest.Kind.INSTRUCTION:
             del self.fields["credit_class"]
+        if preview:  # previewing an approval: no decision is being made yet
+            self.fields["decision"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
