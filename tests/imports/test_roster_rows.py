@@ -73,7 +73,8 @@ def test_it_rejects_a_completion_after_the_course_approval_ended(world: dict[str
     assert only_error(report) == (
         2,
         "completion_date",
-        "course CMA-101 was not approved on January 2, 2023 (approved from January 1, 2020 to December 31, 2022)",
+        "course CMA-101 was not approved on January 2, 2023 "
+        "(approved from January 1, 2020 to December 31, 2022)",
     )
 
 
@@ -95,7 +96,11 @@ def test_it_rejects_a_completion_outside_the_providers_approval(world: dict[str,
     provider.approved_until = dt.date(2022, 6, 30)
     provider.save(update_fields=["approved_until"])
     report = preview(world, csv_file(ROSTER, ("P1000001", "CMA-101", "2023-03-01")))
-    assert only_error(report) == (2, "completion_date", "LP-0042 was not an approved provider on March 1, 2023")
+    assert only_error(report) == (
+        2,
+        "completion_date",
+        "LP-0042 was not an approved provider on March 1, 2023",
+    )
 
 
 def test_it_rejects_hours_above_the_courses_hours(world: dict[str, Any]) -> None:

@@ -287,3 +287,14 @@ def test_the_agency_drill_down_never_shows_a_plain_accepted_for_training_that_do
     assert ">Accepted, does not count</span>" in html
     assert "KS was not a recognized out-of-state source on June 1, 2023." in html
     assert ">Accepted</span>" not in html
+
+
+def test_an_out_of_state_course_of_a_year_without_a_period_on_file_is_not_approved_silently(
+    world: dict[str, Any],
+) -> None:
+    # Recognized on its date (Minnesota, 2022), but no 2022 period is on file: no result counts it.
+    request = submit(world, completed_on=dt.date(2022, 5, 1))
+    refused = approve(world, request)
+    assert refused.status_code == 200
+    assert "there is no 2022 reporting period on file" in refused.context["form"].errors["reason"][0]
+    assert CreditRequest.objects.get(pk=request.pk).status == CreditRequest.Status.SUBMITTED
