@@ -15,6 +15,8 @@ taught, military training and out-of-state courses (mostly recognized states, so
 FL); a few credits outside the period. About 1 officer in 10 has a cap that binds (more than 22
 computer-based hours, or more than 8 college hours). Outcomes are a mix of compliant, nearly
 compliant (a small gap) and deficient officers, and about 2% are exempt (licensed in 2023).
+The hard mix (``capped_share=HARD_CAPPED_SHARE``, ``--hard``) gives three officers in four a
+binding cap instead, and takes some capped college credit online (under both caps at once).
 
 Run ``python bench/synthetic.py --check 5000`` to check the generated dicts against the
 engine's own parser and print the mix; ``--jsonl FILE --count N`` writes a JSONL file.
@@ -44,6 +46,8 @@ COLLEGE_CAP = 8.0
 # Shares of officers (the rest are ordinary officers whose caps do not bind).
 EXEMPT_SHARE = 0.02
 CAPPED_SHARE = 0.10  # of the non-exempt officers
+# The hard mix (``capped_share=HARD_CAPPED_SHARE``): three in four officers have a binding cap.
+HARD_CAPPED_SHARE = 0.765
 CAPPED_COMPUTER_SHARE = 0.7  # of the capped ones; the rest have too many college hours
 COMPLIANT_SHARE = 0.72
 NEARLY_COMPLIANT_SHARE = 0.14  # the rest are deficient
@@ -111,7 +115,9 @@ def _spec(
     return [day, hours, area, source, provider, delivery, subject, topics, state, semester_hours]
 
 
-def officer_scenario(index: int, seed: int = 2023) -> tuple[Scenario, str]:
+def officer_scenario(
+    index: int, seed: int = 2023, capped_share: float = CAPPED_SHARE
+) -> tuple[Scenario, str]:
     """Officer ``index`` of ``seed`` and the profile it was drawn from.
 
     Profiles: ``exempt``, or ``<outcome>`` / ``<outcome>+capped_cb`` / ``<outcome>+capped_college``
@@ -141,7 +147,7 @@ def officer_scenario(index: int, seed: int = 2023) -> tuple[Scenario, str]:
 
     officer = Officer(licensed_on=choice(LICENSE_DAYS))
     capped = ""
-    if rand() < CAPPED_SHARE:
+    if rand() < capped_share:
         capped = "capped_cb" if rand() < CAPPED_COMPUTER_SHARE else "capped_college"
     u = rand()
     if u < COMPLIANT_SHARE:
@@ -231,10 +237,23 @@ def officer_scenario(index: int, seed: int = 2023) -> tuple[Scenario, str]:
         semesters = choice(((3.0, 3.0), (3.0, 2.0), (4.0, 3.0), (5.0,), (3.0, 3.0, 3.0)))
     elif rand() < 0.04 and "approved" not in flaws:
         semesters = (choice((1.0, 2.0, 3.0, 3.0, 4.0)),)
+    # In the hard mix some capped college credit is taken online: under both caps at once,
+    # which only the linear program answers.
+    online_college = capped == "capped_college" and capped_share >= HARD_CAPPED_SHARE and rand() < 0.3
     for semester_hours in semesters:
         hours = semester_hours * COLLEGE_HOURS_PER_SEMESTER_HOUR
         area = choice((LEGAL, TECHNICAL, INTERPERSONAL))  # assigned by POST
-        specs.append(_spec(choice(SEMESTER_ENDS), hours, area, "college", semester_hours=semester_hours))
+        delivery = "computer_based" if online_college else "live"
+        specs.append(
+            _spec(
+                choice(SEMESTER_ENDS),
+                hours,
+                area,
+                "college",
+                delivery=delivery,
+                semester_hours=semester_hours,
+            )
+        )
     if rand() < 0.06:  # instructors: hours taught, 1:1
         for _ in range(randint(1, 3)):
             hours = choice((2.0, 4.0, 4.0, 8.0))
@@ -325,16 +344,20 @@ def _day(spec: Spec) -> dt.date:
     return day
 
 
-def scenarios(count: int, seed: int = 2023, start: int = 0) -> Iterator[Scenario]:
+def scenarios(
+    count: int, seed: int = 2023, start: int = 0, capped_share: float = CAPPED_SHARE
+) -> Iterator[Scenario]:
     """Officers ``start`` to ``start + count - 1`` of ``seed``, as engine Scenarios (streamed)."""
     for index in range(start, start + count):
-        yield officer_scenario(index, seed)[0]
+        yield officer_scenario(index, seed, capped_share)[0]
 
 
-def profiled_scenarios(count: int, seed: int = 2023, start: int = 0) -> Iterator[tuple[Scenario, str]]:
+def profiled_scenarios(
+    count: int, seed: int = 2023, start: int = 0, capped_share: float = CAPPED_SHARE
+) -> Iterator[tuple[Scenario, str]]:
     """Like ``scenarios``, with each officer's profile (see ``officer_scenario``)."""
     for index in range(start, start + count):
-        yield officer_scenario(index, seed)
+        yield officer_scenario(index, seed, capped_share)
 
 
 def _number(value: float) -> float | int:
@@ -371,40 +394,44 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def scenario_dicts(count: int, seed: int = 2023, start: int = 0) -> Iterator[dict[str, Any]]:
+def scenario_dicts(
+    count: int, seed: int = 2023, start: int = 0, capped_share: float = CAPPED_SHARE
+) -> Iterator[dict[str, Any]]:
     """The same officers as ``scenarios``, as scenario-contract dicts (streamed)."""
-    for scenario in scenarios(count, seed, start):
+    for scenario in scenarios(count, seed, start, capped_share):
         yield scenario_to_dict(scenario)
 
 
-def jsonl_lines(count: int, seed: int = 2023, start: int = 0) -> Iterator[bytes]:
+def jsonl_lines(
+    count: int, seed: int = 2023, start: int = 0, capped_share: float = CAPPED_SHARE
+) -> Iterator[bytes]:
     """The same officers as JSONL lines (bytes, each ending in a newline)."""
-    for document in scenario_dicts(count, seed, start):
+    for document in scenario_dicts(count, seed, start, capped_share):
         yield orjson.dumps(document) + b"\n"
 
 
-def write_jsonl(path: str, count: int, seed: int = 2023) -> int:
+def write_jsonl(path: str, count: int, seed: int = 2023, capped_share: float = CAPPED_SHARE) -> int:
     """Write ``count`` officers to ``path`` as JSONL; the number of bytes written."""
     size = 0
     with open(path, "wb") as out:
-        for line in jsonl_lines(count, seed):
+        for line in jsonl_lines(count, seed, capped_share=capped_share):
             out.write(line)
             size += len(line)
     return size
 
 
-def check(count: int, seed: int) -> int:
+def check(count: int, seed: int, capped_share: float = CAPPED_SHARE) -> int:
     """Parse every generated dict with the engine's parser, compare, and print the mix."""
     from clee.rules import evaluate_many, load_pack, parse_scenario
 
     pack = load_pack(JURISDICTION, PERIOD)
-    generated = list(profiled_scenarios(count, seed))
+    generated = list(profiled_scenarios(count, seed, capped_share=capped_share))
     mismatches = 0
     for scenario, _ in generated:
         document = orjson.loads(orjson.dumps(scenario_to_dict(scenario)))
         if parse_scenario(document, pack) != scenario:
             mismatches += 1
-    again = [s for s, _ in profiled_scenarios(min(count, 200), seed)]
+    again = [s for s, _ in profiled_scenarios(min(count, 200), seed, capped_share=capped_share)]
     deterministic = again == [s for s, _ in generated[: len(again)]]
     profiles: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -440,11 +467,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=17_000)
     parser.add_argument("--jsonl", metavar="FILE", help="write --count officers to FILE as JSONL")
     parser.add_argument("--check", type=int, metavar="N", help="check N officers against the parser")
+    parser.add_argument("--hard", action="store_true", help="the hard mix: three in four officers capped")
     args = parser.parse_args(argv)
+    share = HARD_CAPPED_SHARE if args.hard else CAPPED_SHARE
     if args.check:
-        return check(args.check, args.seed)
+        return check(args.check, args.seed, share)
     if args.jsonl:
-        size = write_jsonl(args.jsonl, args.count, args.seed)
+        size = write_jsonl(args.jsonl, args.count, args.seed, share)
         print(f"wrote {args.count} officers, {size / 1e6:.1f} MB, to {args.jsonl}", file=sys.stderr)
         return 0
     parser.print_help()

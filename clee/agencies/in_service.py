@@ -16,19 +16,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.compliance.models import ReportingPeriod
+from clee.compliance.preview import Effect, effect_now, preview_officers, results_now
+from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.choices import Delivery
 from clee.core.errors import ServiceError
+from clee.core.wording import day_text
 from clee.imports.report import ImportReport
 from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS, TOPIC_PLACEMENT
 from clee.imports.services import import_apply
 from clee.providers.models import Course, Provider
 from clee.providers.services import DocumentUpload, PortionSpec, course_save, hours_text, provider_save
+from clee.training.models import TrainingRecord
 
 ZERO = Decimal(0)
 # The split of an in-service course's hours: the roster's ad-hoc columns, in their order.
@@ -257,3 +262,166 @@ def in_service_session_report(
             data={"added": len(report.to_add), "already_present": len(report.already_present)},
         )
     return report
+
+
+# Training an agency reported without an approved course: held for POST's review -------------
+
+
+def held_sessions() -> QuerySet[TrainingRecord]:
+    """One record per session of agency training held for POST's review (reported by title,
+    without an approved in-service course), oldest first: what staff decide."""
+    held = TrainingRecord.objects.filter(
+        status=TrainingRecord.Status.PENDING, course__isnull=True, import_batch__agency__isnull=False
+    )
+    firsts = (
+        held.values("import_batch_id", "description", "completed_on", "hours", "delivery")
+        .annotate(first=Min("id"))
+        .values("first")
+    )
+    return (
+        TrainingRecord.objects.filter(pk__in=firsts)
+        .select_related("import_batch__agency", "import_batch__submitted_by")
+        .order_by("import_batch__created_at", "id")
+    )
+
+
+def held_in_batch(batch: Any) -> int:
+    """How many records of an applied roster are held for POST's review."""
+    return TrainingRecord.objects.filter(import_batch=batch, status=TrainingRecord.Status.PENDING).count()
+
+
+def held_session(record: TrainingRecord) -> QuerySet[TrainingRecord]:
+    """The records of ``record``'s session still held for review: the same report, title,
+    date, hours and delivery."""
+    return (
+        TrainingRecord.objects.filter(
+            status=TrainingRecord.Status.PENDING,
+            course__isnull=True,
+            import_batch_id=record.import_batch_id,
+            description=record.description,
+            completed_on=record.completed_on,
+            hours=record.hours,
+            delivery=record.delivery,
+        )
+        .select_related("officer")
+        .prefetch_related("lines")
+        .order_by("officer__last_name", "officer__first_name", "id")
+    )
+
+
+def held_session_preview(*, record: TrainingRecord, acting_user: Any) -> dict[int, Effect]:
+    """What approving the session does to each officer's period (nothing kept)."""
+    officers = list(held_session(record).values_list("officer_id", flat=True))
+    return preview_officers(
+        officer_ids=officers,
+        years=[record.completed_on.year],
+        change=lambda: [r.pk for r in _approve_session(record, "", acting_user)],
+    )
+
+
+@transaction.atomic
+def held_training_decide(
+    *, record: TrainingRecord, approve: bool, reason: str, acting_user: Any
+) -> list[TrainingRecord]:
+    """Decide a session of agency training held for review (POST staff only).
+
+    Approving makes it count the only way agency training counts (11 CSR 75-15.060): POST
+    approves it as one of the agency's in-service courses, for that day, with the session's
+    split, and the records become that course's completions. Approving training that still
+    would not count for an officer needs a reason. Refusing needs a reason, which the officers
+    and the agency see. Returns the records decided."""
+    if getattr(acting_user, "role", None) != User.Role.POST_STAFF:
+        raise ServiceError("only POST staff decide agency training held for review")
+    reason = " ".join(reason.split())
+    if len(reason) > 500:
+        raise ServiceError(
+            f"the reason must be at most 500 characters (it has {len(reason)})", field="reason"
+        )
+    records = list(held_session(record).select_for_update(of=("self",)))
+    if not records:
+        raise ServiceError("this training is no longer waiting for a decision")
+    officers = {r.officer_id for r in records}
+    years = {record.completed_on.year}
+    if not approve:
+        if not reason:
+            raise ServiceError(
+                "give the reason for refusing it: the officers and the agency see it", field="reason"
+            )
+        TrainingRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+            status=TrainingRecord.Status.REJECTED, review_note=reason, updated_at=timezone.now()
+        )
+        for held in records:
+            record_event(
+                actor=acting_user,
+                action="training.held_refuse",
+                target=held,
+                summary=f"agency training {held} refused: {reason}",
+            )
+        recompute_after_commit(officers, years)
+        return records
+    before = {officer: results_now(officer, years) for officer in officers}
+    decided = _approve_session(record, reason, acting_user)
+    not_counting = []
+    for officer in sorted(officers):
+        mine = [r.pk for r in decided if r.officer_id == officer]
+        effect = effect_now(officer, before[officer], mine)
+        if not effect.counts_fully:
+            not_counting.append(effect.staff_note)
+            # The officer is told plainly why it does not count, beside the record.
+            TrainingRecord.objects.filter(pk__in=mine).update(review_note=effect.not_counting()[:500])
+    if not_counting and not reason:
+        raise ServiceError(
+            f"{not_counting[0]} Give the reason for approving it anyway: the officers see it", field="reason"
+        )
+    recompute_after_commit(officers, years)
+    return decided
+
+
+def _approve_session(record: TrainingRecord, reason: str, acting_user: Any) -> list[TrainingRecord]:
+    """Approve the session as an in-service course of its agency for its day; its records
+    become the course's completions. Returns them."""
+    records = list(held_session(record))
+    if not records:
+        raise ServiceError("this training is no longer waiting for a decision")
+    batch = record.import_batch
+    if batch is None or batch.agency is None:
+        raise ServiceError("only training an agency reported is held for review")
+    provider = in_service_provider(agency=batch.agency, acting_user=acting_user)
+    portions = [
+        PortionSpec(
+            core_area=line.core_area,
+            subject=line.subject,
+            hours=line.hours,
+            topics={topic: Decimal(str(hours)) for topic, hours in line.topics.items()},
+        )
+        for line in records[0].lines.all()
+    ]
+    course = course_save(
+        course=Course(
+            provider=provider,
+            number=f"AH-{records[0].pk}",
+            title=record.description or "Agency training",
+            hours=record.hours,
+            delivery=record.delivery,
+            synopsis="Reported by the agency without pre-approval; approved by POST after review, "
+            f"for the session of {day_text(record.completed_on)} only.",
+            status=Course.Status.APPROVED,
+            approved_from=record.completed_on,
+            approved_until=record.completed_on,
+            decision_reason=reason,
+        ),
+        portions=portions,
+        acting_user=acting_user,
+    )
+    TrainingRecord.objects.filter(pk__in=[r.pk for r in records]).update(
+        course=course, status=TrainingRecord.Status.ACCEPTED, review_note="", updated_at=timezone.now()
+    )
+    for held in records:
+        record_event(
+            actor=acting_user,
+            action="training.held_approve",
+            target=held,
+            summary=f"agency training {held} approved as in-service course {course.number}"
+            + (f": {reason}" if reason else ""),
+        )
+    return records

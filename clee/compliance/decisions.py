@@ -23,6 +23,7 @@ from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingP
 from clee.compliance.selectors import CASE_DECISIONS, SHOWN_TRAINING, grace_passed, open_inactivations
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.core.wording import hours_text
 from clee.officers.models import LicenseStatus, Officer
 from clee.officers.services import license_status_change
 
@@ -167,7 +168,7 @@ def license_reactivate(
     if short:
         hours = [results[p.pk].additional_hours_needed if p.pk in results else None for p in short]
         missing = ", ".join(
-            f"{p.year} ({h.normalize():f} hours short)" if isinstance(h, Decimal) else f"{p.year} (no result)"
+            f"{p.year} ({hours_text(h)} short)" if isinstance(h, Decimal) else f"{p.year} (no result)"
             for p, h in zip(short, hours, strict=True)
         )
         raise ServiceError(f"the missing training is not shown yet for {missing}")

@@ -11,11 +11,8 @@ touches through the engine, exactly as the stored results will be, before anythi
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,33 +23,14 @@ from django.utils.formats import date_format
 from clee.accounts.models import User
 from clee.compliance.decisions import reason_cleaned
 from clee.compliance.models import ComplianceResult, ReportingPeriod
-from clee.compliance.rulebooks import period_pack
-from clee.compliance.services import period_inputs, recompute_after_commit
+from clee.compliance.preview import Effect, preview
+from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
-from clee.rules import Result, compiled_for, evaluate_officers
-from clee.training.models import CreditLine, TrainingRecord
+from clee.training.models import TrainingRecord
 
 STAFF_ROLES = (User.Role.POST_STAFF, User.Role.DIRECTOR)
-
-
-@dataclass(frozen=True)
-class PeriodChange:
-    """One period's result before and after the move (``before`` None: no stored result)."""
-
-    year: int
-    before: ComplianceResult | None
-    after: Result
-
-    @property
-    def worse(self) -> bool:
-        """The move leaves this period short where it was not, or shorter than it was."""
-        if self.after.status != "deficient":
-            return False
-        if self.before is None or self.before.status != ComplianceResult.Status.DEFICIENT:
-            return True
-        return Decimal(str(self.after.additional_hours_needed)) > self.before.additional_hours_needed
 
 
 def makeup_queue(today: dt.date) -> QuerySet[ComplianceResult]:
@@ -97,35 +75,41 @@ def _home_periods(records: Sequence[TrainingRecord]) -> list[ReportingPeriod]:
 
 
 def makeup_preview(
-    officer: Officer, period: ReportingPeriod, records: Sequence[TrainingRecord]
-) -> list[PeriodChange]:
-    """Each period the move touches (the deficient one, then those the records were completed
-    in), with its stored result and the engine's result once the records are moved."""
-    moved = {
-        f"line-{pk}" for pk in CreditLine.objects.filter(record__in=records).values_list("pk", flat=True)
-    }
-    homes = [p for p in _home_periods(records) if p.pk != period.pk]
-    stored = {
-        r.period_id: r for r in ComplianceResult.objects.filter(officer=officer, period__in=[period, *homes])
-    }
-    brought = []
-    changes = []
-    applied_to = str(period.year)
-    for home in homes:
-        inputs = next(period_inputs(home, [officer.pk]))
-        # Exactly what applying writes: the records keep their dates and are applied to the
-        # period (the scenario contract's ``applied_to``): counted there, noted here.
-        marked = [
-            dataclasses.replace(c, applied_to=applied_to) if c.id in moved else c for c in inputs.credits
-        ]
-        brought += [c for c in marked if c.id in moved]
-        after = evaluate_officers(compiled_for(period_pack(home)), [(inputs.officer, marked)])[0]
-        changes.append(PeriodChange(home.year, stored.get(home.pk), after))
-    target = next(period_inputs(period, [officer.pk]))
-    after = evaluate_officers(
-        compiled_for(period_pack(period)), [(target.officer, [*target.credits, *brought])]
-    )[0]
-    return [PeriodChange(period.year, stored.get(period.pk), after), *changes]
+    officer: Officer,
+    period: ReportingPeriod,
+    records: Sequence[TrainingRecord],
+    *,
+    acting_user: Any,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Effect:
+    """What applying ``records`` to ``period`` does to every period it touches (the deficient
+    one first, then those the records were completed in): the move is made by
+    ``training_apply_to_period`` itself, in a transaction rolled back, and each period read back
+    as its stored result is computed. So the preview is what applying does. Raises ServiceError
+    as applying would (a record that may not be applied, say)."""
+    homes = {_home_year(record) for record in records} - {period.year}
+    effect = preview(
+        officer_id=officer.pk,
+        years=[period.year, *sorted(homes)],
+        change=lambda: [
+            record.pk
+            for record in training_apply_to_period(
+                officer=officer,
+                period=period,
+                record_ids=[record.pk for record in records],
+                reason=reason.strip() or "preview",
+                acting_user=acting_user,
+                today=today,
+            )
+        ],
+    )
+    effect.periods.sort(key=lambda change: (change.year != period.year, change.year))
+    return effect
+
+
+def _home_year(record: TrainingRecord) -> int:
+    return record.applied_to_year or record.completed_on.year
 
 
 @transaction.atomic

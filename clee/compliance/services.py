@@ -28,6 +28,7 @@ from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.core.audit import record_event
 from clee.core.bulk import copy_rows, uses_copy
 from clee.core.errors import ServiceError
+from clee.core.wording import day_text
 from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import Credit, Officer, Result, compiled_for, evaluate_officers
@@ -553,7 +554,7 @@ def extension_decide(
     if grant:
         if new_deadline is None or new_deadline <= extension.period.grace_deadline:
             raise ServiceError(
-                f"a granted extension needs a new deadline after {extension.period.grace_deadline}",
+                f"a granted extension needs a new deadline after {day_text(extension.period.grace_deadline)}",
                 field="new_deadline",
             )
         extension.new_deadline = new_deadline
@@ -566,7 +567,7 @@ def extension_decide(
         action="compliance.extension_decide",
         target=extension,
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} {extension.status}"
-        + (f" until {new_deadline}" if grant else ""),
+        + (f" until {day_text(new_deadline)}" if grant and new_deadline else ""),
     )
     recompute_after_commit([extension.officer_id], [extension.period.year])
     return extension
@@ -621,7 +622,8 @@ def extension_grant(
         raise ServiceError(f"{reason!r} is not a reason for an extension", field="reason")
     if new_deadline <= period.grace_deadline:
         raise ServiceError(
-            f"the new deadline must be after the grace deadline of {period.year}, {period.grace_deadline}",
+            f"the new deadline must be after the grace deadline of {period.year}, "
+            f"{day_text(period.grace_deadline)}",
             field="new_deadline",
         )
     # One granted extension per officer and period: the stored result reads a single deadline.
@@ -634,7 +636,8 @@ def extension_grant(
     )
     if held is not None and held.status == Extension.Status.GRANTED:
         raise ServiceError(
-            f"{officer.full_name} already has an extension for {period.year} until {held.new_deadline}",
+            f"{officer.full_name} already has an extension for {period.year}"
+            + (f" until {day_text(held.new_deadline)}" if held.new_deadline else ""),
             field="officer",
         )
     if held is not None:
@@ -659,7 +662,7 @@ def extension_grant(
         action="compliance.extension_grant",
         target=extension,
         summary=f"{extension.get_kind_display()} granted to {officer.full_name} for {period.year} "
-        f"until {new_deadline} ({extension.get_reason_display().lower()})",
+        f"until {day_text(new_deadline)} ({extension.get_reason_display().lower()})",
         data={"new_deadline": new_deadline.isoformat(), "kind": kind, "reason": reason},
     )
     recompute_after_commit([officer.pk], [period.year])

@@ -22,6 +22,7 @@ from django.db.models import prefetch_related_objects
 
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject, Topic
 from clee.core.errors import ServiceError
+from clee.core.wording import day_text
 from clee.imports import tables
 from clee.imports.common import Columns, Plan, RowReader, Scope, check_header, chunked
 from clee.imports.report import RowOutcome
@@ -32,6 +33,13 @@ from clee.training.models import ImportBatch, TrainingRecord
 from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
 
 ZERO = Decimal(0)
+
+# Why an agency's training described by title (no approved in-service course) does not count
+# until POST reviews it; the officer, the agency and POST staff see it.
+AD_HOC_HELD = (
+    "agency training counts only through an in-service course POST approved in advance "
+    "(11 CSR 75-15.060): held for POST's review"
+)
 
 # An ad-hoc in-service row splits its hours over these columns (they add up to ``hours``);
 # ``firearms`` hours are Skill Development hours in the subject Firearms.
@@ -152,7 +160,7 @@ def plan_roster(table: Table, scope: Scope) -> RosterPlan:
             reader.fail(
                 "license_number",
                 f"{officer.license_number} was not commissioned by {scope.agency.ori} "  # type: ignore[union-attr]
-                f"on {row.completed_on.isoformat()}",
+                f"on {day_text(row.completed_on)}",
             )
         course: Course | None = None
         if row.course_number:
@@ -191,6 +199,10 @@ def plan_roster(table: Table, scope: Scope) -> RosterPlan:
                 delivery=row.delivery,
                 lines=entry_lines,
                 description=row.title,
+                # An agency's training counts only through a course POST approved in advance
+                # (11 CSR 75-15.060; seed 001): one described by title waits for POST's review.
+                status=TrainingRecord.Status.PENDING,
+                review_note=AD_HOC_HELD,
             )
         twin = first_row_of.setdefault(key[:4], reader.row.number)
         if twin != reader.row.number:
@@ -324,7 +336,7 @@ def _course_of_row(
         elif not course.provider.approved_on(day):
             reader.fail(
                 "completion_date",
-                f"{course.provider.number} was not an approved provider on {day.isoformat()}",
+                f"{course.provider.number} was not an approved provider on {day_text(day)}",
             )
     return course
 
@@ -332,10 +344,10 @@ def _course_of_row(
 def _not_approved(course: Course, day: dt.date) -> str:
     if course.status != Course.Status.APPROVED or course.approved_from is None:
         return f"course {course.number} is not approved (it is {course.get_status_display().lower()})"
-    window = f"from {course.approved_from.isoformat()}"
+    window = f"from {day_text(course.approved_from)}"
     if course.approved_until is not None:
-        window += f" to {course.approved_until.isoformat()}"
-    return f"course {course.number} was not approved on {day.isoformat()} (approved {window})"
+        window += f" to {day_text(course.approved_until)}"
+    return f"course {course.number} was not approved on {day_text(day)} (approved {window})"
 
 
 def _course_row_lines(
@@ -355,8 +367,8 @@ def _course_row_lines(
         elif row.completed_on is not None and not offering.starts_on <= row.completed_on <= offering.ends_on:
             reader.fail(
                 "completion_date",
-                f"offering {offering.pk} ran from {offering.starts_on.isoformat()} "
-                f"to {offering.ends_on.isoformat()}",
+                f"offering {offering.pk} ran from {day_text(offering.starts_on)} "
+                f"to {day_text(offering.ends_on)}",
             )
     hours = None if row.hours is None or row.hours == course.hours else row.hours
     key = (course.pk, hours)

@@ -21,6 +21,7 @@ from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
+from clee.core.wording import day_text
 from clee.notices.services import license_expired_notice
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
 from clee.officers.selectors import officer_by_identity
@@ -150,7 +151,9 @@ def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_
     if commission.end is not None:
         raise ServiceError(f"this commission already ended on {commission.end}")
     if end < commission.start:
-        raise ServiceError(f"the end date cannot come before the start ({commission.start})", field="end")
+        raise ServiceError(
+            f"the end date cannot come before the start ({day_text(commission.start)})", field="end"
+        )
     commission.end = end
     commission.save(update_fields=["end", "updated_at"])
     record_event(

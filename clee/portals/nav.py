@@ -43,6 +43,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Extensions", "staff:extensions"),
         ("Make-up training", "staff:makeup"),
         ("Officers", "staff:officers"),
+        ("Agency training", "staff:held"),
         ("Providers", "staff:providers"),
         ("Catalog", "staff:catalog"),
         ("Commissions", "staff:commissions"),

@@ -23,6 +23,7 @@ from clee.core.changes import changes, plain, refuse_invalid, snapshot
 from clee.core.choices import CoreArea, ProviderCredit, Source, Subject, Topic
 from clee.core.documents import document_store
 from clee.core.errors import ServiceError
+from clee.core.wording import day_text, ends_before
 from clee.providers.models import (
     Course,
     CourseDocument,
@@ -122,7 +123,7 @@ def provider_validate(provider: Provider) -> None:
         and provider.approved_until < provider.approved_from
     ):
         raise ServiceError(
-            f"the approval ends ({provider.approved_until}) before it starts ({provider.approved_from})",
+            ends_before("approval", provider.approved_from, provider.approved_until),
             field="approved_until",
         )
 
@@ -244,7 +245,7 @@ def course_details_validate(course: Course) -> None:
         and course.approved_until < course.approved_from
     ):
         raise ServiceError(
-            f"the approval ends ({course.approved_until}) before it starts ({course.approved_from})",
+            ends_before("approval", course.approved_from, course.approved_until),
             field="approved_until",
         )
 
@@ -444,12 +445,13 @@ def offering_validate(offering: Offering, instructors: Sequence[InstructorSpec])
         raise ServiceError("an offering is of a course: choose it", field="course")
     if offering.starts_on and offering.ends_on and offering.ends_on < offering.starts_on:
         raise ServiceError(
-            f"the offering ends ({offering.ends_on}) before it starts ({offering.starts_on})", field="ends_on"
+            ends_before("offering", offering.starts_on, offering.ends_on),
+            field="ends_on",
         )
     course = offering.course
     if offering.starts_on and not course.approved_on(offering.starts_on):
         raise ServiceError(
-            f"course {course.number} is not approved on {offering.starts_on}: "
+            f"course {course.number} is not approved on {day_text(offering.starts_on)}: "
             "only approved courses are offered",
             field="course",
         )
@@ -806,7 +808,7 @@ def recognized_course_save(
     course_split_validate(hours=entry.hours, portions=split, approved=True)
     if entry.recognized_until is not None and entry.recognized_until < entry.recognized_from:
         raise ServiceError(
-            f"the recognition ends ({entry.recognized_until}) before it starts ({entry.recognized_from})",
+            ends_before("recognition", entry.recognized_from, entry.recognized_until),
             field="recognized_until",
         )
     entry.recommended_split = [p.as_dict() for p in split]

@@ -7,6 +7,14 @@ Rules are YAML data: one rule book per jurisdiction, ``packs/<jurisdiction>.yaml
 histories give each reporting period its pack.
 """
 
+import os
+
+# The engine's matrix products are small (officers x a few dozen classes): BLAS threads only
+# contend with each other and with the other processes of a batch, and make them several times
+# slower on a busy machine. One thread each, unless the operator says otherwise; this must be
+# set before numpy is first imported to take effect.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from clee.rules.engine import (
     CreditNote,
     RequirementResult,

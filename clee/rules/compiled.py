@@ -10,6 +10,7 @@ caps become 0/1 matrices over classes, and evaluating a whole batch of officers 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,29 @@ SOURCE_INDEX = {name: index for index, name in enumerate(SOURCES)}
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of hour a plan of new training may contain: one area (and subject), at most one
+    topic, a provider class and a delivery (a course). ``ExtraHour`` is the best of them."""
+
+    area: str
+    topic: str
+    provider_class: str
+    delivery: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What the "still needed" breakdown may state: the least hours of some kinds that every
+    plan of the fewest extra hours contains. ``on`` a requirement: hours toward it; ``on`` a
+    cap: hours outside it (live rather than computer-based). ``members`` marks the kinds it
+    counts."""
+
+    on: str  # "requirement" or "cap"
+    index: int
+    members: BoolArray
 
 
 @dataclass(frozen=True)
@@ -61,6 +85,40 @@ class CompiledPack:
     requirement_live: tuple[bool, ...]
     # Caps that would hold back extra computer-based hours (for "must be live" in the plan).
     delivery_caps: tuple[int, ...]
+    # Every kind of hour a plan may contain, and which requirements and caps each meets.
+    kinds: tuple[Kind, ...] = ()
+    kind_requirement_members: BoolArray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    kind_cap_members: BoolArray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    # The conditions "still needed" may state, in the order they are phrased.
+    conditions: tuple[Condition, ...] = ()
+    # Requirements that every hour meets (the total): never a condition of their own.
+    everywhere: tuple[int, ...] = ()
+    # Requirements phrased as parts of the hours (disjoint areas), the rest as conditions.
+    part_requirements: tuple[int, ...] = ()
+    # True when the closed forms of ``clee.rules.allocation`` are exact for this pack: the
+    # fewest extra hours is a largest group sum, each dimension of a new hour has a value no
+    # requirement asks for, and at most one cap (on delivery) can hold back a new hour.
+    closed: bool = False
+    # The cap new computer-based hours fall under (None: new hours escape every cap).
+    plan_cap: int | None = None
+    # Requirements only live hours meet (the firearms hours).
+    live_requirements: tuple[int, ...] = ()
+    # Contiguous (classes, n) matrices for the batch products: ``hours @ counts_toward`` are the
+    # hours toward each requirement; ``cap_columns`` the hours under each cap.
+    counts_toward: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    cap_columns: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # For the most each requirement (and the total, the last column) can count alone: blocks of
+    # columns side by side, one product for all: hours outside every cap, then per cap its
+    # hours (``bound_form`` "caps": the caps share no class), or, for two caps that share
+    # classes ("pair"), the hours under both, under the first only, under the second only.
+    # None: more than two caps sharing classes (the LP answers).
+    bound_parts: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    bound_form: str | None = "caps"
+    # Per cap: its classes, and per requirement the positions among them it counts.
+    cap_classes: tuple[IntArray, ...] = ()
+    cap_requirement_positions: tuple[tuple[IntArray, ...], ...] = ()
+    # Per cap, among its classes: those in no other cap.
+    cap_alone: tuple[BoolArray, ...] = ()
     # (core_area, subject, provider_class, delivery, source) -> the raw class of its hours
     # outside any topic, its raw class per topic, and its source rule if it must be recognized.
     line_classes: dict[tuple[object, ...], tuple[int, dict[str, int], SourceRule | None]] = field(
@@ -136,17 +194,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
     extra_hours = tuple(ExtraHour(area, topic) for area in AREAS for topic in topics)
     extra_members = np.zeros((len(conditions), len(extra_hours)))
     for index, extra in enumerate(extra_hours):
-        area = AREA_INDEX[extra.area]
-        extra_members[:, index] = signature(
-            {
-                "core_area": AREA_CORE[area],
-                "subject": AREA_SUBJECT[area],
-                "topic": extra.topic,
-                "provider_class": "approved",
-                "delivery": "live",
-                "source": "course",
-            }
-        )
+        extra_members[:, index] = signature(_course_hour(extra.area, extra.topic, "approved", "live"))
     dimensions = tuple(_dimension(r.where) for r in pack.requirements)
     compiled = CompiledPack(
         pack=pack,
@@ -168,10 +216,126 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         ),
     )
     compiled.groups = _closed_form_groups(compiled)
+    _plan_kinds(compiled, topics, signature, requirement_count)
+    caps = compiled.cap_members.astype(bool)
+    compiled.counts_toward = np.ascontiguousarray(compiled.requirement_members.T)
+    compiled.cap_columns = np.ascontiguousarray(compiled.cap_members.T)
+    toward = np.hstack([compiled.counts_toward, np.ones((compiled.class_count, 1))])  # + the total
+    outside = ~caps.any(axis=0)
+    shared = (caps.sum(axis=0) > 1).any()
+    if len(caps) == 2 and shared:
+        compiled.bound_form = "pair"
+        masks = [outside, caps[0] & caps[1], caps[0] & ~caps[1], caps[1] & ~caps[0]]
+    else:
+        compiled.bound_form = None if shared else "caps"
+        masks = [outside, *caps]
+    compiled.bound_parts = np.ascontiguousarray(np.hstack([toward * mask[:, None] for mask in masks]))
+    compiled.cap_classes = tuple(np.flatnonzero(cap) for cap in caps)
+    compiled.cap_alone = tuple(caps.sum(axis=0)[classes] == 1 for classes in compiled.cap_classes)
+    members = compiled.requirement_members.astype(bool)
+    compiled.cap_requirement_positions = tuple(
+        tuple(np.flatnonzero(members[r][classes]) for r in range(requirement_count))
+        for classes in compiled.cap_classes
+    )
     compiled.minimum_list = [float(m) for m in compiled.minimums]
     compiled.requirement_labels = tuple(r.label for r in pack.requirements)
     compiled.requirement_keys = tuple(r.key for r in pack.requirements)
     return compiled
+
+
+def _course_hour(area: str, topic: str, provider_class: str, delivery: str) -> dict[str, str]:
+    """The attributes a ``where`` tests of an hour of a new course."""
+    index = AREA_INDEX[area]
+    return {
+        "core_area": AREA_CORE[index],
+        "subject": AREA_SUBJECT[index],
+        "topic": topic,
+        "provider_class": provider_class,
+        "delivery": delivery,
+        "source": "course",
+    }
+
+
+def _plan_kinds(
+    compiled: CompiledPack,
+    topics: tuple[str, ...],
+    signature: Callable[[dict[str, str]], tuple[bool, ...]],
+    requirement_count: int,
+) -> None:
+    """The kinds of hour a plan may contain, the conditions on them, and whether the closed
+    forms hold for this pack."""
+    pack = compiled.pack
+    kinds = tuple(
+        Kind(area, topic, provider, delivery)
+        for area in AREAS
+        for topic in topics
+        for provider in PROVIDER_CLASSES
+        for delivery in DELIVERIES
+    )
+    members = np.zeros((requirement_count + len(pack.caps), len(kinds)), dtype=bool)
+    for index, kind in enumerate(kinds):
+        members[:, index] = signature(_course_hour(kind.area, kind.topic, kind.provider_class, kind.delivery))
+    compiled.kinds = kinds
+    requirement_kinds, cap_kinds = members[:requirement_count], members[requirement_count:]
+    compiled.kind_requirement_members, compiled.kind_cap_members = requirement_kinds, cap_kinds
+    compiled.everywhere = tuple(r for r in range(requirement_count) if requirement_kinds[r].all())
+    # Requirements on disjoint sets of areas read as parts of the hours ("2 hours of Legal
+    # Studies"); the others as conditions on some of them ("1 hour on implicit bias").
+    parts: list[int] = []
+    taken = np.zeros(len(kinds), dtype=bool)
+    for index, dimension in enumerate(compiled.requirement_dimension):
+        if dimension == "area" and not (requirement_kinds[index] & taken).any():
+            parts.append(index)
+            taken |= requirement_kinds[index]
+    compiled.part_requirements = tuple(parts)
+    conditions = [
+        Condition("requirement", r, requirement_kinds[r])
+        for r in (*parts, *(r for r in range(requirement_count) if r not in parts))
+        if r not in compiled.everywhere and requirement_kinds[r].any()
+    ]
+    catching = [c for c in range(len(pack.caps)) if cap_kinds[c].any()]
+    conditions += [Condition("cap", c, ~cap_kinds[c]) for c in catching if not cap_kinds[c].all()]
+    compiled.conditions = tuple(conditions)
+    compiled.live_requirements = tuple(
+        r
+        for r, requirement in enumerate(pack.requirements)
+        if requirement.where.get("delivery") == frozenset({"live"})
+    )
+    compiled.plan_cap = catching[0] if len(catching) == 1 else None
+    compiled.closed = _closed_forms_hold(compiled, catching)
+
+
+def _closed_forms_hold(compiled: CompiledPack, catching: list[int]) -> bool:
+    """Whether the closed forms are exact for this pack (see ``clee.rules.allocation``).
+
+    They need the largest-group-sum form of the fewest extra hours; a value of each dimension
+    of a new hour that no requirement of that dimension asks for (the rest of a plan can go
+    there); conditions on provider class or delivery only where a requirement is on the
+    provider class alone or asks for live hours; and at most one cap able to hold back a new
+    hour, on its delivery alone, with no requirement met by the hours it holds back.
+    """
+    if compiled.groups is None or len(catching) > 1:
+        return False
+    pack = compiled.pack
+    requirement_kinds = compiled.kind_requirement_members
+    for index, requirement in enumerate(pack.requirements):
+        where = requirement.where
+        dimension = compiled.requirement_dimension[index]
+        if dimension == "any" and set(where) - {"provider_class"} and index not in compiled.everywhere:
+            return False
+        if "delivery" in where and index not in compiled.live_requirements:
+            return False
+        if "source" in where:
+            return False
+    for dimension in ("area", "topic"):
+        asked = [r for r, d in enumerate(compiled.requirement_dimension) if d == dimension]
+        if asked and requirement_kinds[asked].any(axis=0).all():
+            return False  # every value of this dimension is asked for: no neutral place
+    if catching:
+        cap = pack.caps[catching[0]]
+        if set(cap.where) != {"delivery"} or "live" in cap.where["delivery"]:
+            return False
+    return True
 
 
 def _dimension(where: dict[str, frozenset[str]] | object) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 from clee.rules.pack import Dated, RulePack, SourceRule
 from clee.rules.vocabulary import (
@@ -21,6 +21,29 @@ from clee.rules.vocabulary import (
     SOURCES,
     SUBJECT_CORE_AREA,
     SUBJECTS,
+)
+
+# The fields a scenario document may have, one constant per level (the contract's, plus this
+# project's additions: an officer's hand-granted ``exemption``; a credit's ``applied_from``, the
+# real completion date of make-up training the engine reads as dated the period's last day).
+# Any other key is refused, naming it: a misspelt ``topic`` must not be silently ignored.
+SCENARIO_KEYS: Final = ("jurisdiction", "period", "officer", "credits", "recognized_sources")
+OFFICER_KEYS: Final = ("licensed_on", "license_upgraded_on", "basic_training_completed_on", "exemption")
+CREDIT_KEYS: Final = (
+    "id",
+    "date",
+    "hours",
+    "semester_hours",
+    "core_area",
+    "subject",
+    "topics",
+    "provider_class",
+    "delivery",
+    "source",
+    "state",
+    "applied_from",
+    "applied_to",
+    "recognized_by",
 )
 
 
@@ -122,6 +145,7 @@ def scenario_pack_key(data: Any) -> tuple[str, str]:
     """The (jurisdiction, period) a scenario document asks for, checked."""
     if not isinstance(data, Mapping):
         raise ScenarioError("scenario", "must be a JSON object")
+    _known_keys(data, SCENARIO_KEYS, "a scenario")
     jurisdiction = data.get("jurisdiction")
     if not isinstance(jurisdiction, str) or not jurisdiction:
         raise ScenarioError("jurisdiction", _missing_or(jurisdiction, "text such as MO"))
@@ -139,6 +163,7 @@ def parse_scenario(data: Any, pack: RulePack) -> Scenario:
     officer_raw = data.get("officer")
     if not isinstance(officer_raw, Mapping):
         raise ScenarioError("officer", _missing_or(officer_raw, "an object"))
+    _known_keys(officer_raw, OFFICER_KEYS, "the officer", prefix="officer.")
     officer = Officer(
         licensed_on=_date(officer_raw.get("licensed_on"), "officer.licensed_on", None),
         license_upgraded_on=_optional_date(officer_raw, "license_upgraded_on"),
@@ -201,6 +226,8 @@ def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
             credit_id = str(credit_id)
         else:
             raise ScenarioError("id", _missing_or(credit_id, "text"), credit_id=f"#{index + 1}")
+    if len(raw) > len(CREDIT_KEYS) or not raw.keys() <= _CREDIT_KEY_SET:
+        _known_keys(raw, CREDIT_KEYS, "a credit", credit_id=credit_id)
 
     source = get("source", "course")
     core_area = get("core_area")
@@ -233,6 +260,10 @@ def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
         if not isinstance(state, str) or not state.strip():
             raise ScenarioError("state", _missing_or(state, "a state code such as MN"), credit_id=credit_id)
         state = state.strip().upper()
+
+    applied_from = get("applied_from")
+    if applied_from is not None:
+        _date(applied_from, "applied_from", credit_id)
 
     topics: tuple[tuple[str, float], ...] = ()
     topics_raw = get("topics")
@@ -275,6 +306,27 @@ def parse_credit(raw: Any, index: int, pack: RulePack) -> Credit:
         applied_to,
         recognized_by,
     )
+
+
+_CREDIT_KEY_SET = frozenset(CREDIT_KEYS)
+
+
+def _known_keys(
+    raw: Mapping[Any, Any],
+    known: tuple[str, ...],
+    what: str,
+    *,
+    prefix: str = "",
+    credit_id: str | None = None,
+) -> None:
+    """Refuse the first key of ``raw`` that is not one of ``known``, naming it."""
+    for key in raw:
+        if key not in known:
+            raise ScenarioError(
+                f"{prefix}{key}",
+                f"is not a field of {what} (its fields are {', '.join(known)})",
+                credit_id=credit_id,
+            )
 
 
 # (pack, source, core_area, subject, provider_class, delivery) combinations already checked.
@@ -346,6 +398,8 @@ def _date(value: Any, field: str, credit_id: str | None) -> dt.date:
     day = _dates.get(value) if type(value) is str else None
     if day is not None:
         return day
+    if type(value) is dt.date:  # YAML reads an unquoted 2023-02-01 as a date
+        return value
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             day = dt.date.fromisoformat(value)
@@ -373,9 +427,14 @@ def _optional_text(officer: Mapping[str, Any], name: str) -> str | None:
     return value.strip()
 
 
+# More hours than a year has in one credit is a typing error, not training (and sums of absurd
+# values would overflow): refused like any other bad value.
+MAX_HOURS: Final = 8760
+
+
 def _positive(value: Any, field: str, credit_id: str) -> float:
     kind = type(value)
-    if (kind is int or kind is float) and value > 0 and value != math.inf:
+    if (kind is int or kind is float) and 0 < value <= MAX_HOURS:
         return float(value)
     if value is None:
         raise ScenarioError(field, "missing", credit_id=credit_id)
@@ -383,7 +442,7 @@ def _positive(value: Any, field: str, credit_id: str) -> float:
         raise ScenarioError(field, f"must be a number of hours, got {value!r}", credit_id=credit_id)
     if value <= 0:
         raise ScenarioError(field, f"must be greater than 0, got {value!r}", credit_id=credit_id)
-    return float(value)
+    raise ScenarioError(field, f"must be at most {MAX_HOURS}, got {value!r}", credit_id=credit_id)
 
 
 def _missing_or(value: Any, expected: str) -> str:

@@ -1,6 +1,8 @@
 """Fast reading of scenario documents from JSON bytes (batch path).
 
-msgspec decodes and type-checks a document in one pass in C. Whatever it cannot check (the
+msgspec decodes and type-checks a document in one pass in C, refusing any field the scenario
+contract does not name (the structs' fields are ``scenario.SCENARIO_KEYS``, ``OFFICER_KEYS`` and
+``CREDIT_KEYS``; a test holds them equal). Whatever it cannot check (the
 pack's sources and topics, fields that depend on the source) is checked here; any failure is
 handed to ``parse_scenario``, the one place that words errors, so a message never depends on
 which path read the line.
@@ -17,6 +19,7 @@ import orjson
 
 from clee.rules.pack import RuleBook, RulePack, SourceRule, load_pack, pack_for, with_recognized
 from clee.rules.scenario import (
+    MAX_HOURS,
     CreditLike,
     OfficerLike,
     ScenarioError,
@@ -25,10 +28,10 @@ from clee.rules.scenario import (
 )
 from clee.rules.vocabulary import SUBJECT_CORE_AREA
 
-Hours = Annotated[float, msgspec.Meta(gt=0)]
+Hours = Annotated[float, msgspec.Meta(gt=0, le=MAX_HOURS)]
 
 
-class WireCredit(msgspec.Struct, kw_only=True):
+class WireCredit(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A credit as read from JSON; ``hours`` become credit hours once checked (college: x2)."""
 
     id: Annotated[str, msgspec.Meta(min_length=1)]
@@ -46,17 +49,17 @@ class WireCredit(msgspec.Struct, kw_only=True):
     state: str | None = None
     applied_to: str | None = None
     recognized_by: str | None = None
-    applied_from: dt.date | None = None  # informational: where make-up training was completed
+    applied_from: dt.date | None = None  # informational: the engine reads ``date``
 
 
-class WireOfficer(msgspec.Struct, kw_only=True):
+class WireOfficer(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     licensed_on: dt.date
     license_upgraded_on: dt.date | None = None
     basic_training_completed_on: dt.date | None = None
     exemption: Annotated[str, msgspec.Meta(pattern=r"\S")] | None = None
 
 
-class WireScenario(msgspec.Struct, kw_only=True):
+class WireScenario(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     jurisdiction: Annotated[str, msgspec.Meta(min_length=1)]
     period: str | int
     officer: WireOfficer

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject
 from clee.core.models import TimeStamped
+from clee.core.wording import day_text
 from clee.providers.models import hours_field
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ class TrainingRecord(TimeStamped):
     delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.LIVE)
     state = models.CharField(max_length=10, blank=True, help_text="Out-of-state source: state or IADLEST")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    # Why a pending record is held for POST's review (an agency's training without an approved
+    # in-service course), or why POST refused it: the officer and the agency see it.
+    review_note = models.CharField(max_length=500, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -105,7 +109,7 @@ class TrainingRecord(TimeStamped):
 
     def __str__(self) -> str:
         what = self.course.title if self.course_id and self.course else self.description
-        return f"{what} on {self.completed_on}"
+        return f"{what} on {day_text(self.completed_on)}"
 
 
 class CreditLine(models.Model):
@@ -157,6 +161,16 @@ class CreditRequest(TimeStamped):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(max_length=500, blank=True)
+
+    class Counts(models.TextChoices):
+        ALL = "all", "Counts"
+        PART = "part", "Counts only in part"
+        NONE = "none", "Does not count"
+
+    # What the rules do with approved credit, and, when not all of it counts, why, in the
+    # officer's words: an officer is never shown a plain "Approved" for credit that does not count.
+    counts = models.CharField(max_length=4, choices=Counts.choices, blank=True)
+    effect_note = models.CharField(max_length=1000, blank=True)
     record = models.OneToOneField(
         TrainingRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_request"
     )
@@ -168,6 +182,13 @@ class CreditRequest(TimeStamped):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+    @property
+    def shown_status(self) -> str:
+        """``Approved``, ``Approved, does not count``, ``Approved, counts only in part``, ..."""
+        if self.status == self.Status.APPROVED and self.counts in (self.Counts.PART, self.Counts.NONE):
+            return f"Approved, {self.get_counts_display().lower()}"
+        return self.get_status_display()
 
 
 class RequestDocument(models.Model):

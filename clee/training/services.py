@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.rulebooks import recognized_in_effect
 from clee.compliance.services import recompute_after_commit
@@ -67,6 +68,7 @@ class RecordEntry:
     status: str = TrainingRecord.Status.ACCEPTED
     # POST's reason for recognizing an out-of-state course not on the list for its date.
     recognized_by: str = ""
+    review_note: str = ""  # why a record is held for POST's review
 
 
 RECORD_COLUMNS = (
@@ -82,6 +84,7 @@ RECORD_COLUMNS = (
     "delivery",
     "state",
     "status",
+    "review_note",
     "entered_by_id",
     "import_batch_id",
     "recognized_by",
@@ -169,6 +172,7 @@ def training_records_add(
                 e.delivery,
                 e.state,
                 e.status,
+                e.review_note,
                 actor_id,
                 batch_id,
                 e.recognized_by,
@@ -337,9 +341,12 @@ def credit_request_decide(
     """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
     officer sees. An approved request becomes an accepted training record.
 
-    An out-of-state course from a source not on the recognized list for its completion date is
-    approved only with ``recognition_reason``: POST recognizes that course by its own decision,
-    the reason kept on the record (it then counts; 11 CSR 75-15.050)."""
+    Approving credit the rules will not count (all or part of it: outside any period on file,
+    from a source not recognized on its date, beyond a cap) is refused without a reason for
+    approving it anyway; with one, the officer is told plainly what does not count and why
+    (``effect_note``). An out-of-state course from a source not on the recognized list for its
+    date counts when POST recognizes that course by its own decision: ``recognition_reason``,
+    kept on the record (11 CSR 75-15.050). Returns the decided request."""
     request = CreditRequest.objects.select_for_update().select_related("officer").get(pk=request.pk)
     if request.status != CreditRequest.Status.SUBMITTED:
         raise ServiceError(f"this request was already {request.get_status_display().lower()}")
@@ -349,58 +356,143 @@ def credit_request_decide(
     issue = ""
     if request.kind == CreditRequest.Kind.OUT_OF_STATE:
         issue = recognition_issue(request.state, request.completed_on)
-    if approve and issue and not recognition_reason:
-        raise ServiceError(
-            f"{issue}: give the reason POST recognizes this course anyway, or add {request.state} to "
-            "the recognized list for that date first",
-            field="recognition_reason",
-        )
     if len(recognition_reason) > 300:
         raise ServiceError(
             f"the recognition reason must be at most 300 characters (it has {len(recognition_reason)})",
             field="recognition_reason",
         )
     if approve:
-        if not lines:
-            raise ServiceError("an approval needs the core areas and hours", field="lines")
-        source, record_class = REQUEST_SOURCE.get(str(request.kind), ("instruction", credit_class))
-        total = sum((line.hours for line in lines), Decimal(0))
-        outcome = training_records_add(
-            entries=[
-                RecordEntry(
-                    officer_id=request.officer_id,
-                    completed_on=request.completed_on,
-                    hours=total,
-                    source=source,
-                    credit_class=record_class,
-                    delivery=delivery,
-                    lines=tuple(lines),
-                    description=request.title,
-                    state=request.state,
-                    semester_hours=request.semester_hours,
-                    recognized_by=recognition_reason if issue else "",
-                )
-            ],
-            actor=acting_user,
-            summary=f"credit request {request.pk} approved",
+        before = results_now(request.officer_id, [request.completed_on.year])
+        request.record_id = _approved_record(
+            request=request,
+            lines=lines,
+            delivery=delivery,
+            credit_class=credit_class,
+            recognized_by=recognition_reason if issue else "",
+            acting_user=acting_user,
         )
-        request.record_id = outcome.record_ids[0]
+        effect = effect_now(request.officer_id, before, [request.record_id])
+        if not effect.counts_fully:
+            explained = effect.not_counting(whose="the officer's")
+            if not reason.strip():
+                hint = (
+                    f" Or give the reason POST recognizes the course though {request.state} is not on the "
+                    "list for that date, or add it to the list first."
+                    if issue and not recognition_reason
+                    else ""
+                )
+                raise ServiceError(
+                    f"{explained} Give the reason for approving it anyway: the officer sees it with "
+                    f"this explanation.{hint}",
+                    field="reason",
+                )
+            request.effect_note = effect.not_counting()
+        request.counts = (
+            CreditRequest.Counts.ALL
+            if effect.counts_fully
+            else CreditRequest.Counts.PART
+            if effect.counts_at_all
+            else CreditRequest.Counts.NONE
+        )
     request.status = CreditRequest.Status.APPROVED if approve else CreditRequest.Status.DENIED
     request.decided_by = acting_user
     request.decided_at = timezone.now()
     request.decision_reason = reason.strip()
     request.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_reason", "record", "updated_at"]
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "counts",
+            "effect_note",
+            "record",
+            "updated_at",
+        ]
     )
     record_event(
         actor=acting_user,
         action="training.credit_request_decide",
         target=request,
         summary=f"credit request {request.status}: {reason.strip() or 'approved'}"
-        + (f"; recognized by POST's decision: {recognition_reason}" if approve and issue else ""),
+        + (
+            f"; recognized by POST's decision: {recognition_reason}"
+            if approve and issue and recognition_reason
+            else ""
+        )
+        + (f" ({request.effect_note})" if request.effect_note else ""),
         data={"recognition_issue": issue, "recognition_reason": recognition_reason if issue else ""},
     )
     return request
+
+
+def credit_request_preview(
+    *,
+    request: CreditRequest,
+    lines: Sequence[LineSpec],
+    delivery: str = "live",
+    credit_class: str = "licensed",
+    recognition_reason: str = "",
+    acting_user: Any,
+) -> Effect:
+    """What approving ``request`` with these lines (and POST's own recognition of an unlisted
+    out-of-state course, when given) would do to the officer's periods, found by recording it in
+    a transaction that is rolled back (nothing is kept)."""
+    recognized_by = ""
+    if request.kind == CreditRequest.Kind.OUT_OF_STATE and recognition_issue(
+        request.state, request.completed_on
+    ):
+        recognized_by = " ".join(recognition_reason.split())
+    return preview(
+        officer_id=request.officer_id,
+        years=[request.completed_on.year],
+        change=lambda: [
+            _approved_record(
+                request=request,
+                lines=lines,
+                delivery=delivery,
+                credit_class=credit_class,
+                recognized_by=recognized_by,
+                acting_user=acting_user,
+            )
+        ],
+    )
+
+
+def _approved_record(
+    *,
+    request: CreditRequest,
+    lines: Sequence[LineSpec],
+    delivery: str,
+    credit_class: str,
+    recognized_by: str = "",
+    acting_user: Any,
+) -> int:
+    """Record the approved request's training; the new record's id."""
+    if not lines:
+        raise ServiceError("an approval needs the core areas and hours", field="lines")
+    source, record_class = REQUEST_SOURCE.get(str(request.kind), ("instruction", credit_class))
+    total = sum((line.hours for line in lines), Decimal(0))
+    outcome = training_records_add(
+        entries=[
+            RecordEntry(
+                officer_id=request.officer_id,
+                completed_on=request.completed_on,
+                hours=total,
+                source=source,
+                credit_class=record_class,
+                delivery=delivery,
+                lines=tuple(lines),
+                description=request.title,
+                state=request.state,
+                semester_hours=request.semester_hours,
+                recognized_by=recognized_by,
+            )
+        ],
+        actor=acting_user,
+        summary=f"credit request {request.pk} approved",
+    )
+    return outcome.record_ids[0]
 
 
 # Certificates -----------------------------------------------------------------------------

@@ -128,8 +128,8 @@ def test_it_rejects_an_officer_the_agency_did_not_commission_that_day(
     )
     report = apply(world, content)
     assert [str(e) for e in report.errors] == [
-        "row 2, license_number: P1000002 was not commissioned by MO0950000 on 2023-06-01",
-        "row 3, license_number: P1000001 was not commissioned by MO0950000 on 2014-06-01",
+        "row 2, license_number: P1000002 was not commissioned by MO0950000 on June 1, 2023",
+        "row 3, license_number: P1000001 was not commissioned by MO0950000 on June 1, 2014",
     ]
 
 

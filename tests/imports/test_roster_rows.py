@@ -61,7 +61,7 @@ def test_it_rejects_a_completion_before_the_course_was_approved(world: dict[str,
     assert only_error(report) == (
         2,
         "completion_date",
-        "course CMA-101 was not approved on 2019-12-31 (approved from 2020-01-01)",
+        "course CMA-101 was not approved on December 31, 2019 (approved from January 1, 2020)",
     )
 
 
@@ -73,7 +73,8 @@ def test_it_rejects_a_completion_after_the_course_approval_ended(world: dict[str
     assert only_error(report) == (
         2,
         "completion_date",
-        "course CMA-101 was not approved on 2023-01-02 (approved from 2020-01-01 to 2022-12-31)",
+        "course CMA-101 was not approved on January 2, 2023 "
+        "(approved from January 1, 2020 to December 31, 2022)",
     )
 
 
@@ -95,7 +96,11 @@ def test_it_rejects_a_completion_outside_the_providers_approval(world: dict[str,
     provider.approved_until = dt.date(2022, 6, 30)
     provider.save(update_fields=["approved_until"])
     report = preview(world, csv_file(ROSTER, ("P1000001", "CMA-101", "2023-03-01")))
-    assert only_error(report) == (2, "completion_date", "LP-0042 was not an approved provider on 2023-03-01")
+    assert only_error(report) == (
+        2,
+        "completion_date",
+        "LP-0042 was not an approved provider on March 1, 2023",
+    )
 
 
 def test_it_rejects_hours_above_the_courses_hours(world: dict[str, Any]) -> None:
@@ -211,7 +216,7 @@ def test_it_rejects_an_offering_of_another_course_or_on_other_dates(
         ),
     )
     assert [(e.row, e.field) for e in report.errors] == [(3, "offering"), (4, "completion_date")]
-    assert report.errors[1].reason == f"offering {offering.pk} ran from 2023-03-01 to 2023-03-02"
+    assert report.errors[1].reason == f"offering {offering.pk} ran from March 1, 2023 to March 2, 2023"
 
 
 def test_it_reports_every_error_of_every_row_not_only_the_first(world: dict[str, Any]) -> None:

@@ -240,7 +240,9 @@ def test_ending_a_commission_checks_the_date_and_reason(world: dict[str, Any]) -
     client = client_of("bob")
     url = f"/agency/officers/{world['officer'].pk}/end/"
     before = client.post(url, {"end": "2014-12-31", "reason": "Resigned"})
-    assert before.context["form"].errors["end"] == ["The end date cannot come before the start (2015-01-01)."]
+    assert before.context["form"].errors["end"] == [
+        "The end date cannot come before the start (January 1, 2015)."
+    ]
     other = client.post(url, {"end": "2024-01-31", "reason": "Other", "details": " "})
     assert other.context["form"].errors["details"] == ["Say why the commission ends."]
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -122,10 +122,14 @@ def test_an_ad_hoc_session_is_recorded_with_its_split_and_topics(
     event = AuditEvent.objects.get(action="agency.training_session")
     assert event.actor == world["bob"]
     assert AuditEvent.objects.filter(action="training.record_add", actor=world["bob"]).count() == 1
+    # Agency training counts only through a course POST approved in advance: held for review.
+    assert (record.status, record.course) == ("pending", None)
+    assert "held for POST's review" in record.review_note
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
-    assert result.counted_hours == Decimal(2)
+    assert result.counted_hours == Decimal(0)
     page = client.get("/agency/training/").content.decode()
     assert "The session is recorded: 1 record added." in page
+    assert "Training described by its title is held for POST&#x27;s review" in page
 
 
 def test_the_same_session_sent_twice_adds_nothing(world: dict[str, Any]) -> None:
@@ -144,7 +148,7 @@ def test_an_ad_hoc_session_names_only_officers_the_agency_commissioned_that_day(
     )
     assert response.status_code == 200
     assert response.context["session_form"].errors["license_numbers"] == [
-        "P1000002 was not commissioned by MO0950000 on 2023-06-01.",
+        "P1000002 was not commissioned by MO0950000 on June 1, 2023.",
         "No officer has license number P9999999.",
     ]
     assert not TrainingRecord.objects.exists()  # all or nothing: alice's row is not written either
@@ -258,7 +262,7 @@ def test_an_uploaded_roster_is_previewed_with_every_error_by_row_and_nothing_wri
     report = response.context["report"]
     assert [str(e) for e in report.errors] == [
         "row 3, license_number: no officer has license number P9999999",
-        "row 4, license_number: P1000002 was not commissioned by MO0950000 on 2023-06-01",
+        "row 4, license_number: P1000002 was not commissioned by MO0950000 on June 1, 2023",
         "row 4, hours: the core-area hours add up to 1.00, not 2.00",
     ]
     page = response.content.decode()
@@ -328,7 +332,7 @@ def test_an_approved_in_service_course_roster_names_officers_of_any_agency(
     client = client_of("bob")
     as_agency = upload(client, content, scope="agency")
     assert [str(e) for e in as_agency.context["report"].errors] == [
-        "row 2, license_number: P1000002 was not commissioned by MO0950000 on 2023-05-05"
+        "row 2, license_number: P1000002 was not commissioned by MO0950000 on May 5, 2023"
     ]
     as_course = upload(client, content, scope="course")
     assert as_course.context["report"].errors == []
@@ -402,3 +406,24 @@ def test_recent_sessions_and_rosters_are_listed_for_the_agency_only(world: dict[
     client_of("bob").post("/agency/training/", session())
     assert "session form: Roll-call" in client_of("bob").get("/agency/training/").content.decode()
     assert "session form: Roll-call" not in client_of("carol").get("/agency/training/").content.decode()
+
+
+def test_a_session_of_an_approved_in_service_course_counts_at_once(
+    world: dict[str, Any], in_service: Course, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of("bob").post(
+            "/agency/training/",
+            session(
+                course=str(in_service.pk),
+                title="",
+                hours="",
+                split_legal_studies="",
+                split_interpersonal_perspectives="",
+                topic_implicit_bias="",
+            ),
+        )
+    assert response.status_code == 302
+    record = TrainingRecord.objects.get()
+    assert (record.status, record.course, record.review_note) == ("accepted", in_service, "")
+    assert ComplianceResult.objects.get(officer=world["officer"], period=world["period"]).counted_hours == 2

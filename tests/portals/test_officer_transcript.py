@@ -96,7 +96,13 @@ def test_an_accepted_record_the_rules_do_not_count_says_why(world: dict[str, Any
     )
     page = client_of("alice").get("/officer/transcript/").content.decode()
     assert "Does not count:" in page
-    assert "KS was not a recognized out-of-state source on 2023-06-01" in page
+    # A date inside a sentence reads as people write dates, never 2023-06-01.
+    assert "KS was not a recognized out-of-state source on June 1, 2023." in page
+    assert "2023-06-01" not in page
+    # Never a plain "Accepted" for training the rules do not count; the hours are told apart.
+    assert ">Accepted, does not count</span>" in page
+    assert ">Accepted</span>" not in page
+    assert "4 hours accepted (4 of them do not count toward 2023)" in page
 
 
 def test_the_transcript_pdf_is_a_pdf_of_the_officers_own_records(world: dict[str, Any]) -> None:

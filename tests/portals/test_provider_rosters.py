@@ -215,6 +215,6 @@ def test_a_roster_naming_an_offering_checks_its_dates(world: dict[str, Any]) -> 
     ).encode()
     dave = client_of("dave")
     stored = send(dave, content)
-    assert f"offering {offering.pk} ran from 2023-03-01 to 2023-03-02" in text(
+    assert f"offering {offering.pk} ran from March 1, 2023 to March 2, 2023" in text(
         dave.get(f"/provider/rosters/uploads/{stored.pk}/")
     )

@@ -80,7 +80,8 @@ def test_a_2025_request_from_a_state_staff_add_to_the_list_counts(
     result = result_2025(world)
     firearms = next(r for r in result.requirements if r["key"] == "firearms")
     approved = next(r for r in result.requirements if r["key"] == "approved_provider")
-    assert (firearms["counted"], approved["counted"]) == (8.0, 8.0)
+    # Both minimums met by the 8 approved, live firearms hours (the table counts up to each minimum).
+    assert (firearms["short"], approved["short"], approved["counted"]) == (0.0, 0.0, 8.0)
     assert result.counted_hours == Decimal(8)
 
 
@@ -97,7 +98,11 @@ def test_a_state_not_on_the_list_reaches_staff_with_the_reason_and_a_person_deci
 
     refused = decide(erin, request, lines_post(FIREARMS_LINE), decision="approve", delivery="live")
     assert refused.status_code == 200
-    assert "give the reason POST recognizes this course anyway" in refused.content.decode()
+    refusal = refused.content.decode()
+    assert (
+        "These 8 hours do not count toward the officer&#x27;s 2025 requirement: KS is not on the" in refusal
+    )
+    assert "Or give the reason POST recognizes the course though KS is not on the list" in refusal
     request.refresh_from_db()
     assert request.status == CreditRequest.Status.SUBMITTED
     assert not TrainingRecord.objects.exists()
@@ -120,7 +125,7 @@ def test_a_state_not_on_the_list_reaches_staff_with_the_reason_and_a_person_deci
     assert event.data["recognition_issue"].startswith("KS is not on the recognized list")
     # The engine counts it: POST's own recognition (the contract's ``recognized_by``).
     firearms = next(r for r in result_2025(world).requirements if r["key"] == "firearms")
-    assert firearms["counted"] == 8.0
+    assert (firearms["counted"], firearms["short"]) == (2.0, 0.0)
 
 
 def test_a_denied_unlisted_course_keeps_the_reason_the_officer_reads(world: dict[str, Any]) -> None:

@@ -137,7 +137,10 @@ def test_an_entry_needs_a_split_a_source_and_a_window_in_order(world: dict[str, 
         "/staff/catalog/add/",
         entry_form({"core_area": "legal_studies", "hours": "16"}, recognized_until="2020-12-31"),
     )
-    assert "The recognition ends (2020-12-31) before it starts (2021-01-01)" in backwards.content.decode()
+    assert (
+        "The recognition ends (December 31, 2020) before it starts (January 1, 2021)"
+        in backwards.content.decode()
+    )
     assert not RecognizedCourse.objects.exists()
 
 

@@ -85,7 +85,7 @@ def test_a_grant_needs_a_deadline_after_the_grace_deadline(world: dict[str, Any]
         {f"{prefix}-decision": "grant", f"{prefix}-new_deadline": "2024-03-01"},
     )
     assert early.status_code == 200
-    assert "A granted extension needs a new deadline after 2024-03-15" in early.content.decode()
+    assert "A granted extension needs a new deadline after March 15, 2024" in early.content.decode()
     extension.refresh_from_db()
     assert extension.status == Extension.Status.REQUESTED
 
@@ -175,7 +175,7 @@ def test_a_direct_grant_refuses_an_unknown_license_a_missing_reason_and_a_second
 
     client.post("/staff/extensions/grant/", {**base, "license_number": "P1000001"})
     second = client.post("/staff/extensions/grant/", {**base, "license_number": "P1000001"})
-    assert "Alice Avery already has an extension for 2023 until 2024-06-30" in second.content.decode()
+    assert "Alice Avery already has an extension for 2023 until June 30, 2024" in second.content.decode()
     assert Extension.objects.count() == 1
 
 

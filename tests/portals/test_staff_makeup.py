@@ -92,7 +92,7 @@ def test_the_preview_shows_every_period_the_move_touches_and_writes_nothing(stat
         url(state), {"records": [state["april"].pk], "reason": "Shown in April", "preview": "1"}
     )
     assert response.status_code == 200
-    changes = {change.year: change for change in response.context["preview"]}
+    changes = {change.year: change for change in response.context["preview"].periods}
     assert changes[2023].before is not None
     assert changes[2023].before.status == "deficient"
     assert changes[2023].after.status == "compliant"
@@ -103,15 +103,15 @@ def test_the_preview_shows_every_period_the_move_touches_and_writes_nothing(stat
 
 
 def test_the_preview_warns_when_the_later_period_would_fall_short(state: dict[str, Any]) -> None:
-    changes = makeup_preview(state["dan"], state["period"], [state["september"]])
-    after = {change.year: change for change in changes}
+    changes = makeup_preview(state["dan"], state["period"], [state["september"]], acting_user=state["erin"])
+    after = {change.year: change for change in changes.periods}
     assert after[2023].after.status == "compliant"
     assert after[2024].worse
     assert after[2024].after.additional_hours_needed == 10
     response = client_of("erin").post(
         url(state), {"records": [state["september"].pk], "reason": "x", "preview": "1"}
     )
-    assert "which would then be short 10 hours" in response.content.decode()
+    assert "which would then be deficient, 10 hours short" in response.content.decode()
 
 
 def test_applied_training_counts_in_the_deficient_period_only(

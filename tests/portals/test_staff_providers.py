@@ -102,7 +102,10 @@ def test_an_in_service_provider_needs_its_agency_and_an_out_of_state_source_its_
     assert "already exists" in taken.content.decode()
 
     backwards = client.post("/staff/providers/add/", provider_form(approved_until="2023-12-31"))
-    assert "The approval ends (2023-12-31) before it starts (2024-01-01)" in backwards.content.decode()
+    assert (
+        "The approval ends (December 31, 2023) before it starts (January 1, 2024)"
+        in backwards.content.decode()
+    )
     assert not Provider.objects.filter(number="LP-0099").exists()
 
     in_service = client.post(

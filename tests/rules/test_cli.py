@@ -62,7 +62,9 @@ def test_explain_prints_a_table_of_requirements_and_what_is_still_needed(tmp_pat
     assert "Short" in header
     assert re.search(r"^Total hours\s+24\s+24\s+-\s*$", out, re.MULTILINE), out
     assert re.search(r"^Hours from an approved provider\s+8\s+4\s+4\s*$", out, re.MULTILINE), out
-    assert re.search(r"^Technical Studies\s+2\s+18\s+-\s*$", out, re.MULTILINE), out
+    # Counted: one allocation of the hours, each requirement up to its minimum (18 technical
+    # hours count, 2 toward the technical minimum).
+    assert re.search(r"^Technical Studies\s+2\s+2\s+-\s*$", out, re.MULTILINE), out
     still_needed = out.strip().splitlines()[-1]
     assert still_needed.startswith("You need 4 more hours")
     assert "approved provider" in still_needed
@@ -264,3 +266,47 @@ def test_check_reads_a_scenario_from_standard_input() -> None:
     result = json.loads(completed.stdout)
     assert result["status"] == "deficient"
     assert result["shortfalls"] == {"total": 1.0}
+
+
+def test_check_reads_yaml_whose_dates_are_written_plainly(tmp_path: Path) -> None:
+    # YAML reads an unquoted 2023-02-01 as a date, not text: it is a date all the same.
+    path = tmp_path / "officer.yaml"
+    path.write_text(
+        "jurisdiction: MO\n"
+        "period: 2023\n"
+        "officer: {licensed_on: 2012-08-01}\n"
+        "credits:\n"
+        "  - {id: c1, date: 2023-02-01, hours: 3, core_area: legal_studies, provider_class: approved,\n"
+        "     topics: {racial_profiling: 1}}\n"
+        "  - {id: c2, date: 2024-01-02, hours: 2, core_area: legal_studies, provider_class: approved}\n"
+    )
+    completed = run_clee("check", str(path))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert (result["status"], result["counted_hours"]) == ("deficient", 3.0)
+    assert [note["id"] for note in result["not_counted"]] == ["c2"]
+    path.write_text(path.read_text().replace("topics:", "topic:"))
+    refused = run_clee("check", str(path))
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip() == (
+        "error: credit 'c1': topic: is not a field of a credit (its fields are id, date, hours, "
+        "semester_hours, core_area, subject, topics, provider_class, delivery, source, state, applied_from, "
+        "applied_to, recognized_by)"
+    )
+
+
+def test_a_shortfall_above_the_stated_tolerance_is_a_shortfall_however_small(tmp_path: Path) -> None:
+    # 24 hours less 0.00004: more than the 1e-6 tolerance, so deficient, and the hours needed
+    # are reported rounded up (never 0 for a deficient officer).
+    document = scenario("fractional_hours_add_up_exactly")
+    hours = document["credits"][0]["hours"]
+    document["credits"][0]["hours"] = hours - 0.00004
+    completed = run_clee("check", str(write_json(tmp_path / "short.json", document)))
+    result = json.loads(completed.stdout)
+    assert result["status"] == "deficient"
+    assert result["additional_hours_needed"] == 0.0001
+    assert result["shortfalls"]["total"] == 0.0001
+    document["credits"][0]["hours"] = hours - 0.0000004  # within the tolerance: float noise
+    completed = run_clee("check", str(write_json(tmp_path / "noise.json", document)))
+    assert json.loads(completed.stdout)["status"] == "compliant"

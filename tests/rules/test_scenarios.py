@@ -3,8 +3,9 @@
 Each ``scenarios/<name>.json`` is a scenario in the contract's input format
 (``shared/examples/README.md``); ``<name>.expected.json`` holds only the keys to check, each
 derived by hand from the rules (the derivation is in its ``_why`` key, which is not compared).
-``requirements`` in an expected file maps requirement key -> hours counted (the most that could
-count toward it under the caps); ``not_counted`` lists the ids of credits that do not count.
+``requirements`` in an expected file maps requirement key -> the most hours that could count
+toward it under the caps (each result row's ``most``); ``not_counted`` lists the ids of credits
+that do not count.
 
 ``scenarios/invalid/`` holds inputs the contract rejects: ``clee check`` exits 2, prints exactly
 one line on stderr naming the credit id and the field, and nothing on stdout.
@@ -73,7 +74,7 @@ def comparable(result: dict[str, Any], expected: dict[str, Any]) -> dict[str, An
         if key.startswith("_"):
             continue
         if key == "requirements":
-            picked[key] = {r["key"]: r["counted"] for r in result["requirements"]}
+            picked[key] = {r["key"]: r["most"] for r in result["requirements"]}
         elif key == "not_counted":
             picked[key] = sorted(note["id"] for note in result["not_counted"])
         else:
@@ -119,17 +120,38 @@ def test_clee_check_prints_the_hand_derived_result_as_json(name: str) -> None:
     assert comparable(result, expected) == without_notes(expected)
 
 
-def test_every_requirement_row_is_consistent_with_the_shortfalls() -> None:
-    """short = required - counted where positive, and exactly those keys are the shortfalls."""
+def test_every_requirement_row_is_one_allocation_consistent_with_the_shortfalls() -> None:
+    """Each row: counted + short = required (counted up to the minimum; the total as counted);
+    the rows' shorts are those of one allocation, so a deficient officer always has a row
+    short; a row short beyond its own shortfall is marked short only jointly (a cap)."""
     for name in scenario_names(SCENARIOS):
         result = evaluate_document(json.loads((SCENARIOS / f"{name}.json").read_text())).to_dict()
         if result["status"] == "exempt":
             continue
         for row in result["requirements"]:
             assert row["short"] == pytest.approx(max(0.0, row["required"] - row["counted"])), name
-        shorts = {row["key"]: row["short"] for row in result["requirements"] if row["short"] > 0}
-        assert result["shortfalls"] == shorts, name
+            alone = result["shortfalls"].get(row["key"], 0.0)
+            assert row["short"] >= alone - 1e-9, name
+            assert row["jointly"] == (row["short"] > 0 and alone == 0), name
+        assert (result["status"] == "deficient") == any(row["short"] > 0 for row in result["requirements"]), (
+            name
+        )
         assert (result["status"] == "compliant") == (result["additional_hours_needed"] == 0), name
+
+
+def test_an_officer_short_only_because_a_cap_forces_a_choice_has_a_row_short_and_is_told_so() -> None:
+    scenario = json.loads((SCENARIOS / "college_cap_forces_a_choice_between_requirements.json").read_text())
+    result = evaluate_document(scenario).to_dict()
+    assert (result["status"], result["shortfalls"]) == ("deficient", {})
+    short = {row["key"]: row["short"] for row in result["requirements"] if row["short"] > 0}
+    assert short
+    assert all(row["jointly"] for row in result["requirements"] if row["short"] > 0)
+    needs = result["still_needed"]
+    assert needs["jointly"] is True
+    assert needs["parts"] == [{"hours": 0.5, "what": "0.5 hours in any core area", "requirement": None}]
+    assert needs["within"] == []
+    assert "no more than 8 hours of college credit count" in needs["sentence"]
+    assert [p["requirement"] for p in needs["example"]] == list(short)
 
 
 # --- invalid input -----------------------------------------------------------------------------

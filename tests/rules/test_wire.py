@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from clee.rules import NoPackError, ScenarioError, evaluate_document, evaluate_officers
 from clee.rules.engine import compiled_for
-from clee.rules.wire import read_line
+from clee.rules.scenario import CREDIT_KEYS, OFFICER_KEYS, SCENARIO_KEYS
+from clee.rules.wire import WireCredit, WireOfficer, WireScenario, read_line
 
 GOOD_CREDIT = {
     "id": "c1",
@@ -121,3 +122,30 @@ def test_it_words_a_bad_line_exactly_as_the_careful_validator_does() -> None:
     with pytest.raises(ScenarioError) as error:
         read_line(orjson.dumps(document))
     assert str(error.value) == "credit 'c1': hours: must be greater than 0, got -1"
+
+
+def test_the_fast_path_knows_exactly_the_fields_the_careful_validator_knows() -> None:
+    # One constant per level (clee.rules.scenario) names the fields; msgspec's structs must
+    # match it, or a field would be refused on one path and read on the other.
+    assert WireScenario.__struct_fields__ == SCENARIO_KEYS
+    assert set(WireOfficer.__struct_fields__) == set(OFFICER_KEYS)
+    assert set(WireCredit.__struct_fields__) == set(CREDIT_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [("credit", "subjects"), ("credit", "topic"), ("officer", "rank"), ("scenario", "notes")],
+)
+def test_both_paths_refuse_an_unknown_field_naming_it(where: str, field: str) -> None:
+    document: dict[str, object] = {
+        "jurisdiction": "MO",
+        "period": "2023",
+        "officer": {"licensed_on": "2010-01-01"},
+        "credits": [dict(GOOD_CREDIT)],
+    }
+    target = {"credit": document["credits"][0], "officer": document["officer"], "scenario": document}[where]  # type: ignore[index]
+    target[field] = "x"  # type: ignore[index]
+    kind, message = outcome(document)
+    assert kind == "error"
+    assert f"{field}: is not a field of" in str(message)
+    assert fast_outcome(document) == (kind, message)

@@ -4,6 +4,7 @@ agency's in-service courses, and an overview of the agency's compliance."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,14 @@ from clee.agencies.in_service import (
     SPLIT_NAMES,
     TOPIC_NAMES,
     approved_in_service_courses,
+    held_in_batch,
     in_service_course_submit,
     in_service_courses,
     in_service_session_report,
 )
+from clee.compliance.preview import line_counting
 from clee.core.errors import ServiceError
+from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
 from clee.imports.services import import_apply, import_preview
 from clee.officers.services import commission_by_agency, commission_end
@@ -50,7 +54,7 @@ from clee.portals.paging import paginate
 from clee.portals.periods import page_period, period_switch
 from clee.providers.models import Provider
 from clee.providers.services import DocumentUpload
-from clee.training.models import ImportBatch
+from clee.training.models import ImportBatch, TrainingRecord
 
 agency_only = role_required(User.Role.AGENCY_ADMIN)
 
@@ -179,11 +183,38 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
             "period": period,
             "result": result,
             "total": total,
-            "records": selectors.officer_records(commission, period),
+            "records": _counted_records(commission, period),
             "visible_from": commission.records_visible_from,
             **period_switch(request, period),
         },
     )
+
+
+@dataclass(frozen=True)
+class CountedRecord:
+    """A record as the drill-down shows it: its status as the rules read it (never a plain
+    "Accepted" for training that does not count), and why."""
+
+    record: TrainingRecord
+    status: str
+    reasons: list[str]
+
+
+def _counted_records(commission: Any, period: Any) -> list[CountedRecord]:
+    """The records the agency may see, each labelled with what of it counts in ``period``."""
+    officer = commission.officer
+    records = list(selectors.officer_records(commission, period))
+    if period is None or not records:
+        return [CountedRecord(record, record.get_status_display(), []) for record in records]
+    counting = line_counting(officer.pk, period)
+    shown = []
+    for record in records:
+        ids = [line.pk for line in record.lines.all()]
+        reasons = sorted({r for i in ids for r in counting.not_counted.get(i, [])}) or sorted(
+            {r for i in ids for r in counting.held_back.get(i, [])}
+        )
+        shown.append(CountedRecord(record, counting.label(record, ids), reasons))
+    return shown
 
 
 @agency_only
@@ -319,6 +350,8 @@ def training(request: HttpRequest) -> HttpResponse:
         else:
             if report.applied:
                 messages.success(request, _applied_message("The session is recorded", report))
+                if data["course"] is None and report.to_add:
+                    messages.warning(request, HELD_MESSAGE)
                 return redirect("agency:training")
             _session_errors(form, report.errors)
     return _training_page(request, agency, form, RosterUploadForm(initial={"scope": RosterUploadForm.AGENCY}))
@@ -339,9 +372,16 @@ def _session_errors(form: SessionForm, errors: list[RowError]) -> None:
         form.add_error(field if field in form.fields else None, reason)
 
 
+HELD_MESSAGE = (
+    "Training described by its title is held for POST's review: agency training counts only through "
+    "an in-service course POST approved in advance (11 CSR 75-15.060), so it does not count until "
+    "POST approves it."
+)
+
+
 def _applied_message(what: str, report: ImportReport) -> str:
     added, present = len(report.to_add), len(report.already_present)
-    text = f"{what}: {added} record{'s' if added != 1 else ''} added"
+    text = f"{what}: {count_text(added, 'record')} added"
     if present:
         text += f", {present} already on file (not added again)"
     return text + "."
@@ -414,6 +454,8 @@ def roster_preview(request: HttpRequest) -> HttpResponse:
             if report.applied:
                 draft_drop(request.session, user)
                 messages.success(request, _applied_message(f"{draft.file_name} is applied", report))
+                if report.batch is not None and held_in_batch(report.batch):
+                    messages.warning(request, HELD_MESSAGE)
                 return redirect("agency:training")
         else:
             report = import_preview(**arguments, **scope)

@@ -13,11 +13,9 @@ from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
-from clee.compliance.rulebooks import period_pack
-from clee.compliance.services import period_inputs
+from clee.compliance.preview import line_counting
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.officers.models import Commission, Officer
-from clee.rules import compiled_for, evaluate_officers
 from clee.training.models import CreditRequest, TrainingRecord
 
 
@@ -173,6 +171,10 @@ class TranscriptRow:
     source: str
     lines: list[TranscriptLine] = field(default_factory=list)
     not_counted: list[str] = field(default_factory=list)
+    # A cap (computer-based hours, college credit) the officer's hours exceed: some of this
+    # record's hours may not count.
+    held_back: list[str] = field(default_factory=list)
+    status_label: str = ""  # never a plain "Accepted" for training that does not count
     request_id: int | None = None
     # Make-up training: applied to this period from a later date, or away to an earlier period.
     applied_here: bool = False
@@ -201,20 +203,6 @@ def _provider(record: TrainingRecord, request: CreditRequest | None) -> str:
     return record.state
 
 
-def not_counted_reasons(officer: Officer, period: ReportingPeriod) -> dict[int, list[str]]:
-    """Why accepted credit lines of the officer's period do not count, by line id, as the rules
-    engine says (an out-of-state course from a state not recognized on its date, ...)."""
-    inputs = next(iter(period_inputs(period, [officer.pk])), None)
-    if inputs is None or not inputs.credits:
-        return {}
-    result = evaluate_officers(compiled_for(period_pack(period)), [(inputs.officer, inputs.credits)])[0]
-    reasons: dict[int, list[str]] = {}
-    for note in result.not_counted:
-        if note.credit_id.startswith("line-"):
-            reasons.setdefault(int(note.credit_id.removeprefix("line-")), []).append(note.reason)
-    return reasons
-
-
 def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[TranscriptRow]:
     """Every record of ``officer`` completed in ``period`` or applied to it as make-up training,
     whatever its status, in date order."""
@@ -227,7 +215,8 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
         .prefetch_related("lines")
         .order_by("completed_on", "id")
     )
-    reasons = not_counted_reasons(officer, period)
+    counting = line_counting(officer.pk, period)
+    reasons = counting.not_counted
     rows = []
     for record in records:
         request: CreditRequest | None = getattr(record, "credit_request", None)
@@ -237,6 +226,7 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
         lines = list(record.lines.all())
         applied_away = record.applied_to_year is not None and record.applied_to_year != period.year
         not_counted = sorted({reason for line in lines for reason in reasons.get(line.pk, [])})
+        held_back = sorted({reason for line in lines for reason in counting.held_back.get(line.pk, [])})
         if applied_away:
             not_counted = [
                 f"POST applied it to the {record.applied_to_year} period as make-up training: "
@@ -253,6 +243,12 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
                     transcript_line(line.core_area, line.subject, line.hours, line.topics) for line in lines
                 ],
                 not_counted=not_counted,
+                held_back=held_back,
+                status_label=(
+                    f"{record.get_status_display()}, counts in {record.applied_to_year}"
+                    if applied_away
+                    else counting.label(record, [line.pk for line in lines])
+                ),
                 request_id=None if request is None else request.pk,
                 applied_here=record.applied_to_year == period.year,
                 applied_away=applied_away,
@@ -262,9 +258,16 @@ def transcript_rows(officer: Officer, period: ReportingPeriod) -> list[Transcrip
 
 
 def transcript_totals(rows: list[TranscriptRow]) -> dict[str, str]:
-    """Hours on file by record status."""
+    """Hours on file by record status, and (``not_counting``) accepted hours that do not count."""
     totals = {status: Decimal(0) for status in TrainingRecord.Status.values}
+    not_counting = Decimal(0)  # accepted hours the rules do not count in the period
     for row in rows:
         if not row.applied_away:
             totals[row.record.status] += row.record.hours
-    return {status: hours_shown(hours) for status, hours in totals.items()}
+            if row.record.status == TrainingRecord.Status.ACCEPTED and row.status_label.endswith(
+                "does not count"
+            ):
+                not_counting += row.record.hours
+    shown = {status: hours_shown(hours) for status, hours in totals.items()}
+    shown["not_counting"] = hours_shown(not_counting)
+    return shown

@@ -81,6 +81,7 @@ def _transcript_context(officer: Officer, period: ReportingPeriod) -> dict[str, 
         "totals": transcript_totals(rows),
         "result": result,
         "counted_hours": hours_shown(result.counted_hours) if result else "",
+        "jointly_short": bool(result and any(row.get("jointly") for row in result.requirements)),
         "certificate_ready": bool(result and result.status in CERTIFIED_STATUSES),
         "waiting": CreditRequest.objects.filter(
             officer=officer,

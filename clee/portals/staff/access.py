@@ -65,3 +65,15 @@ def access_officer(user: User, officer_id: int) -> Officer:
 def access_record(user: User, record_id: int) -> TrainingRecord:
     """Any officer's training record, with its officer and course."""
     return _one(user, TrainingRecord.objects.select_related("officer", "course__provider"), record_id)
+
+
+def access_held_record(user: User, record_id: int) -> TrainingRecord:
+    """A record of agency training held for POST's review (pending, reported by an agency by
+    title, without a course)."""
+    return _one(
+        user,
+        TrainingRecord.objects.filter(
+            status=TrainingRecord.Status.PENDING, course__isnull=True, import_batch__agency__isnull=False
+        ).select_related("import_batch__agency", "import_batch__submitted_by"),
+        record_id,
+    )

@@ -217,15 +217,7 @@ class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def line_specs(self) -> list[LineSpec]:
         """The lines as a training record keeps them (topic hours as numbers)."""
-        return [
-            LineSpec(
-                core_area=spec.core_area,
-                subject=spec.subject,
-                hours=spec.hours,
-                topics={topic: float(hours) for topic, hours in spec.topics.items()},
-            )
-            for spec in self.specs()
-        ]
+        return record_lines(self.specs())
 
     def total(self) -> Decimal:
         return sum((spec.hours for spec in self.specs()), Decimal(0))
@@ -238,6 +230,19 @@ class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
                 label = "" if name == "__all__" else f"{form.fields[name].label}: "
                 messages.extend(f"Line {number}, {label}{error}" for error in errors)
         return messages
+
+
+def record_lines(portions: list[PortionSpec]) -> list[LineSpec]:
+    """Portions of hours as a training record's lines (topic hours as numbers)."""
+    return [
+        LineSpec(
+            core_area=spec.core_area,
+            subject=spec.subject,
+            hours=spec.hours,
+            topics={topic: float(hours) for topic, hours in spec.topics.items()},
+        )
+        for spec in portions
+    ]
 
 
 LINE_SPARE_ROWS = 2
@@ -276,7 +281,7 @@ class RequestDecisionForm(StaffForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The officer sees it. Required to deny.",
+        help_text="The officer sees it. Required to deny, and to approve credit the rules will not count.",
     )
     delivery = forms.ChoiceField(label="Delivery", choices=Delivery.choices, initial=Delivery.LIVE)
     credit_class = forms.ChoiceField(
@@ -291,16 +296,18 @@ class RequestDecisionForm(StaffForm):
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to approve a course from a source not on the recognized list for its date: "
+        help_text="Makes a course from a source not on the recognized list for its date count: "
         "kept on the record, and the officer sees it.",
     )
 
-    def __init__(self, *args: Any, request: CreditRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: CreditRequest, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if request.kind != CreditRequest.Kind.INSTRUCTION:
             del self.fields["credit_class"]
         if request.kind != CreditRequest.Kind.OUT_OF_STATE:
             del self.fields["recognition_reason"]
+        if preview:  # previewing an approval: no decision is being made yet
+            self.fields["decision"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

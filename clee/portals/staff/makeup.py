@@ -95,7 +95,12 @@ def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResp
                 # Back to the queue: the officer, made compliant, may have left it.
                 return redirect("staff:makeup")
         else:
-            context["preview"] = makeup_preview(officer, period, chosen)
+            try:
+                context["preview"] = makeup_preview(
+                    officer, period, chosen, acting_user=user, reason=form.cleaned_data["reason"], today=today
+                )
+            except ServiceError as error:
+                show_refusal(error, form)
     context["errors"] = [
         (f"#{field.auto_id}" if field.name != "records" else "#records-legend", f"{field.label}: {error}")
         for field in form

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from clee.agencies.in_service import held_sessions
 from clee.agencies.models import Agency
 from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
@@ -54,7 +55,8 @@ class QueueSummary:
 
 
 def queue_summaries() -> list[QueueSummary]:
-    """The three queues of POST staff: course submissions, credit requests, extension requests."""
+    """The queues of POST staff: course submissions, credit requests, extension requests, and
+    agency training reported without an approved course."""
     courses = Course.objects.filter(status=Course.Status.PENDING).aggregate(
         waiting=Count("id"), oldest=Min("submitted_at")
     )
@@ -64,6 +66,8 @@ def queue_summaries() -> list[QueueSummary]:
     extensions = Extension.objects.filter(status=Extension.Status.REQUESTED).aggregate(
         waiting=Count("id"), oldest=Min("created_at")
     )
+    held = held_sessions()
+    first_held = held.first()
     return [
         QueueSummary(
             "Course submissions", "Review courses", "staff:courses", courses["waiting"], courses["oldest"]
@@ -77,6 +81,13 @@ def queue_summaries() -> list[QueueSummary]:
             "staff:extensions",
             extensions["waiting"],
             extensions["oldest"],
+        ),
+        QueueSummary(
+            "Agency training held for review",
+            "Review agency training",
+            "staff:held",
+            held.count(),
+            first_held.created_at if first_held is not None else None,
         ),
     ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clee.portals.staff import commissions, makeup, records, views
+from clee.portals.staff import commissions, held, makeup, records, views
 
 app_name = "staff"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("extensions/", views.extensions, name="extensions"),
     path("extensions/grant/", views.extension_grant_direct, name="extension_grant"),
     path("extensions/<int:extension_id>/decide/", views.extension_review, name="extension_decide"),
+    path("agency-training/", held.held, name="held"),
+    path("agency-training/<int:record_id>/", held.held_review, name="held_review"),
     path("makeup/", makeup.makeup, name="makeup"),
     path("makeup/<int:year>/<int:officer_id>/", makeup.makeup_officer, name="makeup_officer"),
     path("officers/", records.officers, name="officers"),

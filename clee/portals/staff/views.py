@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period
+from clee.compliance.preview import Effect, LineCount, counting_pack, course_counts, extension_effect
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
+from clee.core.wording import hours_text
 from clee.portals.access import acting_user, role_required
 from clee.portals.paging import paginate
 from clee.portals.staff.access import (
@@ -47,6 +49,7 @@ from clee.portals.staff.forms import (
     RequestDecisionForm,
     RequestQueueFilter,
     lines_formset,
+    record_lines,
     show_refusal,
 )
 from clee.portals.staff.selectors import (
@@ -82,7 +85,7 @@ from clee.providers.services import (
     recognized_split,
 )
 from clee.training.models import CreditRequest, RequestDocument
-from clee.training.services import credit_request_decide
+from clee.training.services import LineSpec, credit_request_decide, credit_request_preview
 
 staff_only = role_required(User.Role.POST_STAFF)
 
@@ -249,10 +252,24 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
         form = CourseDecisionForm(initial={"approved_from": timezone.localdate()})
         split = lines_formset(initial=course_prefill(course), prefix="split")
     documents = shown_documents(course_documents(course))
+    pack = counting_pack(timezone.localdate().year)
+    counts_year = int(pack.period) if pack is not None else timezone.localdate().year
+    counts = course_counts(
+        [
+            (p.core_area, p.subject, p.hours, p.topics)
+            for p in (_valid_specs(split) or course_prefill(course))
+        ],
+        delivery=str(course.delivery),
+        provider_class=str(course.provider.credit_class),
+        year=counts_year,
+    )
     return render(
         request,
         "portals/staff/course_review.html",
         {
+            "course_counts": counts,
+            "counts_year": counts_year,
+            "counts_warning": _counts_warning(counts),
             "course": course,
             "form": form,
             "split": split,
@@ -262,6 +279,23 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
             "age_days": age_in_days(course.submitted_at),
             "queue": queue,
         },
+    )
+
+
+def _valid_specs(split: LinesFormSet) -> list[PortionSpec]:
+    """The posted split, when it reads (a split with errors shows the provider's instead)."""
+    return split.specs() if split.is_bound and split.is_valid() else []
+
+
+def _counts_warning(counts: list[LineCount]) -> str:
+    """A warning when some hours of the course do not count toward what their line names."""
+    missed = [line for line in counts if line.misses_own]
+    if not missed:
+        return ""
+    return (
+        "Some of these hours will not count toward the requirement their line is for: "
+        + "; ".join(f"{line.what}, not toward {', '.join(line.not_toward)}" for line in missed)
+        + ". Approve the course this way only if that is intended."
     )
 
 
@@ -352,10 +386,21 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     entry = _chosen_entry(
         matches, (request.POST if posted else request.GET).get("entry"), credit_request.title
     )
-    if posted:
+    effect = None
+    if posted and "preview" in request.POST:
+        # Preview only: what approving with these lines would do; nothing is recorded.
+        form = RequestDecisionForm(request.POST, request=credit_request, preview=True)
+        lines = lines_formset(request.POST)
+        if form.is_valid() and lines.is_valid() and lines.specs():
+            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
+        elif lines.is_valid() and not lines.specs():
+            lines.refusals.append("Add at least one line of core area and hours to see what approving does.")
+    elif posted:
         form = RequestDecisionForm(request.POST, request=credit_request)
         lines = lines_formset(request.POST)
         approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
+        if lines.is_valid() and lines.specs() and form.is_valid() and credit_request.status == "submitted":
+            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
         if approve and lines.is_valid() and not lines.specs():
             lines.refusals.append("Add at least one line of core area and hours to approve.")
         elif form.is_valid() and (not approve or lines.is_valid()):
@@ -375,9 +420,12 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                 show_refusal(error, form, lines)
             else:
                 if approve:
-                    text = (
-                        f"Approved {lines.total().normalize():f} hours for {credit_request.officer.full_name}"
-                    )
+                    text = f"Approved {hours_text(lines.total())} for {credit_request.officer.full_name}"
+                    decided = CreditRequest.objects.get(pk=credit_request.pk)
+                    if decided.effect_note:
+                        messages.warning(
+                            request, f"{decided.officer.full_name} is told: {decided.effect_note}"
+                        )
                 else:
                     text = f"Denied the request of {credit_request.officer.full_name}"
                 messages.success(request, f"{text}: “{credit_request.title}”.")
@@ -386,12 +434,40 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     else:
         delivery = entry.delivery if entry is not None else "live"
         form = RequestDecisionForm(request=credit_request, initial={"delivery": delivery})
-        lines = lines_formset(initial=request_prefill(credit_request, entry))
-    return render(
-        request,
-        "portals/staff/request_review.html",
-        _request_context(credit_request, form, lines, matches, entry, queue),
-    )
+        prefill = request_prefill(credit_request, entry)
+        lines = lines_formset(initial=prefill)
+        if (
+            credit_request.status == CreditRequest.Status.SUBMITTED
+            and prefill
+            and all(p.core_area for p in prefill)
+        ):
+            effect = _approval_effect(
+                credit_request,
+                record_lines(prefill),
+                {"delivery": delivery, "credit_class": "licensed"},
+                user,
+            )
+    context = _request_context(credit_request, form, lines, matches, entry, queue)
+    context["effect"] = effect
+    return render(request, "portals/staff/request_review.html", context)
+
+
+def _approval_effect(
+    credit_request: CreditRequest, lines: list[LineSpec], data: dict[str, Any], user: User
+) -> Effect | None:
+    """What approving the request with ``lines`` does (nothing kept); None if it cannot be
+    previewed (lines a service refuses say why when the decision is recorded)."""
+    try:
+        return credit_request_preview(
+            request=credit_request,
+            lines=lines,
+            delivery=data.get("delivery") or "live",
+            credit_class=data.get("credit_class") or "licensed",
+            recognition_reason=data.get("recognition_reason") or "",
+            acting_user=user,
+        )
+    except ServiceError:
+        return None
 
 
 def _request_context(
@@ -461,6 +537,7 @@ def _extensions_page(
     grant_form: ExtensionGrantForm | None = None,
 ) -> HttpResponse:
     period = current_period()
+    today = timezone.localdate()
     waiting = []
     for extension in extension_queue():
         form = bound if bound is not None and bound.extension.pk == extension.pk else None
@@ -469,6 +546,9 @@ def _extensions_page(
                 extension,
                 age_in_days(extension.created_at),
                 form or ExtensionDecisionForm(extension=extension),
+                extension_effect(
+                    extension.officer_id, extension.period.year, extension.period.grace_deadline, today
+                ),
             )
         )
     if grant_form is None:
