@@ -127,7 +127,7 @@ def look() -> Callable[..., None]:
     """Check a page for serious accessibility violations and keep a screenshot of it."""
 
     def check(page: Any, name: str) -> None:
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle", timeout=30_000)  # a busy machine is slower
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         violations = accessibility_violations(page)
