@@ -80,6 +80,7 @@ def test_bob_filters_deficient_officers_and_exports_them(
     look(page, "agency-roster")
     page.get_by_label("Show").select_option("deficient")
     page.wait_for_url("**/agency/?*status=deficient*")
+    expect(page.get_by_role("status").first).to_contain_text("match")
     table = page.get_by_role("table")
     table.get_by_role("link", name="Cruz, Casey").wait_for()
     assert table.get_by_role("link", name="Diaz, Dana").count() == 0
@@ -102,9 +103,11 @@ def test_bob_searches_sorts_and_opens_an_officer(
     page = signed_in(world["bob"])
     page.get_by_label("Search by name or license number").fill("P200000")
     page.wait_for_url("**q=P200000*")
+    # The filtered list has replaced the whole one (its count says "match") before a link in it is pressed.
+    expect(page.get_by_role("status").first).to_contain_text("match")
     assert page.get_by_role("table").get_by_role("link", name="Avery, Alice").count() == 0
-    page.get_by_role("link", name="Hours needed").click()
-    page.wait_for_url("**sort=needed*")
+    with page.expect_navigation(url="**sort=needed*"):
+        page.get_by_role("link", name="Hours needed").click()
     page.get_by_role("link", name="Cruz, Casey").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Casey Cruz"
     look(page, "agency-officer")
