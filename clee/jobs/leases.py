@@ -1,0 +1,129 @@
+"""Leases of running jobs, renewed by a heartbeat inside the job worker.
+
+``manage.py db_worker`` (django-tasks' database worker) sends ``task_started`` before it
+calls a task and ``task_finished`` after; only that worker sends them for the database
+backend, so a web request never holds a lease. On ``task_started`` the worker takes the
+job's ``JobLease`` (who runs it, which attempt) and a heartbeat thread of the worker process
+renews it every ``CLEE_JOB_HEARTBEAT_SECONDS`` on its own database connection while the
+task runs. A worker that is killed stops renewing; the recovery sweep
+(``clee.jobs.services.jobs_recover``) finds the lease expired and tries the job again or
+marks it failed. On ``task_finished`` the lease is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django_tasks.signals import task_finished, task_started
+from django_tasks_db.backend import DatabaseBackend
+
+from clee.jobs.models import JobLease
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerLostError(Exception):
+    """The failure recorded on a job whose worker stopped answering (its lease expired) on
+    its last allowed try; the message says which worker, when, and how many tries."""
+
+
+def _from_database_worker(sender: Any) -> bool:
+    # django-tasks sends the backend instance on start, its class on finish.
+    backend = sender if isinstance(sender, type) else type(sender)
+    return issubclass(backend, DatabaseBackend)
+
+
+class Heartbeat:
+    """The worker process's heartbeat: a daemon thread renewing the leases of the jobs this
+    process runs (one at a time with db_worker), started with the first job."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: dict[str, str] = {}  # task result id -> worker id
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    def hold(self, task_result_id: str, worker_id: str) -> None:
+        with self.lock:
+            self.running[task_result_id] = worker_id
+            # A forked child does not inherit the parent's thread: start one of its own.
+            if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._beat, name="clee-job-heartbeat", daemon=True)
+                self.thread.start()
+
+    def release(self, task_result_id: str) -> None:
+        with self.lock:
+            self.running.pop(task_result_id, None)
+
+    def _beat(self) -> None:
+        wake = threading.Event()
+        while True:
+            wake.wait(float(settings.CLEE_JOB_HEARTBEAT_SECONDS))
+            with self.lock:
+                running = dict(self.running)
+            for task_result_id, worker_id in running.items():
+                try:
+                    renewed = JobLease.objects.filter(
+                        pk=task_result_id, worker_id=worker_id, status=JobLease.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError as error:
+                    # The database is away for a moment: the next beat tries again on a new
+                    # connection (a lease outlives several missed beats).
+                    logger.warning("job heartbeat failed: %s", error)
+                    connection.close()
+                    continue
+                if not renewed:
+                    logger.warning(
+                        "job %s: its lease was taken by the recovery sweep while it ran", task_result_id
+                    )
+
+
+HEARTBEAT = Heartbeat()
+
+
+def lease_take(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """``task_started``: take the job's lease for this worker (a retry takes it again)."""
+    if not _from_database_worker(sender):
+        return
+    now = timezone.now()
+    worker_ids = list(task_result.worker_ids) or [""]
+    task_result_id = str(task_result.id)
+    fields = {
+        "task_path": task_result.task.module_path[:200],
+        "status": JobLease.Status.RUNNING,
+        "attempts": max(len(worker_ids), 1),
+        "worker_id": worker_ids[-1][:64],
+        "host": socket.gethostname()[:255],
+        "pid": os.getpid(),
+        "started_at": now,
+        "heartbeat_at": now,
+        "finished_at": None,
+    }
+    JobLease.objects.update_or_create(task_result_id=task_result_id, defaults=fields)
+    HEARTBEAT.hold(task_result_id, fields["worker_id"])
+
+
+def lease_close(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """``task_finished``: the job ended here (successfully or not): close its lease."""
+    if not _from_database_worker(sender):
+        return
+    task_result_id = str(task_result.id)
+    HEARTBEAT.release(task_result_id)
+    worker_ids = list(task_result.worker_ids) or [""]
+    JobLease.objects.filter(
+        pk=task_result_id, worker_id=worker_ids[-1][:64], status=JobLease.Status.RUNNING
+    ).update(status=JobLease.Status.FINISHED, finished_at=timezone.now())
+
+
+def connect() -> None:
+    """Connect the receivers (``JobsConfig.ready``)."""
+    task_started.connect(lease_take, dispatch_uid="clee.jobs.lease_take")
+    task_finished.connect(lease_close, dispatch_uid="clee.jobs.lease_close")
