@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A year without a reporting period gets a page naming the periods there are.
     "clee.portals.middleware.PeriodMissingMiddleware",
+    # The database unreachable: a "temporarily unavailable" page (503), not a bare 500.
+    "clee.core.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "clee.config.urls"

@@ -73,7 +73,7 @@ class JobAdmin(ReadOnlyAdmin[Job]):
     @staticmethod
     def _lease(job: Job) -> JobLease | None:
         try:
-            lease: JobLease = job.lease  # type: ignore[attr-defined]
+            lease: JobLease = job.lease
         except JobLease.DoesNotExist:
             return None
         return lease

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -72,7 +73,9 @@ class Heartbeat:
             for task_result_id, worker_id in running.items():
                 try:
                     renewed = JobLease.objects.filter(
-                        pk=task_result_id, worker_id=worker_id, status=JobLease.Status.RUNNING
+                        task_result_id=uuid.UUID(task_result_id),
+                        worker_id=worker_id,
+                        status=JobLease.Status.RUNNING,
                     ).update(heartbeat_at=timezone.now())
                 except DatabaseError as error:
                     # The database is away for a moment: the next beat tries again on a new
@@ -107,7 +110,7 @@ def lease_take(sender: Any, task_result: Any, **kwargs: Any) -> None:
         "heartbeat_at": now,
         "finished_at": None,
     }
-    JobLease.objects.update_or_create(task_result_id=task_result_id, defaults=fields)
+    JobLease.objects.update_or_create(task_result_id=uuid.UUID(task_result_id), defaults=fields)
     HEARTBEAT.hold(task_result_id, fields["worker_id"])
 
 
@@ -119,7 +122,9 @@ def lease_close(sender: Any, task_result: Any, **kwargs: Any) -> None:
     HEARTBEAT.release(task_result_id)
     worker_ids = list(task_result.worker_ids) or [""]
     JobLease.objects.filter(
-        pk=task_result_id, worker_id=worker_ids[-1][:64], status=JobLease.Status.RUNNING
+        task_result_id=uuid.UUID(task_result_id),
+        worker_id=worker_ids[-1][:64],
+        status=JobLease.Status.RUNNING,
     ).update(status=JobLease.Status.FINISHED, finished_at=timezone.now())
 
 

@@ -11,6 +11,7 @@ job did (``summary``), so every job leaves a record.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -139,7 +140,7 @@ class JobLease(models.Model):
         return f"{self.host}:{self.pid}"
 
 
-class Job(DBTaskResult):  # type: ignore[misc]
+class Job(DBTaskResult[..., Any]):
     """django-tasks' queue row (one per job enqueued), shown to staff with its lease: what
     runs, waits, succeeded or failed, and why."""
 

@@ -34,10 +34,10 @@ def job_rows(*, statuses: list[str], since: dt.datetime | None = None, limit: in
     jobs = DBTaskResult.objects.filter(status__in=statuses)
     if since is not None:
         jobs = jobs.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=since))
-    leases = {}
+    leases: dict[object, JobLease] = {}
     chosen = list(jobs.order_by("-enqueued_at")[:limit])
-    for lease in JobLease.objects.filter(pk__in=[job.pk for job in chosen]):
-        leases[lease.pk] = lease
+    for found in JobLease.objects.filter(pk__in=[job.pk for job in chosen]):
+        leases[found.pk] = found
     rows = []
     for job in chosen:
         lease = leases.get(job.pk)
@@ -87,3 +87,43 @@ def oldest_ready_age(*, now: dt.datetime | None = None) -> dt.timedelta | None:
     if oldest_deferred is not None:
         ages.append(now - oldest_deferred)
     return max(ages) if ages else None
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether this deployment can do its work: the database answers and the job queue is
+    being worked (its oldest ready job has not waited too long)."""
+
+    ready: bool
+    reason: str
+    oldest_ready_seconds: float | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "status": "ready" if self.ready else "unavailable",
+            "reason": self.reason,
+            "oldest_ready_job_seconds": self.oldest_ready_seconds,
+        }
+
+
+def readiness(*, now: dt.datetime | None = None) -> Readiness:
+    """The database (one query) and the queue's backlog against ``CLEE_READY_MAX_BACKLOG_SECONDS``."""
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        age = oldest_ready_age(now=now)
+    except DatabaseError as error:
+        return Readiness(False, f"database unavailable: {type(error).__name__}", None)
+    seconds = None if age is None else round(age.total_seconds(), 1)
+    limit = float(settings.CLEE_READY_MAX_BACKLOG_SECONDS)
+    if seconds is not None and seconds > limit:
+        return Readiness(
+            False,
+            f"job queue backlog: the oldest ready job has waited {seconds:.0f} s (more than {limit:.0f} s); "
+            "are the workers running?",
+            seconds,
+        )
+    return Readiness(True, "database and job queue ok", seconds)
