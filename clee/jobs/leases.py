@@ -70,23 +70,29 @@ class Heartbeat:
             wake.wait(float(settings.CLEE_JOB_HEARTBEAT_SECONDS))
             with self.lock:
                 running = dict(self.running)
-            for task_result_id, worker_id in running.items():
-                try:
-                    renewed = JobLease.objects.filter(
-                        task_result_id=uuid.UUID(task_result_id),
-                        worker_id=worker_id,
-                        status=JobLease.Status.RUNNING,
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError as error:
-                    # The database is away for a moment: the next beat tries again on a new
-                    # connection (a lease outlives several missed beats).
-                    logger.warning("job heartbeat failed: %s", error)
-                    connection.close()
-                    continue
-                if not renewed:
-                    logger.warning(
-                        "job %s: its lease was taken by the recovery sweep while it ran", task_result_id
-                    )
+            if not running:
+                continue
+            try:
+                for task_result_id, worker_id in running.items():
+                    self._renew(task_result_id, worker_id)
+            finally:
+                # A connection of its own, opened for the beat and closed after it: none is
+                # left open between beats (nor after the last job).
+                connection.close()
+
+    @staticmethod
+    def _renew(task_result_id: str, worker_id: str) -> None:
+        try:
+            renewed = JobLease.objects.filter(
+                task_result_id=uuid.UUID(task_result_id), worker_id=worker_id, status=JobLease.Status.RUNNING
+            ).update(heartbeat_at=timezone.now())
+        except DatabaseError as error:
+            # The database is away for a moment: the next beat tries again (a lease outlives
+            # several missed beats).
+            logger.warning("job heartbeat failed: %s", error)
+            return
+        if not renewed:
+            logger.warning("job %s: its lease was taken by the recovery sweep while it ran", task_result_id)
 
 
 HEARTBEAT = Heartbeat()
