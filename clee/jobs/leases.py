@@ -43,12 +43,14 @@ def _from_database_worker(sender: Any) -> bool:
 
 class Heartbeat:
     """The worker process's heartbeat: a daemon thread renewing the leases of the jobs this
-    process runs (one at a time with db_worker), started with the first job."""
+    process runs (one at a time with db_worker), alive only while a job runs: between jobs
+    the worker is a single-threaded process again (it may fork safely)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.running: dict[str, str] = {}  # task result id -> worker id
         self.thread: threading.Thread | None = None
+        self.stop = threading.Event()
         self.pid = 0
 
     def hold(self, task_result_id: str, worker_id: str) -> None:
@@ -57,17 +59,25 @@ class Heartbeat:
             # A forked child does not inherit the parent's thread: start one of its own.
             if self.thread is None or not self.thread.is_alive() or self.pid != os.getpid():
                 self.pid = os.getpid()
-                self.thread = threading.Thread(target=self._beat, name="clee-job-heartbeat", daemon=True)
+                self.stop = threading.Event()
+                self.thread = threading.Thread(
+                    target=self._beat, args=(self.stop,), name="clee-job-heartbeat", daemon=True
+                )
                 self.thread.start()
 
     def release(self, task_result_id: str) -> None:
         with self.lock:
             self.running.pop(task_result_id, None)
+            if self.running or self.thread is None:
+                return
+            thread, stop = self.thread, self.stop
+            self.thread = None
+        stop.set()
+        if thread is not threading.current_thread():
+            thread.join()
 
-    def _beat(self) -> None:
-        wake = threading.Event()
-        while True:
-            wake.wait(float(settings.CLEE_JOB_HEARTBEAT_SECONDS))
+    def _beat(self, stop: threading.Event) -> None:
+        while not stop.wait(float(settings.CLEE_JOB_HEARTBEAT_SECONDS)):
             with self.lock:
                 running = dict(self.running)
             if not running:
@@ -127,11 +137,16 @@ def lease_close(sender: Any, task_result: Any, **kwargs: Any) -> None:
     task_result_id = str(task_result.id)
     HEARTBEAT.release(task_result_id)
     worker_ids = list(task_result.worker_ids) or [""]
-    JobLease.objects.filter(
-        task_result_id=uuid.UUID(task_result_id),
-        worker_id=worker_ids[-1][:64],
-        status=JobLease.Status.RUNNING,
-    ).update(status=JobLease.Status.FINISHED, finished_at=timezone.now())
+    try:
+        JobLease.objects.filter(
+            task_result_id=uuid.UUID(task_result_id),
+            worker_id=worker_ids[-1][:64],
+            status=JobLease.Status.RUNNING,
+        ).update(status=JobLease.Status.FINISHED, finished_at=timezone.now())
+    except DatabaseError as error:
+        # The job's own result is recorded already; an error here must not turn it into a
+        # failure (the sweep looks only at jobs still running, so the open lease is harmless).
+        logger.warning("job %s: its lease could not be closed: %s", task_result_id, error)
 
 
 def connect() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import threading
 from io import StringIO
 from typing import Any
 
@@ -70,6 +71,8 @@ def test_a_job_run_by_the_worker_holds_a_lease_that_is_closed_when_it_ends(
     assert (lease.attempts, lease.host, lease.pid) == (1, socket.gethostname(), os.getpid())
     assert lease.task_path == "clee.jobs.tasks.recover_lost_jobs"
     assert lease.finished_at is not None
+    # Between jobs the worker has no heartbeat thread: it is single-threaded and may fork.
+    assert "clee-job-heartbeat" not in [thread.name for thread in threading.enumerate()]
 
 
 def test_a_job_whose_heartbeat_is_recent_is_left_alone(lease_settings: None) -> None:
