@@ -114,4 +114,5 @@ def test_a_jobs_page_shows_the_error_it_failed_with(a_lost_job: str) -> None:
     assert client.login(username="erin", password=PASSWORD)
     response = client.get(f"/admin/jobs/job/{a_lost_job}/change/")
     assert response.status_code == 200
-    assert "clee.jobs.leases.WorkerLostError: worker app2:41822 stopped answering" in response.content.decode()
+    error = "clee.jobs.leases.WorkerLostError: worker app2:41822 stopped answering"
+    assert error in response.content.decode()
