@@ -649,12 +649,8 @@ def _record_sent(notice: Notice, claimer: str, moment: dt.datetime) -> bool:
             last_error="",
         )
         if marked:
-            record_events_by_id(
-                actor=None,
-                action="notices.sent",
-                model=Notice,
-                ids=[notice.pk],
-                summary="notice accepted by the mail server",
+            record_event(
+                actor=None, action="notices.sent", target=notice, summary="notice accepted by the mail server"
             )
     if not marked:
         logger.error("notice %s was sent but another sender had taken it over", notice.pk)
