@@ -75,6 +75,26 @@ def test_a_job_run_by_the_worker_holds_a_lease_that_is_closed_when_it_ends(
     assert "clee-job-heartbeat" not in [thread.name for thread in threading.enumerate()]
 
 
+def test_manage_py_jobs_lists_a_running_job_with_its_worker_and_heartbeat(lease_settings: None) -> None:
+    live, silent = recover_lost_jobs.enqueue(), recover_lost_jobs.enqueue()
+    claim(live.id, "w1", at=T0, pid=1001)
+    claim(silent.id, "w2", at=T0 - dt.timedelta(minutes=5), pid=1002)
+    out = StringIO()
+    with time_machine.travel(T0 + dt.timedelta(seconds=20), tick=False):
+        call_command("jobs", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Running: 2"
+    assert (
+        f"  {live.id}  clee.jobs.tasks.recover_lost_jobs  RUNNING  tries=1  worker=worker-host:1001"
+        "  heartbeat 20 s ago"
+    ) in lines
+    running = [line for line in lines if "RUNNING" in line]
+    assert (
+        f"  {silent.id}  clee.jobs.tasks.recover_lost_jobs  RUNNING  tries=1  worker=worker-host:1002"
+        "  heartbeat 320 s ago  LEASE EXPIRED: the recovery sweep will retry or fail it"
+    ) in running
+
+
 def test_a_job_whose_heartbeat_is_recent_is_left_alone(lease_settings: None) -> None:
     result = recover_lost_jobs.enqueue()
     claim(result.id, "w1", at=T0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -58,7 +59,10 @@ class Command(BaseCommand):
             if row.worker:
                 line += f"  worker={row.worker}"
             if row.status == TaskResultStatus.RUNNING and row.heartbeat_at is not None:
-                line += f"  heartbeat {int((now - row.heartbeat_at).total_seconds())} s ago"
+                silent = (now - row.heartbeat_at).total_seconds()
+                line += f"  heartbeat {int(silent)} s ago"
+                if silent > float(settings.CLEE_JOB_LEASE_SECONDS):
+                    line += "  LEASE EXPIRED: the recovery sweep will retry or fail it"
             if row.status == TaskResultStatus.READY and row.run_after is not None:
                 line += f"  from {_when(row.run_after)}"
             if row.finished_at is not None:
