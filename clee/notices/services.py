@@ -2,8 +2,11 @@
 
 ``notices_prepare`` turns each calendar date reached into Notice rows (idempotent: a step is
 prepared once, and the unique constraints refuse a second notice of a kind to anyone);
-``notices_deliver`` hands queued notices to the mail server and records what happened. A
-failing server only delays a notice: it stays queued with its error and a later attempt time.
+``notices_deliver`` claims queued notices (``sending``, short transaction), hands them to the
+mail server with no row lock held, and records each one in its own short transaction. A failing
+server only delays a notice: it stays queued with its error and a later attempt time. A sender
+that dies mid-send leaves its claim to expire; the notice is then sent again under the same
+Message-ID (docs/operations.md §3.4 says what window remains).
 """
 
 from __future__ import annotations
