@@ -21,6 +21,8 @@ from rest_framework.views import APIView, set_rollback
 from clee.api.services import ConcurrentWriteError, IdempotencyKeyReusedError, UnreadableRosterError
 from clee.compliance.access import PeriodMissing
 from clee.core.errors import ServiceError
+from clee.core.outage import MESSAGE as OUTAGE_MESSAGE
+from clee.core.outage import RETRY_AFTER, is_outage
 
 logger = logging.getLogger("clee.api")
 
@@ -86,6 +88,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             message = "the request is not valid: " + "; ".join(_flatten(fields))[:500]
             return Response(error_body(code, message, fields=fields), status=exc.status_code, headers=headers)
         return Response(error_body(code, _text(exc.detail)), status=exc.status_code, headers=headers)
+    if is_outage(exc):
+        logger.error("API request: database unavailable: %s", exc)
+        return Response(
+            error_body("unavailable", OUTAGE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": RETRY_AFTER},
+        )
     logger.exception("API request failed", exc_info=exc)
     set_rollback()
     return Response(

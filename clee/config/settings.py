@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A year without a reporting period gets a page naming the periods there are.
     "clee.portals.middleware.PeriodMissingMiddleware",
+    # The database unreachable: a "temporarily unavailable" page (503), not a bare 500.
+    "clee.core.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "clee.config.urls"
@@ -222,6 +224,19 @@ SECURE_SSL_REDIRECT = _flag("CLEE_SSL_REDIRECT", False)
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Seconds the scheduler sleeps between two looks at the schedule.
 CLEE_SCHEDULER_INTERVAL = int(os.environ.get("CLEE_SCHEDULER_INTERVAL", "30"))
+# Leases of running jobs (clee.jobs.leases): a worker renews the lease of the job it runs every
+# CLEE_JOB_HEARTBEAT_SECONDS; a job whose lease is older than CLEE_JOB_LEASE_SECONDS lost its
+# worker, and the recovery sweep runs it again (after CLEE_JOB_RETRY_SECONDS, doubling) until
+# it has been tried CLEE_JOB_MAX_ATTEMPTS times, then marks it failed with the reason.
+CLEE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("CLEE_JOB_HEARTBEAT_SECONDS", "15"))
+CLEE_JOB_LEASE_SECONDS = float(os.environ.get("CLEE_JOB_LEASE_SECONDS", "90"))
+CLEE_JOB_RETRY_SECONDS = float(os.environ.get("CLEE_JOB_RETRY_SECONDS", "60"))
+CLEE_JOB_MAX_ATTEMPTS = int(os.environ.get("CLEE_JOB_MAX_ATTEMPTS", "3"))
+# How long one sender's claim on a batch of notices holds before another sender may take them
+# (it is renewed while the batch is sent; it expires only when the sender died).
+CLEE_NOTICE_CLAIM_SECONDS = float(os.environ.get("CLEE_NOTICE_CLAIM_SECONDS", "300"))
+# /health/ready/ answers 503 when the oldest job ready to run has waited longer than this.
+CLEE_READY_MAX_BACKLOG_SECONDS = float(os.environ.get("CLEE_READY_MAX_BACKLOG_SECONDS", "600"))
 
 # --- The REST API (clee.api) ---------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 from clee.accounts import views as account_views
 from clee.core.admin_site import site as back_office
@@ -11,8 +12,21 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@never_cache
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness for monitoring: the database answers and the job queue is worked (no session)."""
+    from clee.jobs.selectors import readiness
+
+    state = readiness()
+    return JsonResponse(state.as_json(), status=200 if state.ready else 503)
+
+
+handler500 = "clee.core.outage.server_error"
+
+
 urlpatterns = [
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="health-ready"),
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     # Signing out is a POST with the CSRF token (a GET is refused).

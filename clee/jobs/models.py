@@ -11,10 +11,12 @@ job did (``summary``), so every job leaves a record.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from clee.core.models import TimeStamped
 
@@ -95,3 +97,54 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule} due {timezone.localtime(self.due_at):%Y-%m-%d %H:%M} ({self.status})"
+
+
+class JobLease(models.Model):
+    """The lease of a job (a django-tasks task result) while a worker runs it, renewed by the
+    worker's heartbeat: a job whose lease stopped being renewed lost its worker (killed, host
+    gone), and the recovery sweep (``clee.jobs.services.jobs_recover``) runs it again or marks
+    it failed with the reason. One row per task result, kept after it ends for the record."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        RETRYING = "retrying", "Waiting to be tried again: its worker stopped answering"
+        LOST = "lost", "Failed: its worker stopped answering"
+
+    task_result = models.OneToOneField(
+        "django_tasks_database.DBTaskResult", primary_key=True, on_delete=models.CASCADE, related_name="lease"
+    )
+    task_path = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    # How many times a worker started the job (1 on the first run).
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # The worker running it (or that ran it last): django-tasks' worker id, host and process.
+    worker_id = models.CharField(max_length=64)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Why it was tried again or given up, e.g. "worker web1:4242 stopped answering at ...".
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="joblease_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.get_status_display()}, attempt {self.attempts})"
+
+    @property
+    def worker(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+
+class Job(DBTaskResult[..., Any]):
+    """django-tasks' queue row (one per job enqueued), shown to staff with its lease: what
+    runs, waits, succeeded or failed, and why."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "job"
+        ordering = ["-enqueued_at"]

@@ -24,16 +24,21 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from clee.core.audit import record_event
-from clee.jobs.models import Schedule, ScheduledRun, parse_month_day
+from clee.jobs.leases import WorkerLostError
+from clee.jobs.models import JobLease, Schedule, ScheduledRun, parse_month_day
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +76,13 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Revokes the verifiable credentials whose record was reversed or whose period result
     # changed: the published status lists are at most a minute behind.
+    # Finds the jobs whose worker stopped answering (killed, host gone) and runs them again or
+    # marks them failed with the reason (clee.jobs.leases).
+    "job-recovery": {
+        "task_path": "clee.jobs.tasks.recover_lost_jobs",
+        "recurrence": Schedule.Recurrence.EVERY_MINUTES,
+        "every_minutes": 1,
+    },
     "credential-revocation": {
         "task_path": "clee.credentials.tasks.revoke_stale_credentials",
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,
@@ -243,3 +255,129 @@ def scheduled_run_execute(*, scheduled_run_id: int) -> dict[str, Any]:
         raise
     _run_finish(run.pk, status=ScheduledRun.Status.SUCCEEDED, summary=summary)
     return summary
+
+
+# Recovering jobs whose worker died ---------------------------------------------------------
+
+
+@dataclass
+class Recovery:
+    """What one recovery sweep did: the task result ids tried again and given up."""
+
+    retried: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def as_summary(self) -> dict[str, Any]:
+        return {"retried": len(self.retried), "failed": len(self.failed), "jobs": self.retried + self.failed}
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a job waits before its next try after ``attempts`` lost ones: the base delay
+    (``CLEE_JOB_RETRY_SECONDS``), doubling with each lost try."""
+    base = float(settings.CLEE_JOB_RETRY_SECONDS)
+    return dt.timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 10))
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}" if moment else "an unknown time"
+
+
+def expired_jobs(*, now: dt.datetime) -> list[str]:
+    """The ids of the jobs RUNNING whose worker stopped answering by ``now``: their lease was
+    not renewed for ``CLEE_JOB_LEASE_SECONDS``, or they have no lease and started that long
+    ago (the worker died between claiming the job and starting it)."""
+    cutoff = now - dt.timedelta(seconds=float(settings.CLEE_JOB_LEASE_SECONDS))
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    silent = running.filter(
+        Q(lease__status=JobLease.Status.RUNNING, lease__heartbeat_at__lt=cutoff)
+        | Q(lease__isnull=True, started_at__lt=cutoff)
+    )
+    return [str(pk) for pk in silent.values_list("pk", flat=True)]
+
+
+@transaction.atomic
+def job_recover(*, task_result_id: str, now: dt.datetime) -> str | None:
+    """Try one job whose worker stopped answering again, or mark it failed on its last allowed
+    try (``CLEE_JOB_MAX_ATTEMPTS``), with the reason on the job, its lease, its scheduled run
+    and the audit trail. Returns "retried" or "failed"; None when it is no longer a lost job
+    (finished, or recovered by another sweep meanwhile)."""
+    job = (
+        DBTaskResult.objects.select_for_update()
+        .filter(pk=task_result_id, status=TaskResultStatus.RUNNING)
+        .first()
+    )
+    if job is None or str(job.pk) not in expired_jobs(now=now):
+        return None
+    lease = JobLease.objects.filter(pk=job.pk).first()
+    attempts = max(len(job.worker_ids), 1)
+    limit = max(int(settings.CLEE_JOB_MAX_ATTEMPTS), 1)
+    if lease is not None:
+        silent = f"worker {lease.worker} stopped answering at {_local(lease.heartbeat_at)}"
+    else:
+        worker = job.worker_ids[-1] if job.worker_ids else "unknown"
+        silent = f"worker {worker} never reported the job it claimed at {_local(job.started_at)}"
+    tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
+    run = ScheduledRun.objects.filter(task_result_id=str(job.pk)).first()
+    if attempts < limit:
+        retry_at = now + retry_delay(attempts)
+        reason = f"{silent}; {tries} of {limit}, tried again from {_local(retry_at)}"
+        DBTaskResult.objects.filter(pk=job.pk).update(status=TaskResultStatus.READY, run_after=retry_at)
+        lease_status, action, outcome = JobLease.Status.RETRYING, "job.retry", "retried"
+        if run is not None:
+            # run_scheduled runs a scheduled run only from ENQUEUED: the retry must find it so.
+            ScheduledRun.objects.filter(pk=run.pk, status=ScheduledRun.Status.RUNNING).update(
+                status=ScheduledRun.Status.ENQUEUED, error=reason
+            )
+    else:
+        reason = f"{silent}; {tries}"
+        DBTaskResult.objects.filter(pk=job.pk).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            return_value=None,
+            exception_class_path=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}",
+            traceback=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}: {reason}\n",
+        )
+        lease_status, action, outcome = JobLease.Status.LOST, "job.lost", "failed"
+        if run is not None:
+            ScheduledRun.objects.filter(
+                pk=run.pk, status__in=[ScheduledRun.Status.RUNNING, ScheduledRun.Status.ENQUEUED]
+            ).update(status=ScheduledRun.Status.FAILED, error=reason, finished_at=now)
+    if lease is None:
+        lease = JobLease.objects.create(
+            task_result=job,
+            task_path=job.task_path[:200],
+            attempts=attempts,
+            worker_id=(job.worker_ids[-1] if job.worker_ids else "")[:64],
+            host="",
+            pid=0,
+            started_at=job.started_at or now,
+            heartbeat_at=job.started_at or now,
+        )
+    JobLease.objects.filter(pk=job.pk).update(
+        status=lease_status, reason=reason, finished_at=now if outcome == "failed" else None
+    )
+    logger.warning("job %s (%s): %s", job.pk, job.task_path, reason)
+    record_event(
+        actor=None,
+        action=action,
+        target=lease,
+        summary=f"{job.task_path}: {reason}"[:300],
+        data={"task_result": str(job.pk), "task": job.task_path, "attempts": attempts},
+    )
+    return outcome
+
+
+def jobs_recover(*, now: dt.datetime | None = None) -> Recovery:
+    """The recovery sweep: every job whose worker stopped answering is tried again (with a
+    delay doubling each time) or, after ``CLEE_JOB_MAX_ATTEMPTS`` tries, marked failed with
+    the reason. Safe to run twice and from several places at once (each job is recovered
+    under its row lock, once)."""
+    now = now or timezone.now()
+    recovery = Recovery()
+    for task_result_id in expired_jobs(now=now):
+        outcome = job_recover(task_result_id=task_result_id, now=now)
+        if outcome == "retried":
+            recovery.retried.append(task_result_id)
+        elif outcome == "failed":
+            recovery.failed.append(task_result_id)
+    return recovery

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
-from clee.jobs.services import scheduled_run_execute
+from clee.jobs.services import jobs_recover, scheduled_run_execute
 from clee.officers.services import licenses_expire
 
 
@@ -26,3 +26,10 @@ def expire_licenses() -> dict[str, Any]:
     """The daily license-expiry job: licenses of holders not commissioned for five years."""
     changes = licenses_expire(today=timezone.localdate())
     return {"expired": len(changes), "license_numbers": [change.officer.license_number for change in changes]}
+
+
+@task()
+def recover_lost_jobs() -> dict[str, Any]:
+    """The recovery sweep (every minute): jobs whose worker stopped answering are tried again
+    or marked failed with the reason. Safe to run twice."""
+    return jobs_recover().as_summary()

@@ -76,6 +76,9 @@ class Notice(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Claimed by one sender (``claimed_by``) until ``claimed_until``: handed to the mail
+        # server now, or by a sender that died (the claim then expires and it is sent again).
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         NO_ADDRESS = "no_address", "No email on file: listed for the agency"
@@ -102,6 +105,9 @@ class Notice(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     next_attempt_at = models.DateTimeField()
+    # Who is sending it now (host:pid:token of the sender) and until when the claim holds.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 

@@ -2,8 +2,11 @@
 
 ``notices_prepare`` turns each calendar date reached into Notice rows (idempotent: a step is
 prepared once, and the unique constraints refuse a second notice of a kind to anyone);
-``notices_deliver`` hands queued notices to the mail server and records what happened. A
-failing server only delays a notice: it stays queued with its error and a later attempt time.
+``notices_deliver`` claims queued notices (``sending``, short transaction), hands them to the
+mail server with no row lock held, and records each one in its own short transaction. A failing
+server only delays a notice: it stays queued with its error and a later attempt time. A sender
+that dies mid-send leaves its claim to expire; the notice is then sent again under the same
+Message-ID (docs/operations.md §3.4 says what window remains).
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
+import secrets
 import smtplib
+import socket
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -456,7 +465,7 @@ def notice_message(notice: Notice, connection: Any = None) -> EmailMultiAlternat
         body=render_to_string(f"{base}.txt", context),
         to=[notice.recipient],
         connection=connection,
-        headers={"X-CLEE-Notice": str(notice.pk)},
+        headers={"X-CLEE-Notice": str(notice.pk), "Message-ID": notice_message_id(notice.pk)},
     )
     message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     return message
@@ -506,7 +515,9 @@ def _withdraw_stale(batch: list[Notice], now: dt.datetime) -> list[Notice]:
     )
     stale = [n for n in about if (n.officer_id, n.period_id) not in still_due]
     if stale:
-        Notice.objects.filter(pk__in=[n.pk for n in stale]).update(status=Notice.Status.WITHDRAWN)
+        Notice.objects.filter(pk__in=[n.pk for n in stale]).update(
+            status=Notice.Status.WITHDRAWN, claimed_by="", claimed_until=None
+        )
         for notice in stale:
             notice.status = Notice.Status.WITHDRAWN
         record_events_by_id(
@@ -519,83 +530,216 @@ def _withdraw_stale(batch: list[Notice], now: dt.datetime) -> list[Notice]:
     return batch
 
 
-def _deliver_batch(now: dt.datetime, batch_size: int, delivery: Delivery) -> bool:
-    """Claim and send one batch; False when there is nothing more to do in this run."""
+def notice_message_id(notice_id: int) -> str:
+    """The notice's own Message-ID, the same at every attempt: a copy delivered again after a
+    sender died between the server's acceptance and its record is recognisable as the same
+    message (by people, and by mail systems that drop a repeated Message-ID)."""
+    return f"<notice-{notice_id}@{_message_domain()}>"
+
+
+def _message_domain() -> str:
+    """The site's domain (``CLEE_SITE_URL``), else the sender address's domain."""
+    host = urlsplit(settings.CLEE_SITE_URL).hostname if settings.CLEE_SITE_URL else None
+    if not host:
+        host = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return host or "clee.invalid"
+
+
+def _claim_seconds() -> dt.timedelta:
+    return dt.timedelta(seconds=float(settings.CLEE_NOTICE_CLAIM_SECONDS))
+
+
+def sender_id() -> str:
+    """This sender's name on the notices it claims: host, process and a token of its own (a
+    process id can be reused after a restart)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"[:100]
+
+
+class _Clock:
+    """The caller's ``now`` moving on with the real time elapsed since the run began, so claim
+    expiry is judged on the same clock as ``now`` (tests pass a date of their own)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.start = now
+        self.began = time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self.began)
+
+
+def _claim_batch(
+    *, clock: _Clock, batch_size: int, claimer: str, delivery: Delivery
+) -> tuple[list[Notice], dt.datetime] | None:
+    """Claim up to ``batch_size`` due notices for ``claimer`` in one short transaction: queued
+    ones whose time has come, and ones being sent by a sender whose claim expired (it died
+    mid-send). Returns the claimed notices and the claim's end; None when nothing is due."""
+    now = clock()
     with transaction.atomic():
-        # The claimed rows stay locked until the batch is recorded: another worker skips them
-        # (PostgreSQL); on SQLite the write transaction itself keeps workers one at a time.
-        batch = list(
+        # Locked only while this transaction lasts (SKIP LOCKED: another sender takes other
+        # rows on PostgreSQL; on SQLite the write transaction keeps senders one at a time).
+        due = list(
             Notice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Notice.Status.QUEUED, next_attempt_at__lte=now)
+            .filter(
+                Q(status=Notice.Status.QUEUED, next_attempt_at__lte=now)
+                | Q(status=Notice.Status.SENDING, claimed_until__lt=now)
+            )
             .select_related("period")
             .order_by("next_attempt_at", "id")[:batch_size]
         )
-        if not batch:
-            return False
-        batch = _withdraw_stale(batch, now)
-        delivery.withdrawn += sum(1 for n in batch if n.status == Notice.Status.WITHDRAWN)
-        if not any(n.status == Notice.Status.QUEUED for n in batch):
-            return True
-        connection = get_connection(fail_silently=False)
-        go_on = True
-        sent: list[Notice] = []
-        try:
-            connection.open()
-        except (OSError, smtplib.SMTPException) as error:
-            logger.warning("mail server unavailable, %d notices wait: %s", len(batch), error)
-            touched = [n for n in batch if n.status == Notice.Status.QUEUED]
-            for notice in touched:
-                _note_failure(notice, error, now)
-            delivery.retrying += len(touched)
-            go_on = False
-        else:
-            touched = []
+        if not due:
+            return None
+        expired = [n for n in due if n.status == Notice.Status.SENDING]
+        for notice in expired:
+            notice.status = Notice.Status.QUEUED
+        _withdraw_stale(due, now)
+        delivery.withdrawn += sum(1 for n in due if n.status == Notice.Status.WITHDRAWN)
+        claimed = [n for n in due if n.status == Notice.Status.QUEUED]
+        until = now + _claim_seconds()
+        Notice.objects.filter(pk__in=[n.pk for n in claimed]).update(
+            status=Notice.Status.SENDING, claimed_by=claimer, claimed_until=until
+        )
+        for notice in claimed:
+            notice.status, notice.claimed_by, notice.claimed_until = Notice.Status.SENDING, claimer, until
+        reclaimed = [n.pk for n in expired if n.status != Notice.Status.WITHDRAWN]
+        if reclaimed:
+            logger.warning("%d notices whose sender stopped mid-send are sent again", len(reclaimed))
+            record_events_by_id(
+                actor=None,
+                action="notices.claim_expired",
+                model=Notice,
+                ids=reclaimed,
+                summary="its sender stopped before recording the delivery: sent again, same Message-ID",
+            )
+    return claimed, until
+
+
+def _renew_claim(*, pending: list[Notice], claimer: str, until: dt.datetime) -> list[Notice]:
+    """Extend the claim on ``pending`` to ``until``; returns those this sender still holds (a
+    sender paused past its claim loses the notices another one took)."""
+    with transaction.atomic():
+        held = set(
+            Notice.objects.select_for_update()
+            .filter(pk__in=[n.pk for n in pending], status=Notice.Status.SENDING, claimed_by=claimer)
+            .values_list("pk", flat=True)
+        )
+        Notice.objects.filter(pk__in=held).update(claimed_until=until)
+    for notice in pending:
+        notice.claimed_until = until
+    lost = len(pending) - len(held)
+    if lost:
+        logger.warning("%d notices were claimed by another sender meanwhile: left to it", lost)
+    return [n for n in pending if n.pk in held]
+
+
+def _record_outcome(notice: Notice, claimer: str, **fields: Any) -> bool:
+    """Write the outcome of a claimed notice (its own short transaction) and release the claim;
+    False when the claim was lost meanwhile (another sender owns the notice now)."""
+    return bool(
+        Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING, claimed_by=claimer).update(
+            claimed_by="", claimed_until=None, **fields
+        )
+    )
+
+
+def _record_sent(notice: Notice, claimer: str, moment: dt.datetime) -> bool:
+    with transaction.atomic():
+        marked = _record_outcome(
+            notice,
+            claimer,
+            status=Notice.Status.SENT,
+            attempts=F("attempts") + 1,
+            sent_at=moment,
+            last_error="",
+        )
+        if marked:
+            record_event(
+                actor=None, action="notices.sent", target=notice, summary="notice accepted by the mail server"
+            )
+    if not marked:
+        logger.error("notice %s was sent but another sender had taken it over", notice.pk)
+    return marked
+
+
+def _record_failure(notice: Notice, claimer: str, error: Exception, now: dt.datetime) -> bool:
+    """Record a failed attempt (retry later, or failed for good); True when given up."""
+    permanent = _note_failure(notice, error, now)
+    _record_outcome(
+        notice,
+        claimer,
+        status=Notice.Status.FAILED if permanent else Notice.Status.QUEUED,
+        attempts=notice.attempts,
+        last_error=notice.last_error,
+        next_attempt_at=notice.next_attempt_at,
+    )
+    return permanent
+
+
+def _release(notices: list[Notice], claimer: str) -> None:
+    """Give claimed notices back unsent and unattempted (the connection dropped before them)."""
+    Notice.objects.filter(
+        pk__in=[n.pk for n in notices], status=Notice.Status.SENDING, claimed_by=claimer
+    ).update(status=Notice.Status.QUEUED, claimed_by="", claimed_until=None)
+
+
+def _deliver_batch(*, clock: _Clock, batch_size: int, claimer: str, delivery: Delivery) -> bool:
+    """Claim one batch, send it with no row lock held while the mail server is talked to, and
+    record each notice as it goes; False when there is nothing more to do in this run."""
+    claim = _claim_batch(clock=clock, batch_size=batch_size, claimer=claimer, delivery=delivery)
+    if claim is None:
+        return False
+    pending, until = claim
+    if not pending:
+        return True
+    claim_length = _claim_seconds()
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("mail server unavailable, %d notices wait: %s", len(pending), error)
+        for notice in pending:
+            _record_failure(notice, claimer, error, clock())
+        delivery.retrying += len(pending)
+        return False
+    try:
+        while pending:
+            # Half the claim left: extend it before the next send, so no other sender takes a
+            # notice while this one may still be handing it to the server.
+            if clock() >= until - claim_length / 2:
+                until = clock() + claim_length
+                pending = _renew_claim(pending=pending, claimer=claimer, until=until)
+                if not pending:
+                    break
+            notice = pending.pop(0)
             try:
-                for notice in batch:
-                    if notice.status != Notice.Status.QUEUED:
-                        continue
-                    touched.append(notice)
-                    try:
-                        connection.send_messages([notice_message(notice, connection)])
-                    except (OSError, smtplib.SMTPException) as error:
-                        if _note_failure(notice, error, now):
-                            delivery.failed += 1
-                            continue
-                        # The connection is likely gone: the rest of the batch waits for the next run.
-                        delivery.retrying += 1
-                        go_on = False
-                        break
-                    notice.status = Notice.Status.SENT
-                    sent.append(notice)
-            finally:
-                with contextlib.suppress(OSError, smtplib.SMTPException):
-                    connection.close()
-        # One UPDATE for the sent (almost all); the few failures one by one.
-        Notice.objects.filter(pk__in=[n.pk for n in sent]).update(
-            status=Notice.Status.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
-        )
-        for notice in touched:
-            if notice.status != Notice.Status.SENT:
-                notice.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-        delivery.sent += len(sent)
-        record_events_by_id(
-            actor=None,
-            action="notices.sent",
-            model=Notice,
-            ids=[n.pk for n in sent],
-            summary="notice accepted by the mail server",
-        )
-        return go_on
+                connection.send_messages([notice_message(notice, connection)])
+            except (OSError, smtplib.SMTPException) as error:
+                if _record_failure(notice, claimer, error, clock()):
+                    delivery.failed += 1
+                    continue
+                # The connection is likely gone: the rest of the batch waits for the next run.
+                delivery.retrying += 1
+                _release(pending, claimer)
+                return False
+            if _record_sent(notice, claimer, clock()):
+                delivery.sent += 1
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            connection.close()
+    return True
 
 
 def notices_deliver(*, now: dt.datetime, batch_size: int = DELIVERY_BATCH) -> Delivery:
     """Send the queued notices due at ``now`` through the configured mail backend, one
-    connection per batch. A notice is marked sent only once the server accepted it; on an
-    error it stays queued with ``attempts`` + 1, the error and a later ``next_attempt_at``
-    (a 5xx refusal of the address marks it failed). Each batch is its own transaction, so
-    what was sent is recorded as it goes. Returns the counts. Safe to run twice, and from
-    two workers at once."""
+    connection per batch. Each notice is claimed first (``sending``, short transaction), handed
+    to the server with no row lock held, and recorded in its own short transaction: sent once
+    the server accepted it; on an error queued again with ``attempts`` + 1, the error and a
+    later ``next_attempt_at`` (a 5xx refusal of the address marks it failed). A notice whose
+    sender died mid-send is sent again once its claim expires (``CLEE_NOTICE_CLAIM_SECONDS``),
+    with the same Message-ID. Returns the counts. Safe to run twice, and from two workers at
+    once: at most one sender holds a notice at a time."""
     delivery = Delivery()
-    while _deliver_batch(now, batch_size, delivery):
+    clock = _Clock(now)
+    claimer = sender_id()
+    while _deliver_batch(clock=clock, batch_size=batch_size, claimer=claimer, delivery=delivery):
         pass
     return delivery
