@@ -71,6 +71,13 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Revokes the verifiable credentials whose record was reversed or whose period result
     # changed: the published status lists are at most a minute behind.
+    # Queues recompute jobs for stale results nobody works on (a killed worker's claim that
+    # expired, a job lost before it ran): every result becomes current within minutes.
+    "stale-results": {
+        "task_path": "clee.compliance.tasks.sweep_stale_results",
+        "recurrence": Schedule.Recurrence.EVERY_MINUTES,
+        "every_minutes": 1,
+    },
     "credential-revocation": {
         "task_path": "clee.credentials.tasks.revoke_stale_credentials",
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,

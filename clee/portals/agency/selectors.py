@@ -185,6 +185,8 @@ class RosterRow:
     shortfalls: tuple[Shortfall, ...]
     extended_until: dt.date | None
     exemption: str
+    # The result is being recomputed (a stale mark): shown as "Updating…", not as it was.
+    updating: bool = False
 
     @property
     def name(self) -> str:

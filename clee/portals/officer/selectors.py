@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
 from clee.compliance.preview import line_counting
+from clee.compliance.selectors import result_is_stale
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.officers.models import Commission, Officer
 from clee.training.models import CreditRequest, TrainingRecord
@@ -115,6 +116,7 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
     if result is not None:
         total = next((r for r in result.requirements if r["key"] == "total"), None)
     context.update(
+        updating=result_is_stale(officer.pk, period),
         result=result,
         hours_counted=hours_shown(result.counted_hours) if result else "",
         hours_required=hours_shown(total["required"]) if total else "",

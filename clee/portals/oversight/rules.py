@@ -311,7 +311,9 @@ def version_impact(request: HttpRequest, version_id: int) -> HttpResponse:
         messages.error(request, "Choose a period; a draft with a problem cannot be previewed.")
         return _back(found.pk)
     name = str(found) if found.number else f"draft {found.pk}"
-    return impact_preview(request, form.cleaned_data["period"], found.text.encode("utf-8"), name)
+    return impact_preview(
+        request, form.cleaned_data["period"], found.text.encode("utf-8"), name, version=found
+    )
 
 
 # The recognized out-of-state list -----------------------------------------------------------------
