@@ -162,7 +162,7 @@ def agency_officers(
     return rows.order_by(*ROSTER_ORDER)
 
 
-def officer_view(row: Mapping[str, Any], year: int | None, *, stale: bool = False) -> dict[str, Any]:
+def officer_view(row: Mapping[str, Any], year: int | None) -> dict[str, Any]:
     extended: dt.date | None = row["extended_until"]
     return {
         "license_number": row["license_number"],
@@ -177,7 +177,7 @@ def officer_view(row: Mapping[str, Any], year: int | None, *, stale: bool = Fals
             "additional_hours_needed": hours(row["hours_needed"]),
             "extended_until": extended.isoformat() if extended else None,
             "exemption": row["exemption"],
-            "stale": stale,
+            "stale": bool(row.get("stale")),
         },
     }
 
@@ -192,8 +192,7 @@ def agency_officer(agency: Agency, period: ReportingPeriod | None, license_numbe
     )
     if row is None:
         raise Http404(NOT_FOUND)
-    stale = period is not None and result_is_stale(row["officer_id"], period)
-    view = officer_view(row, period.year if period else None, stale=stale)
+    view = officer_view(row, period.year if period else None)
     stored = (
         ComplianceResult.objects.filter(officer_id=row["officer_id"], period=period)
         .values("still_needed", "computed_at")

@@ -44,7 +44,6 @@ from clee.api.serializers import (
 )
 from clee.api.services import UnreadableRosterError, course_submit_by_token, roster_submit, submission_view
 from clee.compliance.models import ComplianceResult
-from clee.compliance.selectors import stale_officer_ids
 from clee.imports.services import import_preview
 from clee.providers.models import Course
 from clee.training.models import ImportBatch
@@ -167,17 +166,14 @@ class ApiView(APIView):
             )
 
 
-def paged(
-    view: ApiView, request: Request, items: Any, shape: Any = None, *, shape_page: Any = None
-) -> Response:
-    """One page of ``items``, each shaped by ``shape`` (or the whole page by ``shape_page``:
-    one query for the page); page and page_size checked (400), a page past the last is a 404."""
+def paged(view: ApiView, request: Request, items: Any, shape: Any) -> Response:
+    """One page of ``items``, each shaped by ``shape``; page and page_size checked (400), a page
+    past the last is a 404."""
     int_param(request, "page")
     int_param(request, "page_size", high=MAX_PAGE_SIZE)
     paginator = Paging()
     page = paginator.paginate_queryset(items, request, view=view) or []
-    shaped = shape_page(list(page)) if shape_page is not None else [shape(item) for item in page]
-    return paginator.get_paginated_response(shaped)
+    return paginator.get_paginated_response([shape(item) for item in page])
 
 
 class LicenseLookup(ApiView):
@@ -471,12 +467,7 @@ class AgencyOfficerList(ApiView):
         assert token.agency is not None
         rows = selectors.agency_officers(token.agency, period, wanted)
         year = period.year if period else None
-
-        def shape_page(page: list[Any]) -> list[dict[str, Any]]:
-            stale = stale_officer_ids(period, [row["officer_id"] for row in page])
-            return [selectors.officer_view(row, year, stale=row["officer_id"] in stale) for row in page]
-
-        return paged(self, request, rows, shape_page=shape_page)
+        return paged(self, request, rows, lambda row: selectors.officer_view(row, year))
 
 
 class AgencyOfficerDetail(ApiView):

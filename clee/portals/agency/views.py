@@ -4,7 +4,7 @@ agency's in-service courses, and an overview of the agency's compliance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from clee.agencies.in_service import (
     in_service_session_report,
 )
 from clee.compliance.preview import line_counting
-from clee.compliance.selectors import result_is_stale, stale_officer_ids
+from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
 from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
@@ -108,11 +108,9 @@ def index(request: HttpRequest) -> HttpResponse:
         **paginate(request, chosen),
         **period_switch(request, period, q=query, status=status, sort=sort),
     }
-    rows_shown = list(selectors.roster_rows(context["page_obj"].object_list))
-    # The page's officers whose result is being recomputed: one query for the page.
-    stale = stale_officer_ids(period, [row.officer_id for row in rows_shown])
-    context["rows"] = [replace(row, updating=True) if row.officer_id in stale else row for row in rows_shown]
-    context["updating"] = bool(stale)
+    context["rows"] = list(selectors.roster_rows(context["page_obj"].object_list))
+    # Results being recomputed (read with the page's rows): the list polls until they are current.
+    context["updating"] = any(row.updating for row in context["rows"])
     # Each row links to its officer: the address is put together, not reversed 50 times.
     context["officer_url"] = reverse("agency:index") + "officers/"
     context["officer_query"] = f"?year={period.year}" if period and request.GET.get("year") else ""
