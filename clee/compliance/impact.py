@@ -246,24 +246,21 @@ def _tally(
                     )
                 )
 
-    # One transaction: the credit lines stream through a plain server-side cursor (outside one,
-    # PostgreSQL would first materialize a WITH HOLD cursor). Nothing is written.
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-        batch: list[OfficerPeriod] = []
-        for item in period_inputs(period):
-            batch.append(item)
-            if len(batch) >= CHUNK:
-                count(batch)
-                if progress is not None and not progress(len(batch)):
-                    raise PreviewCancelledError
-                batch = []
-        if batch:
-            count(batch)
-            if progress is not None:
-                progress(len(batch))
+    # The officers in id ranges of a batch each, each range read in its own transaction (the
+    # credit lines stream through a plain server-side cursor; outside one, PostgreSQL would
+    # first materialize a WITH HOLD cursor). Progress is recorded between two ranges, outside
+    # any transaction: the page sees it at once. Nothing else is written.
+    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+            batch = list(period_inputs(period, id_range=(part[0], part[-1])))
+        count(batch)
+        if progress is not None and not progress(len(batch)) and start + CHUNK < len(ids):
+            raise PreviewCancelledError
     return tally
 
 

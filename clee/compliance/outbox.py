@@ -244,7 +244,9 @@ def stale_results_sweep(*, now: dt.datetime | None = None) -> dict[str, Any]:
     orphaned = StaleResult.objects.filter(
         Q(claimed_until__lt=now) | Q(claimed_until__isnull=True, marked_at__lt=now - SWEEP_GRACE)
     ).count()
-    needed = recompute_jobs_for(orphaned)
+    # Jobs for every mark claimable now (the orphans' neighbours were often queued with them).
+    claimable = StaleResult.objects.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    needed = recompute_jobs_for(claimable.count()) if orphaned else 0
     waiting = _recompute_jobs_waiting()
     enqueued = max(needed - waiting, 0)
     recompute_jobs_enqueue(jobs=enqueued)

@@ -284,7 +284,11 @@ def test_a_running_preview_stops_at_its_next_batch_once_cancelled(state: dict[st
         patch.setattr(impact_module, "impact_preview_progress", cancelled_during_the_first_batch)
         assert impact_preview_run(preview_id=preview.pk) == {"cancelled": preview.pk}
     preview.refresh_from_db()
-    assert (preview.status, calls) == ("cancelled", [impact_module.CHUNK])
+    assert (preview.status, preview.officers_done, calls) == (
+        "cancelled",
+        impact_module.CHUNK,
+        [impact_module.CHUNK],
+    )
     assert preview.result is None
 
 

@@ -7,17 +7,24 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing.process
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from clee.compliance.models import ComplianceResult, StaleResult
 from clee.compliance.outbox import (
+    SWEEP_GRACE,
     period_mark_stale,
     results_mark_stale,
     stale_batch_claim,
@@ -32,6 +39,8 @@ from tests.conftest import PASSWORD
 from tests.threads import in_thread, result
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def entry(world: dict[str, Any], day: dt.date) -> RecordEntry:
@@ -251,3 +260,65 @@ def test_the_main_write_paths_never_fork_or_start_a_thread_in_the_request(
         training_records_add(entries=[entry(world, dt.date(2023, 3, 1))], actor=world["erin"])
     assert no_fork_or_thread == []
     assert StaleResult.objects.count() == Officer.objects.count()
+
+
+# A real worker killed mid-recompute (PostgreSQL) ------------------------------------------------
+
+
+def worker_process(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(condition: Any, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a database server")
+def test_a_worker_killed_mid_recompute_leaves_marks_that_the_sweep_and_a_new_worker_finish(
+    world: dict[str, Any], settings: Any
+) -> None:
+    ids = add_officers(1500)
+    StaleResult.objects.all().delete()
+    DBTaskResult.objects.all().delete()  # the job the world's period opening queued
+    settings.CLEE_RECOMPUTE_JOBS = 1  # the one job the killed worker holds
+    with transaction.atomic():
+        period_mark_stale(world["period"], reason="rules published")
+    assert DBTaskResult.objects.filter(task_path="clee.compliance.tasks.recompute_stale").count() == 1
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CLEE_RECOMPUTE_BATCH": "10",  # many small batches: the kill lands mid-recompute
+        "CLEE_RECOMPUTE_LEASE": "2",
+    }
+    first = worker_process(env, "--interval", "0.1")
+    try:
+        wait_for(lambda: ComplianceResult.objects.filter(officer_id__in=ids).exists(), "the first results")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(30)
+    left = StaleResult.objects.count()
+    stored = ComplianceResult.objects.filter(period=world["period"]).count()
+    assert 0 < left < Officer.objects.count()
+    assert stored + left == Officer.objects.count()  # each mark cleared only with its result
+    # Nobody takes the killed worker's claim before its lease passes; then the sweep queues a job.
+    wait_for(lambda: not StaleResult.objects.filter(claimed_until__gt=timezone.now()).exists(), "the lease")
+    # The sweep of the next minute: every mark is an orphan by then (the killed batch's lease has
+    # passed, the others waited past the grace a queued job has).
+    swept = stale_results_sweep(now=timezone.now() + SWEEP_GRACE + dt.timedelta(seconds=1))
+    assert (swept["orphaned_marks"], swept["jobs_waiting"], swept["jobs_enqueued"]) == (left, 0, 1)
+    second = worker_process(env, "--batch")
+    assert second.wait(120) == 0
+    assert not StaleResult.objects.exists()
+    assert ComplianceResult.objects.filter(period=world["period"]).count() == Officer.objects.count()
