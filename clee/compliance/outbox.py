@@ -119,7 +119,7 @@ def _upsert(where: str, params: list[Any], reason: str) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [reason[:200], now, *params])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def recompute_jobs_for(marks: int) -> int:

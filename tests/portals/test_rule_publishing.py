@@ -235,6 +235,9 @@ def test_a_drafts_impact_is_previewed_on_a_period(
     page = erin.get("/state/packs/impact/")
     assert page.context["impact"].officers == 1
     assert f"draft {draft.pk}" in page.content.decode()
+    # The version's page keeps the preview's counts, for the Director too.
+    version_page = client_of("frank").get(f"/state/packs/versions/{draft.pk}/").content.decode()
+    assert "Last preview, on the 2023 officers" in version_page
 
 
 def test_a_draft_says_which_periods_not_open_yet_it_changes(world: dict[str, Any]) -> None:
