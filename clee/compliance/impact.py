@@ -331,9 +331,13 @@ def impact_preview_request(
     ``period`` for a worker; returns the queued preview. The person's earlier previews still
     running are cancelled: one preview at a time each."""
     draft = draft_pack_read(content=content, name=name, period=period)
-    ImpactPreview.objects.filter(
+    earlier = ImpactPreview.objects.filter(
         requested_by=acting_user, status__in=[ImpactPreview.Status.QUEUED, ImpactPreview.Status.RUNNING]
-    ).update(cancel_requested=True)
+    )
+    earlier.update(cancel_requested=True)
+    earlier.filter(status=ImpactPreview.Status.QUEUED).update(
+        status=ImpactPreview.Status.CANCELLED, finished_at=timezone.now()
+    )
     preview = ImpactPreview.objects.create(
         version=version,
         period=period,

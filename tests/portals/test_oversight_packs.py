@@ -303,10 +303,8 @@ def test_the_kept_draft_can_be_run_again_and_discarded(
         rerun = client.post("/state/packs/impact/", {"rerun": "1"})
     assert rerun.status_code == 302
     # The first is cancelled by the second: one preview at a time per person.
-    assert list(ImpactPreview.objects.order_by("pk").values_list("cancel_requested", flat=True)) == [
-        True,
-        False,
-    ]
+    cancelled = ImpactPreview.objects.order_by("pk").values_list("status", "cancel_requested")
+    assert list(cancelled) == [("cancelled", True), ("queued", False)]
     run_worker()
     assert client.get("/state/packs/impact/").context["impact"].newly_short == 3
     discarded = client.post("/state/packs/impact/discard/")
