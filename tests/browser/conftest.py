@@ -58,41 +58,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def job_worker(live_server: Any) -> Iterator[None]:
-    """A django-tasks database worker running beside the live server, as in production: the
-    stale results a page's write marks are recomputed while the browser looks (the page shows
-    "Updating…" until then)."""
-    import threading
-
-    from django.db import connection
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=0.05,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-tests",
-        excluded_queue_names=[],
-    )
-
-    def work() -> None:
-        try:
-            worker.run()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work, name="job-worker", daemon=True)
-    thread.start()
-    yield
-    worker.running = False
-    thread.join(10)
+def jobs_run_at_once(settings: Any) -> None:
+    """Jobs run as they are queued (django-tasks' immediate backend), right after the commit
+    that queued them: a page's write is followed by its results' recompute before the browser
+    looks again. (A worker thread beside the live server would lock the in-memory SQLite
+    database's tables under the pages' requests.) The workers themselves are tested in
+    tests/records/test_stale_results.py and tests/jobs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any, job_worker: None) -> Iterator[Callable[..., Any]]:
+def new_page(browser: Any, live_server: Any, jobs_run_at_once: None) -> Iterator[Callable[..., Any]]:
     """Pages of a fresh browser context (no cookies) on the live server; a phone-sized one with
     ``phone=True``."""
     contexts: list[Any] = []

@@ -20,7 +20,7 @@ register = template.Library()
 NONE = mark_safe('<span aria-label="none">—</span>')
 
 
-UPDATING = mark_safe('<span class="usa-tag site-status--updating" role="status">Updating…</span>')
+UPDATING = mark_safe('<span class="usa-tag site-status--updating">Updating…</span>')
 
 
 def _status_cell(row: RosterRow) -> SafeString:
