@@ -45,9 +45,6 @@ def main() -> int:
     parser.add_argument("--agencies", type=int, default=600)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument(
-        "--workers", type=int, default=None, help="processes for the preview (default CLEE_RECOMPUTE_THREADS)"
-    )
-    parser.add_argument(
         "--workdir", default=str(ROOT / "var" / "bench-impact"), help="SQLite file and documents"
     )
     args = parser.parse_args()
@@ -108,7 +105,8 @@ def main() -> int:
     timings = []
     for run in ("cold", "warm"):
         started = time.perf_counter()
-        impact = pack_impact(period=period, draft=draft, draft_name="firearms-4h.yaml", workers=args.workers)
+        # What the worker's job runs (one process: the preview is a job, never forked).
+        impact = pack_impact(period=period, draft=draft, draft_name="firearms-4h.yaml")
         timings.append(time.perf_counter() - started)
         print(
             f"  impact preview ({run}): {timings[-1]:5.2f} s for {impact.officers:,} officers; deficient "

@@ -7,6 +7,7 @@ agency B; dave works for a training provider; erin is POST staff; frank is the D
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,52 @@ def mfa_not_enforced(settings: Any) -> None:
     """Personas sign in with a password alone: the MFA requirement for staff and administrators
     is off here; tests/security turns it on (``settings.CLEE_MFA_REQUIRED = True``)."""
     settings.CLEE_MFA_REQUIRED = False
+
+
+class _RequestThread(threading.local):
+    depth = 0
+
+
+_request = _RequestThread()
+
+
+@pytest.fixture(autouse=True)
+def no_fork_or_thread_in_web_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request made through Django's test client fails if its view forks, starts a
+    process, a subprocess or a thread (DESIGN §8: web requests only write and queue; workers
+    compute). Checked in the request's own thread, so a test's own helper threads are free."""
+    import multiprocessing.process
+    import os
+    import subprocess
+
+    from django.test.client import ClientHandler
+
+    handle = ClientHandler.__call__
+
+    def guarded(self: ClientHandler, environ: dict[str, Any]) -> Any:
+        _request.depth += 1
+        try:
+            return handle(self, environ)
+        finally:
+            _request.depth -= 1
+
+    def refused(real: Any, what: str) -> Any:
+        def guard(*args: Any, **kwargs: Any) -> Any:
+            if _request.depth:
+                raise AssertionError(f"a web request started {what}")
+            return real(*args, **kwargs)
+
+        return guard
+
+    monkeypatch.setattr(ClientHandler, "__call__", guarded)
+    monkeypatch.setattr(os, "fork", refused(os.fork, "a fork (os.fork)"))
+    monkeypatch.setattr(threading.Thread, "start", refused(threading.Thread.start, "a thread"))
+    monkeypatch.setattr(
+        multiprocessing.process.BaseProcess,
+        "start",
+        refused(multiprocessing.process.BaseProcess.start, "a process"),
+    )
+    monkeypatch.setattr(subprocess.Popen, "__init__", refused(subprocess.Popen.__init__, "a subprocess"))
 
 
 @pytest.fixture

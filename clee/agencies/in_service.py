@@ -22,8 +22,8 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.compliance.models import ReportingPeriod
+from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview_officers, results_now
-from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.choices import Delivery
 from clee.core.errors import ServiceError
@@ -357,7 +357,7 @@ def held_training_decide(
                 target=held,
                 summary=f"agency training {held} refused: {reason}",
             )
-        recompute_after_commit(officers, years)
+        results_mark_stale(officers, years, reason="in-service training decided")
         return records
     before = {officer: results_now(officer, years) for officer in officers}
     decided = _approve_session(record, reason, acting_user)
@@ -373,7 +373,7 @@ def held_training_decide(
         raise ServiceError(
             f"{not_counting[0]} Give the reason for approving it anyway: the officers see it", field="reason"
         )
-    recompute_after_commit(officers, years)
+    results_mark_stale(officers, years, reason="in-service training decided")
     return decided
 
 

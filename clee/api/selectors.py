@@ -16,6 +16,7 @@ from clee.api.models import ApiToken, RosterSubmission
 from clee.compliance.access import access_period
 from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.selectors import result_is_stale
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.portals.agency.selectors import roster, roster_with_details
 from clee.providers.models import Course, Offering
@@ -176,6 +177,7 @@ def officer_view(row: Mapping[str, Any], year: int | None) -> dict[str, Any]:
             "additional_hours_needed": hours(row["hours_needed"]),
             "extended_until": extended.isoformat() if extended else None,
             "exemption": row["exemption"],
+            "stale": bool(row.get("stale")),
         },
     }
 
@@ -206,10 +208,11 @@ def agency_officer(agency: Agency, period: ReportingPeriod | None, license_numbe
     return view
 
 
-def result_view(result: ComplianceResult | None) -> dict[str, Any] | None:
+def result_view(result: ComplianceResult | None, *, stale: bool = False) -> dict[str, Any] | None:
     if result is None:
         return None
     return {
+        "stale": stale,
         "status": result.status,
         "counted_hours": hours(result.counted_hours),
         "additional_hours_needed": hours(result.additional_hours_needed),
@@ -240,7 +243,10 @@ def own_record(officer: Officer, period: ReportingPeriod | None) -> dict[str, An
         "ends": period.ends.isoformat(),
         "grace_deadline": period.grace_deadline.isoformat(),
     }
-    view["result"] = result_view(ComplianceResult.objects.filter(officer=officer, period=period).first())
+    view["result"] = result_view(
+        ComplianceResult.objects.filter(officer=officer, period=period).first(),
+        stale=result_is_stale(officer.pk, period),
+    )
     records = (
         TrainingRecord.objects.filter(
             officer=officer, completed_on__gte=period.starts, completed_on__lte=period.ends

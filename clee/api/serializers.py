@@ -265,6 +265,12 @@ class ResultSerializer(serializers.Serializer[Any]):
     additional_hours_needed = serializers.CharField(allow_null=True)
     extended_until = serializers.DateField(allow_null=True)
     exemption = serializers.CharField(allow_null=True)
+    stale = serializers.BooleanField(
+        help_text=(
+            "true while the result is being recomputed after a change to the officer's record or the "
+            "rules (usually seconds): the values are the last computed ones, not yet current. Ask again."
+        )
+    )
 
 
 class AgencyOfficerSerializer(serializers.Serializer[Any]):

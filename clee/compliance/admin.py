@@ -4,7 +4,6 @@ decisions (read-only)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +24,8 @@ from clee.compliance.models import (
     ReportingPeriod,
     RuleBookVersion,
 )
+from clee.compliance.outbox import period_recompute_request
 from clee.compliance.rulebooks import book_in_force, number_in_force, rule_book
-from clee.compliance.services import compliance_recompute
 from clee.core.admin_site import ReadOnlyAdmin, ServiceCheckedForm, StaffAdmin, site
 from clee.core.errors import ServiceError
 from clee.rules import Dated, NoPackError, PackError, RulePack
@@ -122,12 +121,11 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
     @admin.action(description="Recompute compliance for the selected periods", permissions=["recompute"])
     def recompute(self, request: HttpRequest, queryset: QuerySet[ReportingPeriod]) -> None:
         for period in queryset:
-            started = time.perf_counter()
-            written = compliance_recompute(period=period)
-            elapsed = time.perf_counter() - started
+            marked = period_recompute_request(period=period, acting_user=request.user, reason="back office")
             self.message_user(
                 request,
-                f"{period}: results written for {written:,} officers in {elapsed:.1f} s.",
+                f"{period}: the results of {marked:,} officers are queued for the workers; "
+                "their pages show them as updating until then.",
                 messages.SUCCESS,
             )
 

@@ -118,9 +118,9 @@ def period_open(
         f"{pack.grace_deadline.value}) under {pack.ident}",
         data={"pack": pack.ident},
     )
-    from clee.compliance.tasks import enqueue_period_recompute  # the tasks module imports services
+    from clee.compliance.outbox import period_mark_stale  # the outbox reads the period model
 
-    enqueue_period_recompute(period, reason=f"period {year} opened")
+    period_mark_stale(period, reason=f"period {year} opened")
     return period, True
 
 

@@ -2,27 +2,31 @@
 under a draft rule pack compared with the period's pack (DESIGN §6).
 
 Every officer of the period is read once (``period_inputs`` streams them) and evaluated under
-both packs through the engine's batch interface, a few thousand officers at a time. Nothing is
-stored: a draft is a preview, never the period's pack.
+both packs through the engine's batch interface, a few thousand officers at a time, by a worker:
+a request queues an ``ImpactPreview`` (``impact_preview_request``), the worker runs it with its
+progress (``impact_preview_run``), the person who asked may cancel it, and the page polls. The
+draft is a preview, never the period's pack: only the preview's counts are kept.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import tempfile
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from clee.agencies.models import Agency
-from clee.compliance.models import ReportingPeriod
+from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs
+from clee.core.audit import record_event
 from clee.officers.models import Commission
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file, with_recognized
@@ -31,8 +35,6 @@ from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, loa
 DRAFT_MAX_BYTES = 256 * 1024
 # Officers newly short kept by name in the preview (the counts cover everyone).
 NEWLY_SHORT_KEPT = 200
-# Fewer officers than this are evaluated in the calling process: starting others costs more.
-FORK_AT = 2 * CHUNK
 DEFICIENT = "deficient"
 
 
@@ -147,16 +149,24 @@ class Impact:
         return cls(**values)
 
 
+class PreviewCancelledError(Exception):
+    """The person who asked for a preview cancelled it."""
+
+
 def pack_impact(
-    *, period: ReportingPeriod, draft: RulePack, draft_name: str = "", workers: int | None = None
+    *,
+    period: ReportingPeriod,
+    draft: RulePack,
+    draft_name: str = "",
+    progress: Callable[[int], bool] | None = None,
 ) -> Impact:
     """Evaluate every officer of ``period`` under its pack and under ``draft``; returns the
     counts statewide, per agency (sorted by change, largest increase first) and per requirement,
     and the first officers (by id) who would newly fall short.
 
-    On a database server, from a single-threaded process (a sync web worker, a command) and
-    outside a transaction, the officers are split by id over ``workers`` forked processes (by
-    default ``CLEE_RECOMPUTE_THREADS``), each reading and evaluating its part on its own core.
+    Runs here, in one process (a worker's: web requests queue an ``ImpactPreview``).
+    ``progress`` is told how many officers each batch counted; when it returns False the
+    preview stops with PreviewCancelledError.
     """
     started = time.perf_counter()
     current = period_pack(period)
@@ -169,32 +179,15 @@ def pack_impact(
         "officer_id", "agency_id"
     ):
         agencies_of.setdefault(officer_id, []).append(agency_id)
-    parts = settings.CLEE_RECOMPUTE_THREADS if workers is None else workers
-    forkable = (
-        connection.vendor != "sqlite"  # one writer, and a test database other processes cannot see
-        and not connection.in_atomic_block  # others would not see what is not committed
-        and threading.active_count() == 1  # forking a threaded process can deadlock the child
-    )
-    ranges = _id_ranges(parts) if forkable and parts > 1 else [None]
-    if len(ranges) > 1:
-        global _fork_job
-        _fork_job = (period, current, draft, agencies_of)
-        connections.close_all()  # a forked child must open its own
-        try:
-            with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
-                tallies = pool.map(_tally_forked, ranges)
-        finally:
-            _fork_job = None
-    else:
-        tallies = [_tally(period, current, draft, agencies_of, None)]
-    impact = _impact(period, current, draft, draft_name, tallies)
+    tally = _tally(period, current, draft, agencies_of, progress)
+    impact = _impact(period, current, draft, draft_name, [tally])
     impact.seconds = round(time.perf_counter() - started, 2)
     return impact
 
 
 @dataclass
 class _Tally:
-    """One part of the officers, counted: plain data a forked process sends back."""
+    """The officers, counted."""
 
     officers: int = 0
     deficient_now: int = 0
@@ -208,37 +201,14 @@ class _Tally:
     newly: list[NewlyShort] = field(default_factory=list)
 
 
-# What a forked part needs, set before the fork (a draft pack is not sent through a pipe).
-_fork_job: tuple[ReportingPeriod, RulePack, RulePack, dict[int, list[int | None]]] | None = None
-
-
-def _tally_forked(id_range: tuple[int, int] | None) -> _Tally:
-    connections.close_all()  # never the parent's connection
-    assert _fork_job is not None
-    period, current, draft, agencies_of = _fork_job
-    try:
-        return _tally(period, current, draft, agencies_of, id_range)
-    finally:
-        connections.close_all()
-
-
-def _id_ranges(parts: int) -> list[tuple[int, int] | None]:
-    """Officer ids split into ``parts`` ranges of about as many officers each."""
-    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
-    if len(ids) < FORK_AT:
-        return [None]  # too few officers to be worth the processes
-    size = -(-len(ids) // parts)
-    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-
-
 def _tally(
     period: ReportingPeriod,
     current: RulePack,
     draft: RulePack,
     agencies_of: dict[int, list[int | None]],
-    id_range: tuple[int, int] | None,
+    progress: Callable[[int], bool] | None,
 ) -> _Tally:
-    """Read the officers of ``period`` (or of ``id_range``) and count them under both packs."""
+    """Read the officers of ``period`` and count them under both packs."""
     compiled_now, compiled_draft = compiled_for(current), compiled_for(draft)
     labels = {r.key: r.label for r in draft.requirements}
     tally = _Tally()
@@ -276,20 +246,21 @@ def _tally(
                     )
                 )
 
-    # One transaction: the credit lines stream through a plain server-side cursor (outside one,
-    # PostgreSQL would first materialize a WITH HOLD cursor). Nothing is written.
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-        batch: list[OfficerPeriod] = []
-        for item in period_inputs(period, id_range=id_range):
-            batch.append(item)
-            if len(batch) >= CHUNK:
-                count(batch)
-                batch = []
-        if batch:
-            count(batch)
+    # The officers in id ranges of a batch each, each range read in its own transaction (the
+    # credit lines stream through a plain server-side cursor; outside one, PostgreSQL would
+    # first materialize a WITH HOLD cursor). Progress is recorded between two ranges, outside
+    # any transaction: the page sees it at once. Nothing else is written.
+    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+            batch = list(period_inputs(period, id_range=(part[0], part[-1])))
+        count(batch)
+        if progress is not None and not progress(len(batch)) and start + CHUNK < len(ids):
+            raise PreviewCancelledError
     return tally
 
 
@@ -342,3 +313,120 @@ def _impact(
     )
     impact.requirements = list(requirements.values())
     return impact
+
+
+# The preview as a job -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def impact_preview_request(
+    *,
+    period: ReportingPeriod,
+    content: bytes,
+    name: str,
+    acting_user: Any,
+    version: RuleBookVersion | None = None,
+) -> ImpactPreview:
+    """Check the draft in ``content`` (PackError when malformed) and queue its preview against
+    ``period`` for a worker; returns the queued preview. The person's earlier previews still
+    running are cancelled: one preview at a time each."""
+    draft = draft_pack_read(content=content, name=name, period=period)
+    earlier = ImpactPreview.objects.filter(
+        requested_by=acting_user, status__in=[ImpactPreview.Status.QUEUED, ImpactPreview.Status.RUNNING]
+    )
+    earlier.update(cancel_requested=True)
+    earlier.filter(status=ImpactPreview.Status.QUEUED).update(
+        status=ImpactPreview.Status.CANCELLED, finished_at=timezone.now()
+    )
+    preview = ImpactPreview.objects.create(
+        version=version,
+        period=period,
+        draft_name=name[:200],
+        draft_text=content.decode("utf-8"),
+        requested_by=acting_user,
+        requested_at=timezone.now(),
+        officers_total=OfficerRow.objects.count(),
+    )
+    record_event(
+        actor=acting_user,
+        action="rules.impact_preview",
+        target=preview,
+        summary=f"impact of {name} ({draft.ident}) on {period.year} requested",
+        data={"period": period.year, "draft": draft.ident, "version": version.pk if version else None},
+    )
+    transaction.on_commit(partial(_enqueue_preview, preview.pk))
+    return preview
+
+
+def _enqueue_preview(preview_id: int) -> None:
+    from clee.compliance.tasks import run_impact_preview  # the tasks module imports this one
+
+    run_impact_preview.enqueue(preview_id=preview_id)
+
+
+@transaction.atomic
+def impact_preview_cancel(*, preview: ImpactPreview, acting_user: Any) -> bool:
+    """Cancel a preview still queued or running (the caller checked it is ``acting_user``'s);
+    returns False when it had finished already."""
+    cancelled = (
+        ImpactPreview.objects.filter(
+            pk=preview.pk, status__in=[ImpactPreview.Status.QUEUED, ImpactPreview.Status.RUNNING]
+        ).update(cancel_requested=True)
+        > 0
+    )
+    # A preview no worker took yet is cancelled at once; a running one at its next batch.
+    ImpactPreview.objects.filter(pk=preview.pk, status=ImpactPreview.Status.QUEUED).update(
+        status=ImpactPreview.Status.CANCELLED, finished_at=timezone.now()
+    )
+    if cancelled:
+        record_event(
+            actor=acting_user,
+            action="rules.impact_preview_cancel",
+            target=preview,
+            summary=f"impact preview of {preview.draft_name} cancelled",
+        )
+    return cancelled
+
+
+def impact_preview_progress(preview_id: int, count: int) -> bool:
+    """Record ``count`` more officers evaluated; returns False once the preview is cancelled."""
+    ImpactPreview.objects.filter(pk=preview_id).update(officers_done=F("officers_done") + count)
+    return not ImpactPreview.objects.filter(pk=preview_id, cancel_requested=True).exists()
+
+
+def impact_preview_run(*, preview_id: int) -> dict[str, Any]:
+    """Run a queued preview once (a conditional UPDATE lets one worker start it: safe to run
+    twice), recording progress after each batch and stopping when cancelled; returns counts."""
+    started = ImpactPreview.objects.filter(
+        pk=preview_id, status=ImpactPreview.Status.QUEUED, cancel_requested=False
+    ).update(status=ImpactPreview.Status.RUNNING, officers_done=0)
+    if not started:
+        return {"skipped": f"preview {preview_id} is not waiting to run"}
+    preview = ImpactPreview.objects.select_related("period").get(pk=preview_id)
+
+    def progress(count: int) -> bool:
+        return impact_preview_progress(preview_id, count)
+
+    def finish(status: str, **values: Any) -> None:
+        ImpactPreview.objects.filter(pk=preview_id).update(
+            status=status, finished_at=timezone.now(), **values
+        )
+
+    try:
+        draft = draft_pack_read(
+            content=preview.draft_text.encode("utf-8"), name=preview.draft_name, period=preview.period
+        )
+        impact = pack_impact(
+            period=preview.period, draft=draft, draft_name=preview.draft_name, progress=progress
+        )
+    except PreviewCancelledError:
+        finish(ImpactPreview.Status.CANCELLED)
+        return {"cancelled": preview_id}
+    except PackError as error:
+        finish(ImpactPreview.Status.FAILED, error=str(error))
+        return {"failed": str(error)}
+    except Exception:
+        finish(ImpactPreview.Status.FAILED, error="the preview stopped on an unexpected error")
+        raise
+    finish(ImpactPreview.Status.DONE, result=impact.to_dict(), officers_done=impact.officers)
+    return {"preview": preview_id, "officers": impact.officers, "seconds": impact.seconds}

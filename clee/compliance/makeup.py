@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from clee.accounts.models import User
 from clee.compliance.decisions import reason_cleaned
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, preview
-from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -169,7 +169,7 @@ def training_apply_to_period(
                 "reason": reason,
             },
         )
-    recompute_after_commit([officer.pk], years)
+    results_mark_stale([officer.pk], years, reason="training applied to a period")
     return records
 
 

@@ -262,6 +262,83 @@ class ComplianceResult(models.Model):
         ]
 
 
+class StaleResult(models.Model):
+    """An officer's period whose stored result no longer follows from the record: the outbox of
+    result recomputes (DESIGN §8).
+
+    Written in the same transaction as the change that made the result old (a roster, a
+    decision, a published rule book version), so a change is never committed without its mark.
+    Workers claim marks in batches (``claimed_until``, a lease: a killed worker's marks are
+    claimable again once it passes), store the recomputed results and delete the marks in one
+    transaction, and only marks whose ``version`` is still the one they claimed: a change that
+    arrives during a computation bumps the version and keeps its mark.
+    """
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="stale_results")
+    # Why the result is old (the latest change's reason), for the operator.
+    reason = models.CharField(max_length=200, blank=True)
+    marked_at = models.DateTimeField()
+    # Bumped by every new mark of the same officer-period.
+    version = models.PositiveIntegerField(default=1)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "period"], name="one_stale_mark_per_period")
+        ]
+        indexes = [models.Index(fields=["claimed_until"], name="stale_claimed_until")]
+
+    def __str__(self) -> str:
+        return f"officer {self.officer_id}, period {self.period_id}: stale ({self.reason})"
+
+
+class ImpactPreview(models.Model):
+    """A rule-change impact preview (``clee.compliance.impact``) run by a worker: a draft (a
+    rule book version, or a file POST staff loaded) evaluated against every officer of a period,
+    with its progress, and its result kept with the draft until another preview replaces it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    version = models.ForeignKey(
+        RuleBookVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="impact_previews"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    draft_name = models.CharField(max_length=200)
+    # The draft as previewed (a version's text may not change, an uploaded file is kept only here).
+    draft_text = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    officers_done = models.PositiveIntegerField(default=0)
+    officers_total = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # ``Impact.to_dict()`` once done; the reason when failed.
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"impact of {self.draft_name} on {self.period} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent_done(self) -> int:
+        return int(100 * self.officers_done / self.officers_total) if self.officers_total else 0
+
+
 class LicenseDecision(models.Model):
     """The Director's decision on a license after a period's grace deadline, and its undoing.
 

@@ -391,7 +391,7 @@ def rule_versions_apply(*, today: dt.date) -> list[str]:
     decides it differently from the one it has: its dates and grace deadline from the new
     pack, its results recomputed by a job. Returns what changed ("2027: v1 -> v2"). Safe to run
     any number of times."""
-    from clee.compliance.tasks import enqueue_period_recompute  # tasks import services
+    from clee.compliance.outbox import period_mark_stale
 
     changed = []
     for period in periods_on_record().order_by("year"):
@@ -425,7 +425,7 @@ def rule_versions_apply(*, today: dt.date) -> list[str]:
                 "its results are recomputed",
                 data={"from": before, "to": target, "pack": new.ident},
             )
-            enqueue_period_recompute(locked, reason=f"{new.ident} in force")
+            period_mark_stale(locked, reason=f"{new.ident} in force")
         changed.append(f"{period.year}: v{before} -> v{target}")
     return changed
 

@@ -70,14 +70,14 @@ def _years_touched(start: dt.date, until: dt.date | None) -> list[int]:
 def _recompute_out_of_state(start: dt.date, until: dt.date | None, code: str) -> None:
     """Recompute, after the commit, the officers with an out-of-state record from ``code``
     completed in the window (their results may change)."""
-    from clee.compliance.services import recompute_after_commit
+    from clee.compliance.outbox import results_mark_stale
     from clee.training.models import TrainingRecord
 
     records = TrainingRecord.objects.filter(source="out_of_state", state=code, completed_on__gte=start)
     if until is not None:
         records = records.filter(completed_on__lte=until)
     officers = set(records.values_list("officer_id", flat=True))
-    recompute_after_commit(officers, _years_touched(start, until))
+    results_mark_stale(officers, _years_touched(start, until), reason=f"recognized list changed ({code})")
 
 
 @transaction.atomic

@@ -4,11 +4,12 @@ the Director's decision, and whose inactive license may be made active again."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingPeriod
+from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingPeriod, StaleResult
 from clee.officers.models import LicenseStatus
 
 # The decisions that close a period's case; a reactivation only undoes an inactivation.
@@ -83,3 +84,33 @@ def reactivation_candidates() -> QuerySet[LicenseDecision]:
 def inactivations_awaiting_training() -> QuerySet[LicenseDecision]:
     """Open inactivations whose period's result is still not compliant."""
     return open_inactivations().exclude(_training_shown())
+
+
+# Stale results (clee.compliance.outbox): pages show "Updating…" rather than an old result. ---------
+
+
+def stale_officer_ids(period: ReportingPeriod | int | None, officer_ids: Iterable[int]) -> set[int]:
+    """Which of these officers' results of ``period`` are being recomputed: one query for a
+    page's officers (a roster page, a list), whatever their number on PostgreSQL."""
+    ids = list(officer_ids)
+    if period is None or not ids:
+        return set()
+    period_id = period if isinstance(period, int) else period.pk
+    return set(
+        StaleResult.objects.filter(period_id=period_id, officer_id__in=ids).values_list(
+            "officer_id", flat=True
+        )
+    )
+
+
+def result_is_stale(officer_id: int, period: ReportingPeriod | int | None) -> bool:
+    """Whether this officer's result of ``period`` is being recomputed."""
+    if period is None:
+        return False
+    period_id = period if isinstance(period, int) else period.pk
+    return StaleResult.objects.filter(period_id=period_id, officer_id=officer_id).exists()
+
+
+def stale_count(period: ReportingPeriod | None) -> int:
+    """How many officers' results of ``period`` are being recomputed."""
+    return 0 if period is None else StaleResult.objects.filter(period=period).count()

@@ -11,19 +11,16 @@ import datetime as dt
 import functools
 import heapq
 import json
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod
+from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod, StaleResult
+from clee.compliance.outbox import results_mark_stale
 from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.core.audit import record_event
 from clee.core.bulk import copy_rows, uses_copy
@@ -35,8 +32,6 @@ from clee.rules import Credit, Officer, Result, compiled_for, evaluate_officers
 from clee.training.models import CreditLine, TrainingRecord
 
 CHUNK = 2000
-# Recomputing at least this many given officers is split over CLEE_RECOMPUTE_THREADS threads.
-THREAD_SPLIT_AT = 1000
 
 
 @dataclass
@@ -306,49 +301,35 @@ def compliance_recompute(
     period: ReportingPeriod,
     officer_ids: Iterable[int] | None = None,
     progress: Callable[[int], None] | None = None,
-    workers: int = 1,
     id_range: tuple[int, int] | None = None,
 ) -> int:
-    """Evaluate and store results for ``period`` (every officer, or those given).
+    """Evaluate and store results for ``period`` (every officer, those given, or those whose id
+    is within ``id_range``) here, in this process, on this connection.
 
-    With ``workers`` above 1 a whole period is split by officer id into that many shards,
-    each read, evaluated and stored by its own process and database connection (PostgreSQL;
-    SQLite, with its single writer, recomputes in one process).
+    Web requests never call this: they mark results stale (``clee.compliance.outbox``) and the
+    workers recompute them. Commands, the demo builder and the workers do.
     Returns how many results were written. Safe to run twice: results are replaced whole.
     """
-    # Shards only on a database server (SQLite has one writer) and outside a transaction:
-    # other processes would not see what the caller has not committed.
-    shardable = connection.vendor != "sqlite" and not connection.in_atomic_block
-    if shardable and workers > 1 and officer_ids is None and id_range is None:
-        return _recompute_sharded(period, workers, progress)
-    if officer_ids is not None:
-        officer_ids = sorted(set(officer_ids))
-        threads = settings.CLEE_RECOMPUTE_THREADS
-        if shardable and threads > 1 and len(officer_ids) >= THREAD_SPLIT_AT:
-            if threading.active_count() == 1:
-                # A single-threaded process (a command, a sync web worker, the job worker)
-                # may fork: each part then evaluates on its own core.
-                return _recompute_forked(period, officer_ids, threads, progress)
-            return _recompute_threaded(period, officer_ids, threads, progress)
-    return _recompute_here(period, officer_ids, id_range, progress)
-
-
-def _recompute_here(
-    period: ReportingPeriod,
-    officer_ids: list[int] | None,
-    id_range: tuple[int, int] | None,
-    progress: Callable[[int], None] | None,
-) -> int:
-    """Evaluate and store the results of these officers here, on this connection."""
+    ids = None if officer_ids is None else sorted(set(officer_ids))
+    # The stale marks this computation answers, read before the record is: a change committed
+    # later renews its mark's version, and that mark stays for a worker.
+    marks = StaleResult.objects.filter(period=period)
+    if ids is not None:
+        marks = (
+            marks.filter(officer_id__in=ids)
+            if len(ids) <= CHUNK
+            else marks.filter(officer_id__gte=ids[0], officer_id__lte=ids[-1])
+        )
+    elif id_range is not None:
+        marks = marks.filter(officer_id__gte=id_range[0], officer_id__lte=id_range[1])
+    answered = dict(marks.values_list("pk", "version"))
     compiled = compiled_for(period_pack(period))
     written = 0
     batch: list[OfficerPeriod] = []
 
     def flush() -> None:
         nonlocal written
-        results = evaluate_officers(compiled, [(item.officer, item.credits) for item in batch])
-        now = timezone.now()
-        rows = [_stored(item, result, period, now) for item, result in zip(batch, results, strict=True)]
+        rows = result_rows(period, batch, compiled=compiled)
         _store(rows)
         written += len(rows)
         if progress:
@@ -362,95 +343,40 @@ def _recompute_here(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")  # sort a state's lines in memory
-        for item in period_inputs(period, officer_ids, id_range=id_range):
+        for item in period_inputs(period, ids, id_range=id_range):
             batch.append(item)
             if len(batch) >= CHUNK:
                 flush()
         if batch:
             flush()
+        if answered:
+            wanted = None if ids is None else set(ids)
+            current = [
+                pk
+                for pk, officer_id, version in marks.select_for_update().values_list(
+                    "pk", "officer_id", "version"
+                )
+                if answered.get(pk) == version and (wanted is None or officer_id in wanted)
+            ]
+            for start in range(0, len(current), CHUNK):
+                StaleResult.objects.filter(pk__in=current[start : start + CHUNK]).delete()
     return written
 
 
-def _recompute_threaded(
-    period: ReportingPeriod, officer_ids: list[int], threads: int, progress: Callable[[int], None] | None
-) -> int:
-    """Recompute many given officers (a large roster's) in ``threads`` parts at once, each on
-    its own connection: while one part waits for the database, another evaluates. Safe in any
-    server process, unlike forking."""
-    size = -(-len(officer_ids) // threads)
-    parts = [officer_ids[i : i + size] for i in range(0, len(officer_ids), size)]
-
-    def run(part: list[int]) -> int:
-        try:
-            return _recompute_here(period, part, None, progress)
-        finally:
-            connection.close()  # this thread's own connection
-
-    with ThreadPoolExecutor(max_workers=len(parts) - 1) as pool:
-        others = [pool.submit(run, part) for part in parts[1:]]
-        written = _recompute_here(period, parts[0], None, progress)
-        return written + sum(future.result() for future in others)
+def result_rows(
+    period: ReportingPeriod, items: list[OfficerPeriod], *, compiled: Any = None
+) -> list[tuple[Any, ...]]:
+    """The engine's results for ``items`` as rows for ``store_results``."""
+    compiled = compiled if compiled is not None else compiled_for(period_pack(period))
+    results = evaluate_officers(compiled, [(item.officer, item.credits) for item in items])
+    now = timezone.now()
+    return [_stored(item, result, period, now) for item, result in zip(items, results, strict=True)]
 
 
-def _recompute_forked(
-    period: ReportingPeriod, officer_ids: list[int], parts: int, progress: Callable[[int], None] | None
-) -> int:
-    size = -(-len(officer_ids) // parts)
-    jobs = [(period.pk, officer_ids[i : i + size]) for i in range(0, len(officer_ids), size)]
-    connections.close_all()  # a forked child must open its own
-    written = 0
-    with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
-        for count in pool.imap_unordered(_recompute_part, jobs):
-            written += count
-            if progress:
-                progress(count)
-    return written
-
-
-def _recompute_part(args: tuple[int, list[int]]) -> int:
-    connections.close_all()
-    period_pk, officer_ids = args
-    return _recompute_here(ReportingPeriod.objects.get(pk=period_pk), officer_ids, None, None)
-
-
-def _recompute_shard(period_pk: int, id_range: tuple[int, int]) -> int:
-    connections.close_all()  # never share the parent's connection
-    return _recompute_here(ReportingPeriod.objects.get(pk=period_pk), None, id_range, None)
-
-
-def _recompute_sharded(period: ReportingPeriod, workers: int, progress: Callable[[int], None] | None) -> int:
-    ids = list(OfficerRow.objects.order_by("id").values_list("id", flat=True))
-    if not ids:
-        return 0
-    size = -(-len(ids) // workers)
-    shards = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-    connections.close_all()  # a forked child must open its own
-    context = multiprocessing.get_context("fork")
-    written = 0
-    with context.Pool(len(shards)) as pool:
-        for count in pool.imap_unordered(_recompute_shard_args, [(period.pk, shard) for shard in shards]):
-            written += count
-            if progress:
-                progress(count)
-    return written
-
-
-def _recompute_shard_args(args: tuple[int, tuple[int, int]]) -> int:
-    return _recompute_shard(*args)
-
-
-def recompute_after_commit(officer_ids: Iterable[int], years: Iterable[int]) -> None:
-    """Recompute these officers' results for these years once the current transaction commits."""
-    officer_ids, years = set(officer_ids), set(years)
-    if not officer_ids:
-        return
-
-    def run() -> None:
-        jurisdiction = settings.CLEE_JURISDICTION
-        for period in ReportingPeriod.objects.filter(jurisdiction=jurisdiction, year__in=years):
-            compliance_recompute(period=period, officer_ids=officer_ids)
-
-    transaction.on_commit(run)
+def store_results(rows: list[tuple[Any, ...]]) -> None:
+    """Insert or replace the results in ``rows`` (from ``result_rows``)."""
+    if rows:
+        _store(rows)
 
 
 def officer_period_scenario(officer_id: int, period: ReportingPeriod) -> dict[str, Any]:
@@ -535,7 +461,7 @@ def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, actin
         target=exemption,
         summary=f"{officer.full_name} exempt for {period.year}: {reason.strip()}",
     )
-    recompute_after_commit([officer.pk], [period.year])
+    results_mark_stale([officer.pk], [period.year], reason="exemption granted")
     return exemption
 
 
@@ -569,7 +495,9 @@ def extension_decide(
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} {extension.status}"
         + (f" until {day_text(new_deadline)}" if grant and new_deadline else ""),
     )
-    recompute_after_commit([extension.officer_id], [extension.period.year])
+    results_mark_stale(
+        [extension.officer_id], [extension.period.year], reason=f"extension {extension.status}"
+    )
     return extension
 
 
@@ -665,7 +593,7 @@ def extension_grant(
         f"until {day_text(new_deadline)} ({extension.get_reason_display().lower()})",
         data={"new_deadline": new_deadline.isoformat(), "kind": kind, "reason": reason},
     )
-    recompute_after_commit([officer.pk], [period.year])
+    results_mark_stale([officer.pk], [period.year], reason="extension granted")
     return extension
 
 

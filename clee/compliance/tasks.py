@@ -1,9 +1,9 @@
 """Compliance jobs (django-tasks, database backend; run by ``manage.py db_worker``): the
-calendar job, and recomputing a whole period after it opens or its rules change."""
+calendar job, recomputing stale results (``clee.compliance.outbox``) and its sweep, and the
+rule-change impact preview."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -23,18 +23,41 @@ def advance_calendar() -> dict[str, Any]:
 
 
 @task()
+def recompute_stale() -> dict[str, Any]:
+    """Claim batches of stale results and recompute them until none is left (any number of
+    these run at once, on any number of hosts). Safe to run twice."""
+    from clee.compliance.outbox import stale_results_recompute
+
+    return stale_results_recompute()
+
+
+@task()
+def sweep_stale_results() -> dict[str, Any]:
+    """The every-minute sweep: queues recompute jobs for marks whose claim expired (a killed
+    worker) or that no job took. Safe to run twice."""
+    from clee.compliance.outbox import stale_results_sweep
+
+    return stale_results_sweep()
+
+
+@task()
 def recompute_period(period_id: int, reason: str = "") -> dict[str, Any]:
-    """Recompute every officer's stored result for one period (results are replaced whole:
-    safe to run twice)."""
-    from clee.compliance.services import compliance_recompute
+    """Mark every officer's result of one period stale (the recompute jobs follow). Kept for
+    jobs queued before the outbox existed."""
+    from clee.compliance.outbox import period_mark_stale
 
     period = ReportingPeriod.objects.filter(pk=period_id).first()
     if period is None:
         return {"skipped": f"period {period_id} no longer exists"}
-    written = compliance_recompute(period=period)
-    return {"period": period.year, "results": written, "reason": reason}
+    with transaction.atomic():
+        marked = period_mark_stale(period, reason=reason or f"period {period.year} recomputed")
+    return {"period": period.year, "marked": marked, "reason": reason}
 
 
-def enqueue_period_recompute(period: ReportingPeriod, *, reason: str) -> None:
-    """Have a worker recompute ``period`` once the current transaction commits."""
-    transaction.on_commit(partial(recompute_period.enqueue, period_id=period.pk, reason=reason))
+@task()
+def run_impact_preview(preview_id: int) -> dict[str, Any]:
+    """Evaluate a draft against every officer of a period, with progress, until done or
+    cancelled (``clee.compliance.impact``)."""
+    from clee.compliance.impact import impact_preview_run
+
+    return impact_preview_run(preview_id=preview_id)

@@ -178,8 +178,13 @@ CLEE_IMPORT_READ_SECONDS = int(os.environ.get("CLEE_IMPORT_READ_SECONDS", "20"))
 
 # The jurisdiction whose rule packs this deployment applies.
 CLEE_JURISDICTION = os.environ.get("CLEE_JURISDICTION", "MO")
-# Threads that recompute a large set of officers at once (a big roster), on PostgreSQL.
-CLEE_RECOMPUTE_THREADS = int(os.environ.get("CLEE_RECOMPUTE_THREADS", "2"))
+# Stale results (clee.compliance.outbox): officers a worker claims and recomputes at once, the
+# seconds its claim lasts (a killed worker's batch is claimable again after it), and the most
+# jobs one change enqueues (each takes batches until none is left: up to that many workers share
+# a period's recompute).
+CLEE_RECOMPUTE_BATCH = int(os.environ.get("CLEE_RECOMPUTE_BATCH", "1000"))
+CLEE_RECOMPUTE_LEASE = int(os.environ.get("CLEE_RECOMPUTE_LEASE", "120"))
+CLEE_RECOMPUTE_JOBS = int(os.environ.get("CLEE_RECOMPUTE_JOBS", "8"))
 
 # Email (notices): Django's SMTP backend, configured from the environment (docs/operations.md).
 # Development prints mail to the console (make run has no mail server); production sends by SMTP.

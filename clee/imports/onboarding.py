@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from clee.agencies.models import Agency
-from clee.compliance.services import recompute_after_commit
+from clee.compliance.outbox import results_mark_stale
 from clee.core.audit import record_events
 from clee.imports import tables
 from clee.imports.common import Columns, Plan, RowReader, Scope, check_header, chunked
@@ -165,7 +165,7 @@ class OfficerPlan(Plan):
         )
         # As officer_create does: a result for the year licensed and for this year.
         years = {officer.licensed_on.year for officer in created} | {timezone.localdate().year}
-        recompute_after_commit({officer.pk for officer in created}, years)
+        results_mark_stale({officer.pk for officer in created}, years, reason="officers onboarded")
         return len(created), 0
 
 

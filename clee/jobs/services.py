@@ -74,8 +74,6 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,
         "every_minutes": 15,
     },
-    # Revokes the verifiable credentials whose record was reversed or whose period result
-    # changed: the published status lists are at most a minute behind.
     # Finds the jobs whose worker stopped answering (killed, host gone) and runs them again or
     # marks them failed with the reason (clee.jobs.leases).
     "job-recovery": {
@@ -83,6 +81,15 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,
         "every_minutes": 1,
     },
+    # Queues recompute jobs for stale results nobody works on (a killed worker's claim that
+    # expired, a job lost before it ran): every result becomes current within minutes.
+    "stale-results": {
+        "task_path": "clee.compliance.tasks.sweep_stale_results",
+        "recurrence": Schedule.Recurrence.EVERY_MINUTES,
+        "every_minutes": 1,
+    },
+    # Revokes the verifiable credentials whose record was reversed or whose period result
+    # changed: the published status lists are at most a minute behind.
     "credential-revocation": {
         "task_path": "clee.credentials.tasks.revoke_stale_credentials",
         "recurrence": Schedule.Recurrence.EVERY_MINUTES,

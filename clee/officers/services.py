@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clee.accounts.services import administrators_leave
 from clee.agencies.models import Agency
-from clee.compliance.services import recompute_after_commit
+from clee.compliance.outbox import results_mark_stale
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
@@ -67,7 +67,7 @@ def officer_create(
         changed_by=acting_user,
     )
     record_event(actor=acting_user, action="officer.create", target=officer, summary=f"licensed {officer}")
-    recompute_after_commit([officer.pk], [licensed_on.year, timezone.localdate().year])
+    results_mark_stale([officer.pk], [licensed_on.year, timezone.localdate().year], reason="officer added")
     return officer
 
 
@@ -115,7 +115,7 @@ def license_upgrade_record(
         target=officer,
         summary=f"license upgrade: {description}",
     )
-    recompute_after_commit([officer.pk], [upgraded_on.year])
+    results_mark_stale([officer.pk], [upgraded_on.year], reason="license upgrade")
     return upgrade
 
 

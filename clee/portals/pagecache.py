@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.agencies.models import Agency
-from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
+from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod, StaleResult
 from clee.officers.models import Commission, Officer
 from clee.training.models import CreditRequest
 
@@ -72,13 +72,15 @@ def _period_sql() -> str:
 @functools.cache
 def _dashboard_sql() -> str:
     results, commissions, agencies = _table(ComplianceResult), _table(Commission), _table(Agency)
-    requests, extensions = _table(CreditRequest), _table(Extension)
+    requests, extensions, stale = _table(CreditRequest), _table(Extension), _table(StaleResult)
     # One row of one-row parts: each table of the officer's read once, through its officer index.
     return f"""
         SELECT r.changed, r.number, c.changed, c.number, a.changed, q.changed, q.number,
-               e.changed, e.number, {_period_sql()}
+               e.changed, e.number, s.changed, s.number, {_period_sql()}
           FROM (SELECT MAX(computed_at) AS changed, COUNT(*) AS number FROM {results}
                  WHERE officer_id = %s) r,
+               (SELECT MAX(marked_at) AS changed, COUNT(*) AS number FROM {stale}
+                 WHERE officer_id = %s) s,
                (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {commissions}
                  WHERE officer_id = %s) c,
                (SELECT MAX(x.updated_at) AS changed FROM {agencies} x JOIN {commissions} y
@@ -93,10 +95,11 @@ def _dashboard_sql() -> str:
 @functools.cache
 def _roster_sql() -> str:
     results, commissions = _table(ComplianceResult), _table(Commission)
-    officers, periods = _table(Officer), _table(ReportingPeriod)
+    officers, periods, stale = _table(Officer), _table(ReportingPeriod), _table(StaleResult)
     # The agency's own commissions, then two maxima read from an index each: any officer changed,
     # any result of the current period computed (results are only ever upserted, never
-    # deleted but with their officer or period). Cheap for an agency of thousands.
+    # deleted but with their officer or period), and any result marked stale or recomputed
+    # (the outbox is small: empty when every result is current). Cheap for an agency of thousands.
     return f"""
         SELECT
           commissions.changed,
@@ -106,6 +109,8 @@ def _roster_sql() -> str:
             SELECT id FROM {periods} WHERE jurisdiction = %s AND starts <= %s AND (%s = 0 OR year = %s)
              ORDER BY starts DESC LIMIT 1
           )),
+          (SELECT MAX(marked_at) FROM {stale}),
+          (SELECT COUNT(*) FROM {stale}),
           {_period_sql()}
         FROM (SELECT MAX(updated_at) AS changed, COUNT(*) AS number FROM {commissions} WHERE agency_id = %s)
           commissions
@@ -113,15 +118,15 @@ def _roster_sql() -> str:
 
 
 def officer_dashboard_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:
-    """What an officer's dashboard reads: the officer, their results, commissions (and the
-    agencies' names), credit requests, extensions, and the periods."""
+    """What an officer's dashboard reads: the officer, their results and stale marks,
+    commissions (and the agencies' names), credit requests, extensions, and the periods."""
     user = request.user
     if not isinstance(user, User) or user.officer_id is None:
         return None
     key = user.officer_id
     # The officer's own row came with the account (``AccountBackend``): its change time is known.
     changed = user.officer.updated_at if user.officer is not None else None
-    return (changed, *_one_row(_dashboard_sql(), [key] * 5))
+    return (changed, *_one_row(_dashboard_sql(), [key] * 6))
 
 
 def agency_roster_fingerprint(request: HttpRequest) -> tuple[Any, ...] | None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from clee.compliance.services import recompute_after_commit
+from clee.compliance.outbox import results_mark_stale
 from clee.core.audit import record_event
 from clee.core.changes import changes, plain, refuse_invalid, snapshot
 from clee.core.choices import CoreArea, ProviderCredit, Source, Subject, Topic
@@ -661,7 +661,7 @@ def offering_instructors_credit(
             data={"owed": {str(officer_id): hours_text(hours) for officer_id, hours in owed.items()}},
         )
     # training_records_add recomputes the officers it added for; the others are ours to.
-    recompute_after_commit(touched, years | {offering.ends_on.year})
+    results_mark_stale(touched, years | {offering.ends_on.year}, reason="instructors credited")
     return outcome
 
 

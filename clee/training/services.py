@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.rulebooks import recognized_in_effect
-from clee.compliance.services import recompute_after_commit
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
 from clee.core.documents import document_store
@@ -198,7 +198,9 @@ def training_records_add(
         ids=record_ids,
         summary=summary or "training record entered",
     )
-    recompute_after_commit({e.officer_id for e in fresh}, {e.completed_on.year for e in fresh})
+    results_mark_stale(
+        {e.officer_id for e in fresh}, {e.completed_on.year for e in fresh}, reason="training recorded"
+    )
     return AddOutcome(record_ids=record_ids, already_present=len(entries) - len(fresh))
 
 
@@ -587,5 +589,7 @@ def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user:
         data={"officer_id": record.officer_id, "reason": reason},
     )
     year = record.completed_on.year if record.applied_to_year is None else record.applied_to_year
-    recompute_after_commit({record.officer_id}, {year, record.completed_on.year})
+    results_mark_stale(
+        {record.officer_id}, {year, record.completed_on.year}, reason="training record reversed"
+    )
     return record

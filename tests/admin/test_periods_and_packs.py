@@ -68,15 +68,18 @@ def test_a_periods_dates_are_its_rules_and_are_not_changed_here(
     assert world["period"].grace_deadline == dt.date(2024, 3, 15)
 
 
-def test_the_recompute_action_writes_a_result_for_every_officer(
-    staff_client: Client, world: dict[str, Any]
+def test_the_recompute_action_queues_a_result_for_every_officer_for_the_workers(
+    staff_client: Client, world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
-    response = staff_client.post(
-        "/admin/compliance/reportingperiod/",
-        {"action": "recompute", "_selected_action": [str(world["period"].pk)]},
-        follow=True,
-    )
-    assert "MO 2023: results written for 1 officers" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/admin/compliance/reportingperiod/",
+            {"action": "recompute", "_selected_action": [str(world["period"].pk)]},
+            follow=True,
+        )
+    assert "MO 2023: the results of 1 officers are queued for the workers" in response.content.decode()
+    assert not ComplianceResult.objects.exists()
+    run_worker()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert result.status == "deficient"
 

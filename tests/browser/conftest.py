@@ -58,7 +58,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def jobs_run_at_once(settings: Any) -> None:
+    """Jobs run as they are queued (django-tasks' immediate backend), right after the commit
+    that queued them: a page's write is followed by its results' recompute before the browser
+    looks again. (A worker thread beside the live server would lock the in-memory SQLite
+    database's tables under the pages' requests.) The workers themselves are tested in
+    tests/records/test_stale_results.py and tests/jobs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any, jobs_run_at_once: None) -> Iterator[Callable[..., Any]]:
     """Pages of a fresh browser context (no cookies) on the live server; a phone-sized one with
     ``phone=True``."""
     contexts: list[Any] = []

@@ -193,10 +193,11 @@ def test_an_xlsx_roster_reports_bad_cells_by_row_too(world: dict[str, Any]) -> N
 
 
 def test_the_officers_result_is_recomputed_once_the_roster_is_committed(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         apply(world, csv_file(ROSTER, ("P1000001", "CMA-101", "2023-03-01")))
+    run_worker()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert (result.status, result.counted_hours) == ("deficient", Decimal("4.00"))
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clee.accounts.models import User
+from clee.compliance.models import StaleResult
 from clee.compliance.services import compliance_recompute
 from clee.core.models import AuditEvent
 from clee.officers.models import Commission, LicenseStatus, Officer
@@ -77,6 +78,9 @@ def test_the_drill_down_shows_profile_result_progress_and_records(
 
 
 def test_the_drill_down_without_a_result_says_so(world: dict[str, Any]) -> None:
+    page = client_of("bob").get(f"/agency/officers/{world['officer'].pk}/").content.decode()
+    assert "Updating…" in page  # the period just opened: marked for the workers
+    StaleResult.objects.all().delete()  # nothing pending, and no result
     page = client_of("bob").get(f"/agency/officers/{world['officer'].pk}/").content.decode()
     assert "No result has been computed for Alice yet" in page
     assert "No training is on file for Alice in 2023 yet" in page

@@ -100,11 +100,12 @@ def test_the_training_page_offers_the_session_form_the_upload_and_the_samples(wo
 
 
 def test_an_ad_hoc_session_is_recorded_with_its_split_and_topics(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     client = client_of("bob")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/agency/training/", session())
+    run_worker()
     assert response.status_code == 302
     record = TrainingRecord.objects.get()
     assert (record.officer, record.description, record.hours, record.credit_class) == (
@@ -409,7 +410,7 @@ def test_recent_sessions_and_rosters_are_listed_for_the_agency_only(world: dict[
 
 
 def test_a_session_of_an_approved_in_service_course_counts_at_once(
-    world: dict[str, Any], in_service: Course, django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], in_service: Course, django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of("bob").post(
@@ -423,6 +424,7 @@ def test_a_session_of_an_approved_in_service_course_counts_at_once(
                 topic_implicit_bias="",
             ),
         )
+    run_worker()
     assert response.status_code == 302
     record = TrainingRecord.objects.get()
     assert (record.status, record.course, record.review_note) == ("accepted", in_service, "")

@@ -142,7 +142,7 @@ def test_approving_credit_that_will_not_count_needs_a_reason_and_the_officer_is_
 
 
 def test_what_the_preview_of_an_approval_says_is_what_approving_does(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     request = submit(world)
     client = client_of("erin")
@@ -152,6 +152,7 @@ def test_what_the_preview_of_an_approval_says_is_what_approving_does(
     ).context["effect"]
     with django_capture_on_commit_callbacks(execute=True):
         approve(world, request, core_area="legal_studies", hours="8")
+    run_worker()
     after = previewed.period(2023).after
     result = stored(world["officer"], 2023)
     assert (result.status, float(result.additional_hours_needed)) == (
@@ -181,7 +182,7 @@ def makeup(world: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_make_up_preview_is_what_applying_does_for_every_choice_of_records(
-    makeup: dict[str, Any], django_capture_on_commit_callbacks: Any, settings: Any
+    makeup: dict[str, Any], django_capture_on_commit_callbacks: Any, settings: Any, run_worker: Any
 ) -> None:
     settings.CLEE_JURISDICTION = "MO"
     dan, period = makeup["dan"], makeup["period"]
@@ -197,6 +198,7 @@ def test_the_make_up_preview_is_what_applying_does_for_every_choice_of_records(
                         reason="check",
                         acting_user=makeup["erin"],
                     )
+                run_worker()
                 for change in previewed.periods:
                     if change.after is None:  # 2025: no period on file, no result either way
                         assert not ComplianceResult.objects.filter(officer=dan, period__year=change.year)

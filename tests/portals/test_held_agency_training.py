@@ -50,11 +50,12 @@ def test_the_officer_sees_held_training_does_not_count_yet_and_why(world: dict[s
 
 
 def test_approving_held_training_makes_it_an_in_service_course_whose_completions_count(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     record = held(world)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of("erin").post(f"/staff/agency-training/{record.pk}/", {"decision": "approve"})
+    run_worker()
     assert response.status_code == 302
     record.refresh_from_db()
     assert (record.status, record.review_note) == ("accepted", "")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from clee.compliance.models import ComplianceResult
+from clee.compliance.models import ComplianceResult, StaleResult
 from clee.compliance.services import exemption_grant, extension_decide, extension_request
 from clee.officers.models import Commission
 from clee.portals.officer.selectors import deadlines
@@ -125,6 +125,11 @@ def test_an_officer_no_agency_commissions_uses_the_dashboard_all_the_same(world:
 
 
 def test_without_a_result_yet_the_dashboard_says_so(world: dict[str, Any]) -> None:
+    # The period just opened: its results are marked for the workers, the page says so.
+    page = client_of("alice").get("/officer/").content.decode()
+    assert "Updating…" in page
+    assert "has not been computed yet" not in page
+    StaleResult.objects.all().delete()  # nothing pending, and no result
     page = client_of("alice").get("/officer/").content.decode()
     assert "has not been computed yet" in page
     assert "license <strong>P1000001</strong>" in page

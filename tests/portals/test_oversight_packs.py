@@ -3,21 +3,28 @@ draft pack evaluated against every officer of a period, compared with the instal
 
 from __future__ import annotations
 
-import multiprocessing
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from clee.compliance import impact as impact_module
-from clee.compliance.impact import draft_pack_read, pack_impact
-from clee.compliance.models import ComplianceResult
+from clee.compliance.impact import (
+    draft_pack_read,
+    impact_preview_cancel,
+    impact_preview_request,
+    impact_preview_run,
+    pack_impact,
+)
+from clee.compliance.models import ComplianceResult, ImpactPreview
 from clee.compliance.services import period_pack
+from clee.core.models import AuditEvent
+from clee.officers.models import Officer
 from clee.rules import PackError
 from clee.rules.pack import PACKS_DIR
 from tests.portals.test_oversight_statewide import build_state, client_of
@@ -151,28 +158,26 @@ def test_the_draft_is_never_stored_as_the_periods_pack(state: dict[str, Any]) ->
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_impact_split_over_processes_is_the_impact_counted_in_one(
-    state: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # On PostgreSQL, with the data committed, the officers are split over forked processes; on
-    # SQLite they are counted here.
-    monkeypatch.setattr(impact_module, "FORK_AT", 0)
-    forks: list[str] = []
-    get_context = multiprocessing.get_context
-    monkeypatch.setattr(
-        impact_module.multiprocessing,
-        "get_context",
-        lambda method: forks.append(method) or get_context(method),
-    )
+def test_the_preview_reports_progress_batch_by_batch_and_stops_when_cancelled(state: dict[str, Any]) -> None:
     draft = draft_pack_read(content=firearms_raised_to(4).encode(), name="draft.yaml", period=state["period"])
-    alone = pack_impact(period=state["period"], draft=draft, workers=1)
-    assert forks == []
-    split = pack_impact(period=state["period"], draft=draft, workers=3)
-    assert forks == (["fork"] if connection.vendor == "postgresql" else [])
-    alone.seconds = split.seconds = 0.0
-    assert split.to_dict() == alone.to_dict()
-    assert (split.newly_short, split.deficient_draft) == (3, 8)
+    seen: list[int] = []
+    whole = pack_impact(
+        period=state["period"], draft=draft, progress=lambda count: seen.append(count) or True
+    )
+    assert sum(seen) == whole.officers == 13
+    # Cancelled after the first batch (a CHUNK of officers): more officers than one batch.
+    Officer.objects.bulk_create(
+        Officer(
+            license_number=f"X{n:07d}",
+            first_name="Extra",
+            last_name=f"Officer {n}",
+            date_of_birth=dt.date(1990, 1, 1),
+            licensed_on=dt.date(2010, 1, 1),
+        )
+        for n in range(impact_module.CHUNK)
+    )
+    with pytest.raises(impact_module.PreviewCancelledError):
+        pack_impact(period=state["period"], draft=draft, progress=lambda count: False)
 
 
 def test_a_malformed_draft_is_refused_with_the_key_path_and_the_reason(world: dict[str, Any]) -> None:
@@ -187,13 +192,30 @@ def test_a_malformed_draft_is_refused_with_the_key_path_and_the_reason(world: di
 # The impact preview: the page --------------------------------------------------------------
 
 
-def test_the_impact_page_previews_a_draft_and_keeps_it_in_the_session(state: dict[str, Any]) -> None:
+def test_the_impact_page_queues_the_preview_shows_its_progress_then_the_preview(
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
     client = client_of("erin")
-    response = client.post(
-        "/state/packs/impact/", {"period": state["period"].pk, "draft": upload(firearms_raised_to(4))}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/state/packs/impact/", {"period": state["period"].pk, "draft": upload(firearms_raised_to(4))}
+        )
     assert response.status_code == 302
     assert response["Location"] == "/state/packs/impact/"
+    preview = ImpactPreview.objects.get()
+    assert (preview.status, preview.requested_by, preview.officers_total) == ("queued", state["erin"], 13)
+    # Nothing was evaluated in the request: the page follows the queued preview, polling.
+    waiting = client.get("/state/packs/impact/")
+    assert "impact" not in waiting.context
+    html = waiting.content.decode()
+    assert "waiting for a worker" in html
+    assert f'hx-get="/state/packs/impact/{preview.pk}/progress/"' in html
+    assert 'hx-trigger="every 2s"' in html
+    assert client.get(f"/state/packs/impact/{preview.pk}/progress/").get("HX-Refresh") is None
+    run_worker()
+    preview.refresh_from_db()
+    assert (preview.status, preview.officers_done) == ("done", 13)
+    assert client.get(f"/state/packs/impact/{preview.pk}/progress/")["HX-Refresh"] == "true"
     page = client.get("/state/packs/impact/")
     impact = page.context["impact"]
     assert (impact.deficient_now, impact.deficient_draft, impact.newly_short) == (5, 8, 3)
@@ -201,24 +223,89 @@ def test_the_impact_page_previews_a_draft_and_keeps_it_in_the_session(state: dic
     assert page.context["newly_short"][0]["agencies"] == "Riverton Police Department"
     html = page.content.decode()
     assert "draft-2023.yaml against the 2023 officers" in html
-    assert "officers evaluated under both packs in" in html
     assert "+3" in html  # the statewide change
-    kept = client.session["oversight.impact"]
-    assert kept["name"] == "draft-2023.yaml"
-    assert "value: 4" in kept["draft"]
+    assert client.session["oversight.impact"] == {"preview": preview.pk}
+    assert "value: 4" in preview.draft_text
     # The period's pack is unchanged: the installed pack still asks 2 firearms hours.
     assert (
         next(r for r in period_pack(state["period"]).requirements if r.key == "firearms").minimum.value == 2
     )
 
 
-def test_the_kept_draft_can_be_run_again_and_discarded(state: dict[str, Any]) -> None:
-    client = client_of("frank")
-    client.post(
-        "/state/packs/impact/", {"period": state["period"].pk, "draft": upload(firearms_raised_to(4))}
+def test_a_preview_is_cancelled_by_the_person_who_asked_and_no_one_else(
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    erin, frank = client_of("erin"), client_of("frank")
+    with django_capture_on_commit_callbacks(execute=True):
+        erin.post(
+            "/state/packs/impact/", {"period": state["period"].pk, "draft": upload(firearms_raised_to(4))}
+        )
+    preview = ImpactPreview.objects.get()
+    # Another statewide user cannot see or cancel it: the same 404 as for a missing preview.
+    assert frank.post(f"/state/packs/impact/{preview.pk}/cancel/").status_code == 404
+    assert frank.get(f"/state/packs/impact/{preview.pk}/progress/").status_code == 404
+    assert erin.post(f"/state/packs/impact/{preview.pk}/cancel/").status_code == 302
+    preview.refresh_from_db()
+    assert (preview.status, preview.cancel_requested) == ("cancelled", True)
+    run_worker()  # the queued job finds it cancelled and does nothing
+    preview.refresh_from_db()
+    assert (preview.status, preview.result) == ("cancelled", None)
+    assert "was cancelled" in erin.get("/state/packs/impact/").content.decode()
+    assert AuditEvent.objects.filter(action="rules.impact_preview_cancel", actor=state["erin"]).count() == 1
+
+
+def test_a_running_preview_stops_at_its_next_batch_once_cancelled(state: dict[str, Any]) -> None:
+    preview = impact_preview_request(
+        period=state["period"],
+        content=firearms_raised_to(4).encode(),
+        name="d.yaml",
+        acting_user=state["erin"],
     )
-    rerun = client.post("/state/packs/impact/", {"rerun": "1"})
+    Officer.objects.bulk_create(
+        Officer(
+            license_number=f"X{n:07d}",
+            first_name="Extra",
+            last_name=f"Officer {n}",
+            date_of_birth=dt.date(1990, 1, 1),
+            licensed_on=dt.date(2010, 1, 1),
+        )
+        for n in range(impact_module.CHUNK)
+    )
+    calls: list[int] = []
+    record = impact_module.impact_preview_progress
+
+    def cancelled_during_the_first_batch(preview_id: int, count: int) -> bool:
+        # The person cancels while the first batch is evaluated (the page's Cancel button).
+        calls.append(count)
+        impact_preview_cancel(preview=preview, acting_user=state["erin"])
+        return record(preview_id, count)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(impact_module, "impact_preview_progress", cancelled_during_the_first_batch)
+        assert impact_preview_run(preview_id=preview.pk) == {"cancelled": preview.pk}
+    preview.refresh_from_db()
+    assert (preview.status, preview.officers_done, calls) == (
+        "cancelled",
+        impact_module.CHUNK,
+        [impact_module.CHUNK],
+    )
+    assert preview.result is None
+
+
+def test_the_kept_draft_can_be_run_again_and_discarded(
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    client = client_of("frank")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/state/packs/impact/", {"period": state["period"].pk, "draft": upload(firearms_raised_to(4))}
+        )
+        rerun = client.post("/state/packs/impact/", {"rerun": "1"})
     assert rerun.status_code == 302
+    # The first is cancelled by the second: one preview at a time per person.
+    cancelled = ImpactPreview.objects.order_by("pk").values_list("status", "cancel_requested")
+    assert list(cancelled) == [("cancelled", True), ("queued", False)]
+    run_worker()
     assert client.get("/state/packs/impact/").context["impact"].newly_short == 3
     discarded = client.post("/state/packs/impact/discard/")
     assert discarded.status_code == 302

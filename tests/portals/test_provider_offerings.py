@@ -285,10 +285,11 @@ def test_the_daily_job_credits_an_offering_that_ended_after_it_was_saved(
 
 
 def test_the_instruction_credit_counts_toward_the_instructors_compliance(
-    world: dict[str, Any], instructor: Officer, django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], instructor: Officer, django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         schedule(world, ("P2000002", "4"))
+    run_worker()
     result = ComplianceResult.objects.get(officer=instructor, period=world["period"])
     assert result.counted_hours == Decimal(4)
 

@@ -49,7 +49,7 @@ def test_the_list_shows_the_seed_sources_with_their_dates_and_citation(world: di
 
 
 def test_a_2025_request_from_a_state_staff_add_to_the_list_counts(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     period = ensure_period(2025)
     compliance_recompute(period=period, officer_ids=[world["officer"].pk])
@@ -62,6 +62,7 @@ def test_a_2025_request_from_a_state_staff_add_to_the_list_counts(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = add_source(erin)
+    run_worker()
     assert response.status_code == 302
     entry = RecognizedSource.objects.get(code="MN", recognized_from=dt.date(2024, 1, 1))
     assert (entry.name, entry.recognized_until, entry.added_by) == ("Minnesota", None, world["erin"])
@@ -74,6 +75,7 @@ def test_a_2025_request_from_a_state_staff_add_to_the_list_counts(
     assert "Not on the recognized list for that date" not in review
     with django_capture_on_commit_callbacks(execute=True):
         decided = decide(erin, request, lines_post(FIREARMS_LINE), decision="approve", delivery="live")
+    run_worker()
     assert decided.status_code == 302
     record = TrainingRecord.objects.get(credit_request=request)
     assert (record.state, record.recognized_by) == ("MN", "")
@@ -86,7 +88,7 @@ def test_a_2025_request_from_a_state_staff_add_to_the_list_counts(
 
 
 def test_a_state_not_on_the_list_reaches_staff_with_the_reason_and_a_person_decides(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     ensure_period(2025)
     request = submit(world, state="KS", completed_on=dt.date(2025, 5, 10))
@@ -117,6 +119,7 @@ def test_a_state_not_on_the_list_reaches_staff_with_the_reason_and_a_person_deci
             delivery="live",
             recognition_reason=reason,
         )
+    run_worker()
     assert approved.status_code == 302
     record = TrainingRecord.objects.get(credit_request=request)
     assert record.recognized_by == reason

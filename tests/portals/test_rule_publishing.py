@@ -220,15 +220,24 @@ def test_nobody_outside_post_reaches_the_rules(world: dict[str, Any], username: 
     assert client.post(f"/state/packs/versions/{draft.pk}/publish/").status_code == 404
 
 
-def test_a_drafts_impact_is_previewed_on_a_period(world: dict[str, Any]) -> None:
+def test_a_drafts_impact_is_previewed_on_a_period(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
     compliance_recompute(period=world["period"], officer_ids=[world["officer"].pk])
     erin = client_of("erin")
     draft = new_draft(erin, total_from(2023, 30))
-    response = erin.post(f"/state/packs/versions/{draft.pk}/impact/", {"period": world["period"].pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = erin.post(f"/state/packs/versions/{draft.pk}/impact/", {"period": world["period"].pk})
     assert response["Location"] == "/state/packs/impact/"
+    # Kept with the draft version it previews.
+    assert draft.impact_previews.get().status == "queued"
+    run_worker()
     page = erin.get("/state/packs/impact/")
     assert page.context["impact"].officers == 1
     assert f"draft {draft.pk}" in page.content.decode()
+    # The version's page keeps the preview's counts, for the Director too.
+    version_page = client_of("frank").get(f"/state/packs/versions/{draft.pk}/").content.decode()
+    assert "Last preview, on the 2023 officers" in version_page
 
 
 def test_a_draft_says_which_periods_not_open_yet_it_changes(world: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ def test_the_page_lists_requests_awaiting_a_decision_with_a_form_each(world: dic
 
 
 def test_granting_sets_the_new_deadline_and_the_officers_result_shows_it(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     compliance_recompute(period=world["period"], officer_ids=[world["officer"].pk])
     extension = requested(world)
@@ -60,6 +60,7 @@ def test_granting_sets_the_new_deadline_and_the_officers_result_shows_it(
             f"/staff/extensions/{extension.pk}/decide/",
             {f"{prefix}-decision": "grant", f"{prefix}-new_deadline": "2024-06-30"},
         )
+    run_worker()
 
     assert response.status_code == 302
     extension.refresh_from_db()
@@ -121,7 +122,7 @@ def test_a_refusal_needs_a_reason_the_officer_sees(world: dict[str, Any]) -> Non
 
 
 def test_staff_grant_a_waiver_directly_by_license_number(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = staff(world).post(
@@ -135,6 +136,7 @@ def test_staff_grant_a_waiver_directly_by_license_number(
                 "explanation": "Deployment orders of August 2023.",
             },
         )
+    run_worker()
 
     assert response.status_code == 302
     extension = Extension.objects.get(officer=world["officer"])

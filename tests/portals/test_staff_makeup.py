@@ -115,7 +115,7 @@ def test_the_preview_warns_when_the_later_period_would_fall_short(state: dict[st
 
 
 def test_applied_training_counts_in_the_deficient_period_only(
-    state: dict[str, Any], django_capture_on_commit_callbacks: Any
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     client = client_of("erin")
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,6 +123,7 @@ def test_applied_training_counts_in_the_deficient_period_only(
             url(state),
             {"records": [state["april"].pk], "reason": "April 2024 course makes up 2023", "apply": "1"},
         )
+    run_worker()
     assert response.status_code == 302
     assert response["Location"] == "/staff/makeup/"
     april = TrainingRecord.objects.get(pk=state["april"].pk)
@@ -151,10 +152,11 @@ def _officer_account(officer: Officer) -> Any:
 
 
 def test_the_exported_scenario_of_the_period_gives_the_stored_result(
-    state: dict[str, Any], django_capture_on_commit_callbacks: Any, tmp_path: Path
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, tmp_path: Path, run_worker: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         apply(state, state["april"])
+    run_worker()
     scenario = officer_period_scenario(state["dan"].pk, state["period"])
     # The record keeps its real date and says which period it is applied to (the contract's
     # ``applied_to``); the recognized list POST keeps comes with it.
@@ -192,7 +194,7 @@ def test_the_exported_scenario_of_the_period_gives_the_stored_result(
 
 
 def test_make_up_training_lets_the_director_reactivate(
-    state: dict[str, Any], django_capture_on_commit_callbacks: Any
+    state: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     frank = state["frank"]
     inactivation = license_decide(
@@ -202,6 +204,7 @@ def test_make_up_training_lets_the_director_reactivate(
         license_reactivate(inactivation=inactivation, reason="Asked", acting_user=frank)
     with django_capture_on_commit_callbacks(execute=True):
         apply(state, state["april"])
+    run_worker()
     license_reactivate(inactivation=inactivation, reason="April 2024 training applied", acting_user=frank)
     assert Officer.objects.get(pk=state["dan"].pk).license_status == LicenseStatus.ACTIVE
 

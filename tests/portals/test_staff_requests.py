@@ -319,7 +319,7 @@ def decide(client: Client, request: CreditRequest, data: dict[str, str], **extra
 
 
 def test_approving_records_the_lines_and_recomputes_the_officer(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     period = world["period"]
     compliance_recompute(period=period, officer_ids=[world["officer"].pk])
@@ -344,6 +344,7 @@ def test_approving_records_the_lines_and_recomputes_the_officer(
             delivery="live",
             reason="Agenda shows four hours of scenario training.",
         )
+    run_worker()
 
     assert response.status_code == 302
     request.refresh_from_db()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from clee.compliance.models import ComplianceResult
+from clee.compliance.models import ComplianceResult, StaleResult
 from clee.compliance.services import compliance_recompute, officer_period_scenario
 from clee.core.models import AuditEvent
 from clee.training.services import RecordEntry, course_lines, training_records_add
@@ -34,8 +34,14 @@ def entry(world: dict[str, Any], day: dt.date) -> RecordEntry:
     )
 
 
-def test_it_recomputes_an_officers_result_when_a_record_is_committed(world: dict[str, Any]) -> None:
+def test_it_recomputes_an_officers_result_when_a_record_is_committed(
+    world: dict[str, Any], run_worker: Any
+) -> None:
     training_records_add(entries=[entry(world, dt.date(2023, 3, 1))], actor=world["erin"])
+    # Committed with its stale mark; a worker recomputes it.
+    assert StaleResult.objects.filter(officer=world["officer"], period=world["period"]).exists()
+    run_worker()
+    assert not StaleResult.objects.exists()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert result.status == "deficient"
     assert result.counted_hours == Decimal("4.00")

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
-from clee.compliance import services
-from clee.compliance.models import ComplianceResult
+from clee.compliance.models import ComplianceResult, StaleResult
+from clee.compliance.outbox import period_mark_stale, stale_results_recompute
 from clee.compliance.services import compliance_recompute, officer_period_scenario
 from clee.officers.models import Officer
 from clee.training.services import LineSpec, RecordEntry, training_records_add
@@ -60,7 +59,7 @@ def random_entry(rng: random.Random, officer_id: int, year: int) -> RecordEntry:
 
 
 def test_every_exported_officer_period_gives_the_stored_result_through_clee_check(
-    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: dict[str, Any], tmp_path: Path, settings: Any
 ) -> None:
     rng = random.Random(20231231)
     officers = Officer.objects.bulk_create(
@@ -107,8 +106,8 @@ def test_every_exported_officer_period_gives_the_stored_result_through_clee_chec
     assert statuses == {"compliant", "deficient", "exempt"}
     assert any(r["solved_by"] != "sums" for r in checked), "no officer's cap bound: the sample is too easy"
 
-    # The same period recomputed by two processes, each with a shard of the officers, stores
-    # the same results.
+    # The same period recomputed by the workers, batch by batch through the stale marks (small
+    # batches: several claims), stores the same results.
     fields = (
         "officer_id",
         "status",
@@ -119,17 +118,9 @@ def test_every_exported_officer_period_gives_the_stored_result_through_clee_chec
     )
     before = sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields))
     ComplianceResult.objects.filter(period=world["period"]).delete()
-    assert compliance_recompute(period=world["period"], workers=2) == Officer.objects.count()
+    settings.CLEE_RECOMPUTE_BATCH = 7
+    period_mark_stale(world["period"], reason="test")
+    done = stale_results_recompute()
+    assert (done["stored"], done["batches"]) == (Officer.objects.count(), -(-Officer.objects.count() // 7))
     assert sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields)) == before
-
-    # Many given officers (a large roster's) are recomputed in parts, by threads or, in a
-    # single-threaded process, by forked processes (PostgreSQL): the same results again.
-    if connection.vendor != "postgresql":
-        return
-    monkeypatch.setattr(services, "THREAD_SPLIT_AT", 100)
-    for threads_running in (2, 1):
-        monkeypatch.setattr(services.threading, "active_count", lambda n=threads_running: n)
-        ComplianceResult.objects.filter(period=world["period"]).delete()
-        assert compliance_recompute(period=world["period"], officer_ids=ids) == len(ids)
-        again = sorted(ComplianceResult.objects.filter(period=world["period"]).values_list(*fields))
-        assert again == [row for row in before if row[0] in set(ids)]
+    assert not StaleResult.objects.exists()

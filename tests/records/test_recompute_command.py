@@ -1,4 +1,5 @@
-"""``manage.py recompute_compliance``: a whole period recomputed, with progress on stderr."""
+"""``manage.py recompute_compliance``: a whole period queued for the workers, or recomputed here
+(``--here``) with progress on stderr."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 
 from clee.compliance.management.commands.recompute_compliance import ProgressBar
-from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.models import ComplianceResult, ReportingPeriod, StaleResult
 from clee.compliance.services import CHUNK, ensure_period
+from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.training.services import RecordEntry, course_lines, training_records_add
 
@@ -47,7 +49,7 @@ def run(*args: str) -> tuple[str, str]:
 def test_it_writes_a_result_for_every_officer_and_shows_progress_per_chunk(world: dict[str, Any]) -> None:
     add_officers(CHUNK + 500)
     total = Officer.objects.count()
-    out, err = run("--year", "2023")
+    out, err = run("--here", "--year", "2023")
     assert ComplianceResult.objects.filter(period=world["period"]).count() == total
     assert f"Recomputing MO 2023 for {total:,} officers" in err
     assert f"] {CHUNK:,}/{total:,} officers" in err
@@ -73,16 +75,16 @@ def test_the_results_are_the_engines(world: dict[str, Any]) -> None:
         actor=world["erin"],
     )
     ComplianceResult.objects.all().delete()
-    run()
+    run("--here")
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert (result.status, result.counted_hours, result.additional_hours_needed) == ("deficient", 4, 20)
 
 
 def test_running_it_twice_replaces_the_results_without_adding_any(world: dict[str, Any]) -> None:
     add_officers(3)
-    run()
+    run("--here")
     first = set(ComplianceResult.objects.values_list("officer_id", "status", "counted_hours"))
-    run()
+    run("--here")
     assert set(ComplianceResult.objects.values_list("officer_id", "status", "counted_hours")) == first
     assert ComplianceResult.objects.count() == Officer.objects.count()
 
@@ -90,9 +92,29 @@ def test_running_it_twice_replaces_the_results_without_adding_any(world: dict[st
 def test_without_a_year_it_recomputes_the_current_period(world: dict[str, Any]) -> None:
     # No period contains today here: the latest one begun is current.
     ensure_period(2024)
-    out, _ = run()
+    out, _ = run("--here")
     assert out.startswith("MO 2024: ")
     assert not ComplianceResult.objects.filter(period__year=2023).exists()
+
+
+def test_by_default_it_marks_the_period_stale_and_the_workers_recompute_it(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    add_officers(5)
+    StaleResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = run("--year", "2023")
+    total = Officer.objects.count()
+    assert out == (
+        f"MO 2023: results of {total:,} officers marked stale; "
+        "1 recompute jobs queued for the workers (manage.py db_worker)\n"
+    )
+    assert StaleResult.objects.filter(period=world["period"]).count() == total
+    assert not ComplianceResult.objects.exists()  # nothing computed in the command itself
+    assert AuditEvent.objects.filter(action="compliance.recompute_request").count() == 1
+    run_worker()
+    assert ComplianceResult.objects.filter(period=world["period"]).count() == total
+    assert not StaleResult.objects.exists()
 
 
 def test_a_year_without_a_period_is_refused_naming_the_periods_there_are(world: dict[str, Any]) -> None:

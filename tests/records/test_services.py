@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
 
 
-def test_it_licenses_an_officer_with_history_and_an_audit_row(world: dict[str, Any]) -> None:
+def test_it_licenses_an_officer_with_history_and_an_audit_row(world: dict[str, Any], run_worker: Any) -> None:
     officer = officer_create(
         license_number="p2000002",
         first_name="Ben",
@@ -35,6 +35,7 @@ def test_it_licenses_an_officer_with_history_and_an_audit_row(world: dict[str, A
     assert officer.license_number == "P2000002"
     assert [c.to_status for c in officer.status_changes.all()] == ["active"]
     assert events_for(officer).get().actor == world["erin"]
+    run_worker()
     result = ComplianceResult.objects.get(officer=officer, period=world["period"])
     assert result.status == "exempt"
 
@@ -103,7 +104,9 @@ def test_an_out_of_state_request_without_the_affirmation_is_refused(world: dict[
     assert not CreditRequest.objects.exists()
 
 
-def test_an_approved_request_becomes_a_record_and_closes_the_gap(world: dict[str, Any]) -> None:
+def test_an_approved_request_becomes_a_record_and_closes_the_gap(
+    world: dict[str, Any], run_worker: Any
+) -> None:
     documents = [
         (kind, document_store(content=PDF, original_name=f"{kind}.pdf", actor=world["alice"]))
         for kind in ("certificate", "affirmation", "agenda")
@@ -136,6 +139,7 @@ def test_an_approved_request_becomes_a_record_and_closes_the_gap(world: dict[str
         "MN",
         8,
     )
+    run_worker()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert "firearms" not in result.shortfalls
     assert "implicit_bias" not in result.shortfalls
@@ -161,18 +165,21 @@ def test_a_denial_needs_a_reason_the_officer_will_see(world: dict[str, Any]) -> 
     assert (request.status, request.decision_reason) == ("denied", "Not a POST-approved course")
 
 
-def test_a_granted_exemption_makes_the_stored_result_exempt(world: dict[str, Any]) -> None:
+def test_a_granted_exemption_makes_the_stored_result_exempt(world: dict[str, Any], run_worker: Any) -> None:
     exemption_grant(
         officer=world["officer"],
         period=world["period"],
         reason="Director's waiver",
         acting_user=world["erin"],
     )
+    run_worker()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert (result.status, result.exemption) == ("exempt", "Director's waiver")
 
 
-def test_an_extension_is_granted_only_with_a_deadline_after_the_grace_deadline(world: dict[str, Any]) -> None:
+def test_an_extension_is_granted_only_with_a_deadline_after_the_grace_deadline(
+    world: dict[str, Any], run_worker: Any
+) -> None:
     extension = extension_request(
         officer=world["officer"],
         period=world["period"],
@@ -190,5 +197,6 @@ def test_an_extension_is_granted_only_with_a_deadline_after_the_grace_deadline(w
     )
     extension.refresh_from_db()
     assert extension.status == Extension.Status.GRANTED
+    run_worker()
     result = ComplianceResult.objects.get(officer=world["officer"], period=world["period"])
     assert result.extended_until == dt.date(2024, 6, 30)

@@ -17,10 +17,12 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
     OrderBy,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -30,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth
 
 from clee.agencies.models import Agency
-from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.models import ComplianceResult, ReportingPeriod, StaleResult
 from clee.compliance.rulebooks import book_pack
 from clee.officers.models import Commission, Officer
 from clee.officers.selectors import agency_sees
@@ -110,6 +112,8 @@ def roster(agency: Agency, period: ReportingPeriod | None) -> QuerySet[Commissio
             hours_needed=F("result__additional_hours_needed"),
             extended_until=F("result__extended_until"),
             exemption=F("result__exemption"),
+            # Being recomputed: shown as "Updating…" (one indexed lookup a row, in the same query).
+            stale=Exists(StaleResult.objects.filter(officer_id=OuterRef("officer_id"), period_id=period_id)),
         )
         .values(
             "officer_id",
@@ -123,6 +127,7 @@ def roster(agency: Agency, period: ReportingPeriod | None) -> QuerySet[Commissio
             "hours_needed",
             "extended_until",
             "exemption",
+            "stale",
         )
     )
 
@@ -185,6 +190,8 @@ class RosterRow:
     shortfalls: tuple[Shortfall, ...]
     extended_until: dt.date | None
     exemption: str
+    # The result is being recomputed (a stale mark): shown as "Updating…", not as it was.
+    updating: bool = False
 
     @property
     def name(self) -> str:
@@ -261,6 +268,7 @@ def roster_rows(items: Iterable[Mapping[str, Any]]) -> Iterator[RosterRow]:
             shortfalls=lacking if item["status"] == Status.DEFICIENT else (),
             extended_until=item["extended_until"],
             exemption=item["exemption"] or "",
+            updating=bool(item.get("stale")),
         )
 
 

@@ -30,6 +30,7 @@ from clee.agencies.in_service import (
     in_service_session_report,
 )
 from clee.compliance.preview import line_counting
+from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
 from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
@@ -108,6 +109,8 @@ def index(request: HttpRequest) -> HttpResponse:
         **period_switch(request, period, q=query, status=status, sort=sort),
     }
     context["rows"] = list(selectors.roster_rows(context["page_obj"].object_list))
+    # Results being recomputed (read with the page's rows): the list polls until they are current.
+    context["updating"] = any(row.updating for row in context["rows"])
     # Each row links to its officer: the address is put together, not reversed 50 times.
     context["officer_url"] = reverse("agency:index") + "officers/"
     context["officer_query"] = f"?year={period.year}" if period and request.GET.get("year") else ""
@@ -170,6 +173,7 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
     commission = access_open_commission(acting_user(request), officer_id)
     period = page_period(request)
     result = selectors.officer_result(commission.officer, period)
+    updating = period is not None and result_is_stale(commission.officer_id, period)
     total = None
     if result is not None:
         total = next((r for r in result.requirements if r["key"] == "total"), None)
@@ -182,6 +186,7 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
             "officer": commission.officer,
             "period": period,
             "result": result,
+            "updating": updating,
             "total": total,
             "records": _counted_records(commission, period),
             "visible_from": commission.records_visible_from,

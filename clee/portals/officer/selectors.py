@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 
-from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
+from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod, StaleResult
 from clee.compliance.preview import line_counting
+from clee.compliance.selectors import result_is_stale
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.officers.models import Commission, Officer
 from clee.training.models import CreditRequest, TrainingRecord
@@ -103,7 +104,13 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
             officer=officer,
             period__jurisdiction=period.jurisdiction,
             period__year__in=[period.year, period.year - 1],
-        ).select_related("period")
+        )
+        .annotate(
+            stale=Exists(
+                StaleResult.objects.filter(officer_id=OuterRef("officer_id"), period_id=OuterRef("period_id"))
+            )
+        )
+        .select_related("period")
     }
     result = results.pop(period.pk, None)
     extensions = list(Extension.objects.filter(officer=officer, period=period).order_by("-created_at", "-id"))
@@ -115,6 +122,9 @@ def dashboard(officer: Officer, period: ReportingPeriod | None) -> dict[str, Any
     if result is not None:
         total = next((r for r in result.requirements if r["key"] == "total"), None)
     context.update(
+        # A result being recomputed is not shown as current (read with it; without a result,
+        # one more look).
+        updating=result.stale if result is not None else result_is_stale(officer.pk, period),
         result=result,
         hours_counted=hours_shown(result.counted_hours) if result else "",
         hours_required=hours_shown(total["required"]) if total else "",

@@ -21,6 +21,7 @@ from clee.accounts.models import User
 from clee.compliance.access import PeriodMissing
 from clee.compliance.calendar import current_period, no_period_message
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
 from clee.portals.access import acting_user, role_required
@@ -74,7 +75,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _transcript_context(officer: Officer, period: ReportingPeriod) -> dict[str, Any]:
     rows = transcript_rows(officer, period)
     result = ComplianceResult.objects.filter(officer=officer, period=period).first()
+    updating = result_is_stale(officer.pk, period)
     return {
+        "updating": updating,
         "officer": officer,
         "period": period,
         "rows": rows,
@@ -82,7 +85,7 @@ def _transcript_context(officer: Officer, period: ReportingPeriod) -> dict[str, 
         "result": result,
         "counted_hours": hours_shown(result.counted_hours) if result else "",
         "jointly_short": bool(result and any(row.get("jointly") for row in result.requirements)),
-        "certificate_ready": bool(result and result.status in CERTIFIED_STATUSES),
+        "certificate_ready": bool(result and result.status in CERTIFIED_STATUSES and not updating),
         "waiting": CreditRequest.objects.filter(
             officer=officer,
             status=CreditRequest.Status.SUBMITTED,

@@ -3,12 +3,14 @@ state, so the check is that the thing exists in this deployment's jurisdiction."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404
 
 from clee.compliance.access import access_period as access_year_period
 from clee.compliance.calendar import period_of_year, program_today
-from clee.compliance.models import ReportingPeriod, RuleBookVersion
+from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import book_in_force
 from clee.portals.access import NOT_FOUND
 
@@ -36,6 +38,19 @@ def access_rule_book_version(version_id: int) -> RuleBookVersion:
     found = RuleBookVersion.objects.filter(
         pk=version_id, jurisdiction=settings.CLEE_JURISDICTION.upper()
     ).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def access_impact_preview(preview_id: int, user: Any) -> ImpactPreview:
+    """An impact preview ``user`` asked for (a preview is its requester's: others, staff
+    included, get the same 404 as for a missing one)."""
+    found = (
+        ImpactPreview.objects.select_related("period", "version")
+        .filter(pk=preview_id, requested_by=user)
+        .first()
+    )
     if found is None:
         raise Http404(NOT_FOUND)
     return found

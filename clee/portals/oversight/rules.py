@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.models import User
 from clee.compliance.calendar import program_today
-from clee.compliance.models import RecognizedSource, RuleBookVersion
+from clee.compliance.models import ImpactPreview, RecognizedSource, RuleBookVersion
 from clee.compliance.publishing import (
     draft_problem,
     later_changes,
@@ -134,6 +134,10 @@ def _version_context(version: RuleBookVersion, user: User) -> dict[str, Any]:
     editable = version.status == RuleBookVersion.Status.DRAFT
     return {
         "version": version,
+        # The latest preview finished for this version (kept with it, whoever asked).
+        "last_preview": version.impact_previews.filter(status=ImpactPreview.Status.DONE)
+        .select_related("period")
+        .first(),
         "problem": problem,
         "changes": [] if problem else period_changes(version, today=today),
         "later": [] if problem else later_changes(version, today=today),
@@ -311,7 +315,9 @@ def version_impact(request: HttpRequest, version_id: int) -> HttpResponse:
         messages.error(request, "Choose a period; a draft with a problem cannot be previewed.")
         return _back(found.pk)
     name = str(found) if found.number else f"draft {found.pk}"
-    return impact_preview(request, form.cleaned_data["period"], found.text.encode("utf-8"), name)
+    return impact_preview(
+        request, form.cleaned_data["period"], found.text.encode("utf-8"), name, version=found
+    )
 
 
 # The recognized out-of-state list -----------------------------------------------------------------

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period
-from clee.compliance.impact import Impact, draft_pack_read, pack_impact
-from clee.compliance.models import ComplianceResult, ReportingPeriod
-from clee.compliance.selectors import grace_passed, periods_past_grace
+from clee.compliance.impact import Impact, impact_preview_cancel, impact_preview_request
+from clee.compliance.models import ComplianceResult, ImpactPreview, ReportingPeriod, RuleBookVersion
+from clee.compliance.selectors import grace_passed, periods_past_grace, stale_count
 from clee.officers.models import Commission, Officer
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.exports import csv_response, xlsx_response
-from clee.portals.oversight.access import access_pack_year, access_period
+from clee.portals.oversight.access import access_impact_preview, access_pack_year
 from clee.portals.oversight.forms import AgencySearchForm, DraftPackForm, NoncompliantFilterForm
 from clee.portals.oversight.packs import pack_context, pack_of_year, pack_rows
 from clee.portals.oversight.rules import versions_context
@@ -110,6 +110,8 @@ def statewide(request: HttpRequest) -> HttpResponse:
         "grace_passed": grace_passed(period, timezone.localdate()),
         "opens_on": period.grace_deadline + dt.timedelta(days=1),
         "status_counts": status_counts(ComplianceResult.objects.filter(period=period)),
+        # Results being recomputed are counted as they were until they are current again.
+        "updating_count": stale_count(period),
         "requirements": requirements,
         "with_result": with_result,
         "columns": columns,
@@ -281,19 +283,20 @@ def pack(request: HttpRequest, year: str) -> HttpResponse:
 def impact(request: HttpRequest) -> HttpResponse:
     """The rule-change impact preview: load a draft pack, see who would fall short under it.
 
-    The draft is checked by the engine's loader; a usable one is evaluated at once against every
-    officer of the period and kept with its preview in the session (never stored as the period's
-    pack), then the page is shown again (post/redirect/get)."""
+    The draft is checked by the engine's loader; a usable one is queued for a worker, which
+    evaluates it against every officer of the period (``ImpactPreview``); the page shows its
+    progress, polling, until the preview is shown (post/redirect/get). The preview's id is kept
+    in the session; the draft itself never becomes the period's pack."""
     default = current_period()
     if default is None:
         return _no_period(request, "Rule-change impact preview")
     form = DraftPackForm(initial={"period": default})
+    kept = _kept_preview(request)
     if request.method == "POST" and "rerun" in request.POST:
-        kept = request.session.get(IMPACT_SESSION_KEY)
-        if kept:
+        if kept is not None:
             try:
                 return impact_preview(
-                    request, access_period(kept["period"]), kept["draft"].encode(), kept["name"]
+                    request, kept.period, kept.draft_text.encode(), kept.draft_name, version=kept.version
                 )
             except PackError as error:  # the kept draft was checked when loaded; never expected
                 messages.error(request, f"This draft cannot be used: {error}")
@@ -306,53 +309,92 @@ def impact(request: HttpRequest) -> HttpResponse:
             except PackError as error:
                 form.add_error("draft", f"This draft cannot be used: {error}")
     # A refused draft is shown alone with its errors; the last preview comes back on the next visit.
-    stored = None if form.errors else request.session.get(IMPACT_SESSION_KEY)
     context: dict[str, Any] = {"form": form}
-    try:
-        preview = Impact.from_dict(stored["impact"]) if stored else None
-    except (KeyError, TypeError):  # kept by an earlier version of this page: load the draft again
-        request.session.pop(IMPACT_SESSION_KEY, None)
-        preview = None
-    if preview is not None:
-        context["impact"] = preview
-        context.update(paginate(request, preview.agencies))
-        ids = [o.officer_id for o in preview.newly_short_officers]
-        officers = Officer.objects.in_bulk(ids)
-        agencies: dict[int, list[str]] = {}
-        for officer_id, name in (
-            Commission.objects.filter(officer_id__in=ids, end__isnull=True)
-            .order_by("agency__name")
-            .values_list("officer_id", "agency__name")
-        ):
-            agencies.setdefault(officer_id, []).append(name)
-        context["newly_short"] = [
-            {
-                "officer": officers[o.officer_id],
-                "agencies": "; ".join(agencies.get(o.officer_id, [])),
-                "entry": o,
-            }
-            for o in preview.newly_short_officers
-            if o.officer_id in officers
-        ]
+    if kept is not None and not form.errors:
+        context["preview"] = kept
+        if kept.status == ImpactPreview.Status.DONE and kept.result:
+            context.update(_impact_context(request, Impact.from_dict(kept.result)))
     return render(request, "portals/oversight/impact.html", context)
 
 
-def impact_preview(request: HttpRequest, period: ReportingPeriod, content: bytes, name: str) -> HttpResponse:
-    """Evaluate the draft in ``content`` against ``period``, keep draft and preview in the
-    session and show the preview page again; PackError when the draft is malformed."""
-    draft = draft_pack_read(content=content, name=name, period=period)
-    preview = pack_impact(period=period, draft=draft, draft_name=name)
-    # The draft is at most 256 KB (checked above), its preview a few hundred small rows.
-    request.session[IMPACT_SESSION_KEY] = {
-        "period": period.year,
-        "name": name,
-        "draft": content.decode("utf-8"),
-        "impact": preview.to_dict(),
-    }
-    messages.success(
-        request,
-        f"{name}: {preview.officers:,} officers evaluated under both packs in {preview.seconds:.1f} s.",
+def _kept_preview(request: HttpRequest) -> ImpactPreview | None:
+    """The preview this person last asked for on this page (the session keeps its id)."""
+    kept = request.session.get(IMPACT_SESSION_KEY)
+    preview_id = kept.get("preview") if isinstance(kept, dict) else None
+    if not isinstance(preview_id, int):  # kept by an earlier version of this page: dropped
+        request.session.pop(IMPACT_SESSION_KEY, None)
+        return None
+    try:
+        return access_impact_preview(preview_id, acting_user(request))
+    except Http404:  # another person's session, or a preview gone with its draft
+        request.session.pop(IMPACT_SESSION_KEY, None)
+        return None
+
+
+def _impact_context(request: HttpRequest, preview: Impact) -> dict[str, Any]:
+    context: dict[str, Any] = {"impact": preview}
+    context.update(paginate(request, preview.agencies))
+    ids = [o.officer_id for o in preview.newly_short_officers]
+    officers = Officer.objects.in_bulk(ids)
+    agencies: dict[int, list[str]] = {}
+    for officer_id, name in (
+        Commission.objects.filter(officer_id__in=ids, end__isnull=True)
+        .order_by("agency__name")
+        .values_list("officer_id", "agency__name")
+    ):
+        agencies.setdefault(officer_id, []).append(name)
+    context["newly_short"] = [
+        {
+            "officer": officers[o.officer_id],
+            "agencies": "; ".join(agencies.get(o.officer_id, [])),
+            "entry": o,
+        }
+        for o in preview.newly_short_officers
+        if o.officer_id in officers
+    ]
+    return context
+
+
+def impact_preview(
+    request: HttpRequest,
+    period: ReportingPeriod,
+    content: bytes,
+    name: str,
+    *,
+    version: RuleBookVersion | None = None,
+) -> HttpResponse:
+    """Queue the preview of the draft in ``content`` against ``period``, keep its id in the
+    session and show the preview page, which follows its progress; PackError when the draft is
+    malformed."""
+    preview = impact_preview_request(
+        period=period, content=content, name=name, acting_user=acting_user(request), version=version
     )
+    request.session[IMPACT_SESSION_KEY] = {"preview": preview.pk}
+    messages.info(request, f"{name}: the preview of {period.year} is queued; this page follows it.")
+    return redirect("oversight:impact")
+
+
+@require_GET
+@statewide_only
+def impact_progress(request: HttpRequest, preview_id: int) -> HttpResponse:
+    """The progress fragment the page polls; once the preview is no longer running, htmx is
+    told to reload the page, which shows it."""
+    preview = access_impact_preview(preview_id, acting_user(request))
+    response = render(request, "portals/oversight/includes/impact_progress.html", {"preview": preview})
+    if not preview.is_active:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@statewide_only
+def impact_cancel(request: HttpRequest, preview_id: int) -> HttpResponse:
+    """Cancel the person's own preview while it runs."""
+    preview = access_impact_preview(preview_id, acting_user(request))
+    if impact_preview_cancel(preview=preview, acting_user=acting_user(request)):
+        messages.info(request, "The preview is cancelled.")
+    else:
+        messages.info(request, "The preview had finished already.")
     return redirect("oversight:impact")
 
 

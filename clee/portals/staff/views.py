@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clee.accounts.models import User
-from clee.compliance.calendar import current_period
+from clee.compliance.calendar import current_period, period_of_year
 from clee.compliance.preview import Effect, LineCount, counting_pack, course_counts, extension_effect
 from clee.compliance.recognized import recognition_issue
+from clee.compliance.selectors import result_is_stale
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
@@ -500,6 +501,9 @@ def _request_context(
         "recognized": recognized,
         "recognition_issue": issue,
         "result": officer_result(credit_request.officer_id, credit_request.completed_on.year),
+        "updating": result_is_stale(
+            credit_request.officer_id, period_of_year(credit_request.completed_on.year)
+        ),
         "record_lines": _record_lines(credit_request),
         "age_days": age_in_days(credit_request.created_at),
         "queue": queue,

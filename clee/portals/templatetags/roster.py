@@ -20,7 +20,12 @@ register = template.Library()
 NONE = mark_safe('<span aria-label="none">—</span>')
 
 
+UPDATING = mark_safe('<span class="usa-tag site-status--updating">Updating…</span>')
+
+
 def _status_cell(row: RosterRow) -> SafeString:
+    if row.updating:
+        return UPDATING
     notes = []
     if row.nearly:
         notes.append(mark_safe('<span class="site-note">nearly there</span>'))
@@ -82,7 +87,7 @@ def roster_row(row: RosterRow, officer_url: str, officer_query: str = "") -> Saf
         row.name,
         row.license_number,
         _status_cell(row),
-        _counted_cell(row),
-        _needed_cell(row),
-        _lacks_cell(row),
+        NONE if row.updating else _counted_cell(row),
+        NONE if row.updating else _needed_cell(row),
+        NONE if row.updating else _lacks_cell(row),
     )

@@ -1,13 +1,15 @@
-"""``manage.py recompute_compliance [--year YYYY]``: recompute a whole period's stored results.
+"""``manage.py recompute_compliance [--year YYYY] [--here]``: recompute a whole period's results.
 
-Used after a period is created or its rule pack changes. Progress goes to stderr (a bar that
-redraws in place on a terminal, one line per chunk otherwise, for logs); the final line, on
-stdout, says how many officers' results were written and how long it took.
+By default the period's results are marked stale and recompute jobs are queued: the workers
+(``manage.py db_worker``, on every host) share them, and the command returns at once. With
+``--here`` this process recomputes the period itself (an operator's tool, one core): progress
+goes to stderr (a bar that redraws in place on a terminal, one line per chunk otherwise, for
+logs); the final line, on stdout, says how many officers' results were written and how long it
+took.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clee.compliance.calendar import current_period
 from clee.compliance.models import ReportingPeriod
+from clee.compliance.outbox import period_recompute_request, recompute_jobs_for
 from clee.compliance.services import compliance_recompute
 from clee.officers.models import Officer
 
@@ -51,10 +54,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--workers",
-            type=int,
-            default=len(os.sched_getaffinity(0)),
-            help="processes sharing the period by officer, on PostgreSQL (default: one per core)",
+            "--here",
+            action="store_true",
+            help="recompute in this process and wait, instead of queuing jobs for the workers",
         )
         parser.add_argument(
             "--year",
@@ -64,13 +66,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         period = self.period(options["year"])
+        if not options["here"]:
+            marked = period_recompute_request(period=period, acting_user=None, reason="recompute_compliance")
+            jobs = recompute_jobs_for(marked)
+            self.stdout.write(
+                f"{period}: results of {marked:,} officers marked stale; {jobs} recompute jobs queued "
+                "for the workers (manage.py db_worker)"
+            )
+            return
         total = Officer.objects.count()
         self.stderr.write(
             f"Recomputing {period} for {total:,} officers (rule pack {period.jurisdiction} {period.year})"
         )
         bar = ProgressBar(self.stderr, total)
         started = time.perf_counter()
-        written = compliance_recompute(period=period, progress=bar.advance, workers=options["workers"])
+        written = compliance_recompute(period=period, progress=bar.advance)
         bar.finish()
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{period}: results written for {written:,} officers in {elapsed:.2f} s")
