@@ -108,7 +108,20 @@ OWNERS: dict[str, frozenset[str]] = {
 # Routes whose owners differ from their namespace's.
 ROUTE_OWNERS: dict[str, frozenset[str]] = {
     "api:tokens": frozenset({"bob", "carol", "dave"}),
-    "api:token_revoke": frozenset({"bob", "carol", "dave"}),
+    "api:token_revoke": frozenset({"bob"}),  # bob's token
+    # An account, or an invitation, of agency A's officer: its administrator and POST staff.
+    "people:person": frozenset({"bob", "erin"}),
+    "people:deactivate": frozenset({"bob", "erin"}),
+    "people:reactivate": frozenset({"bob", "erin"}),
+    "sso:invite": frozenset({"bob", "erin"}),
+    # Rule book versions: POST staff prepare them, the Director publishes or returns them.
+    "oversight:version_new": frozenset({"erin"}),
+    "oversight:version_edit": frozenset({"erin"}),
+    "oversight:version_submit": frozenset({"erin"}),
+    "oversight:version_withdraw": frozenset({"erin"}),
+    "oversight:version_publish": frozenset({"frank"}),
+    "oversight:version_return": frozenset({"frank"}),
+    "oversight:recognized_end": frozenset({"erin"}),
     "sso:invitations": frozenset({"bob", "carol", "erin"}),
     "attend": frozenset({"alice"}),
     # The agency's pages that name no officer of agency A are carol's as much as bob's.
@@ -128,7 +141,7 @@ ROUTE_OWNERS: dict[str, frozenset[str]] = {
     "people:invite": frozenset({"bob", "carol", "dave", "erin"}),
 }
 
-MISSING = 987654  # the id of no row: the route's own rows are not in the small world
+MISSING = 987654  # the id of no row, for the few kinds of row the walker does not build
 
 
 def routes(
@@ -146,19 +159,28 @@ def routes(
 
 @pytest.fixture
 def rows(world: dict[str, Any]) -> dict[str, Any]:
-    """Ids of rows that belong to the owners (agency A's officer, the provider's course...)."""
+    """Ids of rows that belong to the owners: agency A's officer, the provider's course,
+    offering, attendance session and roster, alice's request, bob's API token, a rule book
+    version, a recognized state, the Director's decision, ..."""
+    from django.utils import timezone
+
+    from clee.api.services import token_create
+    from clee.attendance.services import session_start
+    from clee.compliance.models import Extension, LicenseDecision, RecognizedSource, RuleBookVersion
     from clee.officers.models import Commission
     from clee.providers.models import Offering
+    from clee.providers.rosters import roster_upload_store
     from clee.training.models import ImportBatch, TrainingRecord
+    from clee.training.services import credit_request_submit
+    from tests.portals.test_provider_support import roster
 
+    officer, period, today = world["officer"], world["period"], timezone.localdate()
+    # Held today: attendance is taken on an offering's days.
     offering = Offering.objects.create(
-        course=world["course"],
-        starts_on=dt.date(2023, 3, 1),
-        ends_on=dt.date(2023, 3, 1),
-        location="Riverton",
+        course=world["course"], starts_on=today, ends_on=today, location="Riverton"
     )
     record = TrainingRecord.objects.create(
-        officer=world["officer"],
+        officer=officer,
         description="Roll-call training",
         completed_on=dt.date(2023, 3, 1),
         hours=Decimal(2),
@@ -167,18 +189,56 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
     batch = ImportBatch.objects.create(
         kind="roster", file_name="r.csv", sha256="3" * 64, provider=world["provider"]
     )
-    commission = Commission.objects.get(officer=world["officer"])
+    upload = roster_upload_store(
+        provider=world["provider"],
+        file_name="r.csv",
+        content=roster("P1000001,Avery,CMA-101,2023-03-01,"),
+        acting_user=world["dave"],
+    )
+    request = credit_request_submit(
+        officer=officer,
+        kind="instruction",
+        title="Firearms instructor, basic academy",
+        completed_on=dt.date(2023, 5, 2),
+        hours=Decimal(8),
+        acting_user=world["alice"],
+    )
+    extension = Extension.objects.create(
+        officer=officer,
+        period=period,
+        kind=Extension.Kind.EXTENSION,
+        reason=Extension.Reason.MEDICAL,
+        explanation="Surgery in November",
+        requested_by=world["alice"],
+    )
+    decision = LicenseDecision.objects.create(
+        officer=officer,
+        period=period,
+        decision=LicenseDecision.Decision.INACTIVATE,
+        reason="Short of the period's hours",
+        hours_short=Decimal(2),
+        decided_by=world["frank"],
+        decided_at=timezone.now(),
+    )
     return {
-        "officer_id": world["officer"].pk,
+        "officer_id": officer.pk,
         "course_id": world["course"].pk,
         "provider_id": world["provider"].pk,
         "offering_id": offering.pk,
+        "session_id": session_start(offering=offering, acting_user=world["dave"]).pk,
+        "upload_id": upload.pk,
         "record_id": record.pk,
         "batch_id": batch.pk,
-        "commission_id": commission.pk,
+        "request_id": request.pk,
+        "extension_id": extension.pk,
+        "decision_id": decision.pk,
+        "token_id": token_create(name="Records system", acting_user=world["bob"]).token.pk,
+        "version_id": RuleBookVersion.objects.values_list("pk", flat=True).first(),
+        "entry_id": RecognizedSource.objects.values_list("pk", flat=True).first(),
+        "commission_id": Commission.objects.get(officer=officer).pk,
         "account_id": world["alice"].pk,
-        "year": 2023,
-        "license_number": world["officer"].license_number,
+        "year": period.year,
+        "license_number": officer.license_number,
         "number": world["provider"].number,
         "jurisdiction": "MO",
     }
