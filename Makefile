@@ -49,11 +49,16 @@ typecheck: setup
 test-sqlite: setup
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q
 
+# On a developer's machine without PostgreSQL the run is skipped, with a message; in CI (the
+# variable CI set, as .ci/run and CI services do) a server that does not answer fails the build.
 test-postgres: setup
 	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -q -m "not engine_only and not browser"; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL does not answer on 127.0.0.1:5432: CI runs the suite on PostgreSQL too (start it, or see .ci/run)"; \
+		exit 1; \
 	else \
-		echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped"; \
+		echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped (CI would fail here)"; \
 	fi
 
 test: setup lint typecheck test-sqlite test-postgres

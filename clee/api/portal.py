@@ -15,11 +15,12 @@ from clee.api.models import ApiToken
 from clee.api.services import NewToken, token_create, token_revoke
 from clee.core.errors import ServiceError
 from clee.portals.access import NOT_FOUND, acting_user, role_required
+from clee.portals.forms import PortalForm
 
 ROLES = (User.Role.PROVIDER, User.Role.AGENCY_ADMIN)
 
 
-class TokenForm(forms.Form):
+class TokenForm(PortalForm):
     name = forms.CharField(
         label="Name",
         max_length=100,
@@ -60,7 +61,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             try:
                 created = token_create(name=form.cleaned_data["name"], acting_user=user)
             except ServiceError as error:
-                form.add_error("name" if error.field == "name" else None, error.message)
+                form.refuse(error)
             else:
                 form = TokenForm()
     else:

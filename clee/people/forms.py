@@ -1,5 +1,5 @@
 """Forms of the people pages: they check what a person typed; the services decide the rest
-(their refusals are put back on the field they name by ``show_refusal``)."""
+(their refusals are put back on the field they name by ``clee.portals.forms.refuse``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.agencies.models import Agency
-from clee.core.errors import ServiceError
 from clee.people.policy import grantable_roles
 from clee.people.selectors import invitable_agencies, invitable_providers
+from clee.portals.forms import PortalForm
 from clee.providers.models import Provider
 from clee.security.forms import minimum_length
 
@@ -29,12 +29,6 @@ ROLE_LABELS = {
 }
 
 
-def show_refusal(error: ServiceError, form: forms.Form) -> None:
-    """Put a service's refusal on the field it names (the whole form otherwise)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def password_help() -> str:
     return (
         f"At least {minimum_length()} characters. Any characters, spaces included; a few unrelated words "
@@ -42,7 +36,7 @@ def password_help() -> str:
     )
 
 
-class NewPasswordFields(forms.Form):
+class NewPasswordFields(PortalForm):
     """A new password, typed twice (the password rules are the service's to apply)."""
 
     password1 = forms.CharField(
@@ -113,7 +107,7 @@ class OfficerAccountForm(NewPasswordFields):
         self.order_fields(["username", "password1", "password2"])
 
 
-class InviteForm(forms.Form):
+class InviteForm(PortalForm):
     """Whom to invite, as what, and where: the roles and places are those ``user`` may grant."""
 
     role = forms.ChoiceField(label="Role", widget=forms.Select(attrs=SELECT))
@@ -186,7 +180,7 @@ class InviteForm(forms.Form):
         return isinstance(self.fields["role"].widget, forms.HiddenInput)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label="Reason",
         max_length=300,
@@ -196,7 +190,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class PeopleFilter(forms.Form):
+class PeopleFilter(PortalForm):
     STATUS = [("", "Active and deactivated"), ("active", "Active"), ("inactive", "Deactivated")]
     ROLES = [
         ("", "Every role"),
@@ -226,7 +220,7 @@ class PeopleFilter(forms.Form):
         return data["q"].strip(), data["status"], data.get("role", "")
 
 
-class SignupForm(forms.Form):
+class SignupForm(PortalForm):
     license_number = forms.CharField(
         label="POST license number",
         max_length=20,
@@ -256,7 +250,7 @@ class SignupForm(forms.Form):
         return born
 
 
-class ResetRequestForm(forms.Form):
+class ResetRequestForm(PortalForm):
     email = forms.EmailField(
         label="Email address",
         help_text="The address of your CLEE account.",
@@ -277,7 +271,7 @@ class SetPasswordForm(DjangoSetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].label = "New password again"
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(PortalForm):
     email = forms.EmailField(
         label="New email address",
         widget=forms.EmailInput(attrs={**INPUT, "autocomplete": "email", "spellcheck": "false"}),

@@ -37,11 +37,11 @@ from clee.people.forms import (
     ResetRequestForm,
     SetPasswordForm,
     SignupForm,
-    show_refusal,
 )
 from clee.people.models import AccountInvitation
 from clee.people.policy import grantable_roles
 from clee.portals.access import acting_user, role_required
+from clee.portals.forms import refuse
 from clee.portals.paging import paginate
 from clee.sso.models import Invitation as OfficerInvitation
 from clee.sso.provider import provider_name, sso_enabled
@@ -121,7 +121,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 site_url=_site_url(request),
             )
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             messages.success(
                 request,
@@ -165,7 +165,7 @@ def _change_person(request: HttpRequest, account_id: int, change: Any, done: str
         try:
             change(account=account, reason=form.cleaned_data["reason"], acting_user=user)
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             messages.success(request, done.format(name=account.get_full_name() or account.get_username()))
             return redirect("people:person", account.pk)
@@ -250,7 +250,7 @@ def _set_up_page(
         try:
             user = set_up(form.cleaned_data)
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             auth.login(request, user, backend=BACKEND)
             messages.success(request, f"Welcome to CLEE, {user.first_name}. Your account is set up.")
@@ -335,7 +335,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
             status = 429
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             request.session["clee_signup_email"] = data["email"]
             return redirect("people:signup_sent")
@@ -390,7 +390,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
             status = 429
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             request.session["clee_reset_email"] = form.cleaned_data["email"]
             return redirect("people:password_reset_sent")
@@ -453,7 +453,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                 user=user, new_email=form.cleaned_data["email"], site_url=_site_url(request)
             )
         except ServiceError as error:
-            show_refusal(error, form)
+            refuse(form, error)
         else:
             messages.success(
                 request,

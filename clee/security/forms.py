@@ -8,8 +8,10 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 
+from clee.portals.forms import PortalForm
 
-class CodeForm(forms.Form):
+
+class CodeForm(PortalForm):
     code = forms.CharField(
         label="Code",
         max_length=40,
@@ -26,7 +28,7 @@ class CodeForm(forms.Form):
     )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(PortalForm):
     code = forms.CharField(
         label="Code from your app",
         help_text="6 digits; a new code appears every 30 seconds.",

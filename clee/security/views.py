@@ -106,7 +106,7 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
         try:
             device = services.totp_enrol(user=user, key=key, code=form.cleaned_data["code"])
         except ServiceError as error:
-            form.add_error("code", error.message)
+            form.refuse(error)
         else:
             del request.session[PENDING_KEY]
             request.session[ENROLLED] = True

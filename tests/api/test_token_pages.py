@@ -110,7 +110,7 @@ def test_a_token_needs_a_name(world: dict[str, Any]) -> None:
     response = signed_in(world["dave"]).post("/api/tokens/", {"name": "   "})
     assert response.status_code == 200
     assert (
-        "This field is required" in response.content.decode()
+        "Name is required." in response.content.decode()
         or "give the token a name" in response.content.decode()
     )
     assert not ApiToken.objects.exists()

@@ -197,7 +197,7 @@ def test_the_session_form_lists_only_the_agencys_approved_in_service_courses(
         ({"license_numbers": "P1000001\np1000001"}, "license_numbers", "Listed more than once: P1000001."),
         ({"title": ""}, "title", "Give the training's title, or choose an approved course."),
         ({"hours": ""}, "hours", "Give the training's hours."),
-        ({"hours": "1.555"}, "hours", "Give hours to the hundredth at most (such as 1.25)."),
+        ({"hours": "1.555"}, "hours", "Give hours to the hundredth at most, such as 1.25."),
         ({"hours": "3"}, "hours", "The core-area hours add up to 2.00, not 3.00."),
         ({"completed_on": "2023-02-30"}, "completed_on", "Enter a valid date."),
     ],

@@ -140,7 +140,7 @@ def test_inactivating_needs_a_reason_and_writes_nothing_without_one(state: dict[
 def test_a_decision_must_be_chosen(state: dict[str, Any]) -> None:
     response = client_of("frank").post(decide_url(state, "dan"), {"reason": "Something"})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Choose the decision." in response.content.decode()
     assert not LicenseDecision.objects.exists()
 
 
@@ -304,7 +304,7 @@ def test_reactivation_needs_a_reason_and_happens_once(state: dict[str, Any]) -> 
     make_up_training(state, "dan")
     client = client_of("frank")
     url = f"/director/reactivations/{inactivation.pk}/"
-    assert "This field is required." in client.post(url, {"reason": ""}).content.decode()
+    assert "Reason is required." in client.post(url, {"reason": ""}).content.decode()
     assert client.post(url, {"reason": "Training shown"}).status_code == 302
     again = client.post(url, {"reason": "Training shown"})
     assert "this inactivation is already undone" in again.content.decode()

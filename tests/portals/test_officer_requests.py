@@ -84,7 +84,7 @@ def test_an_officer_sends_an_out_of_state_request_with_several_files_per_documen
         ({"agenda": [upload("empty.pdf", b"")]}, "agenda", "empty.pdf is empty"),
         ({"completed_on": "2099-01-01"}, "completed_on", "The completion date is in the future"),
         ({"state": "ZZ"}, "state", "Select a valid choice."),
-        ({"hours": "0"}, "hours", "Ensure this value is greater than or equal to 0.25."),
+        ({"hours": "0"}, "hours", "Hours must be more than 0."),
         ({"title": "  "}, "title", "Enter the course's title"),
         ({"completed_on": "2023-02-30"}, "completed_on", "Enter a real date"),
     ],

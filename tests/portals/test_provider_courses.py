@@ -93,7 +93,7 @@ def test_the_course_page_shows_its_status_and_links_its_documents(world: dict[st
     [
         (
             [{"core_area": "legal_studies", "hours": "3"}],
-            "the portions add up to 3 hours but the course is 4 hours",
+            "The portions add up to 3 hours but the course is 4 hours",
         ),
         (
             [
@@ -104,14 +104,14 @@ def test_the_course_page_shows_its_status_and_links_its_documents(world: dict[st
                     "de_escalation": "2",
                 }
             ],
-            "the topic hours (5) are more than the portion's 4 hours",
+            "The topic hours (5) are more than the portion's 4 hours",
         ),
         (
             [{"core_area": "legal_studies", "subject": "firearms", "hours": "4"}],
             "Firearms is a subject of Skill Development only",
         ),
         ([{"subject": "firearms", "hours": "4"}], "choose the core area of these hours"),
-        ([], "propose how the course's hours split over the core areas"),
+        ([], "Propose how the course's hours split over the core areas"),
     ],
     ids=["split-short", "topics-over", "firearms-elsewhere", "no-area", "no-split"],
 )
@@ -129,8 +129,9 @@ def test_it_refuses_a_split_that_cannot_be_a_courses_credit(
 def test_it_shows_a_firearms_refusal_next_to_the_subject(world: dict[str, Any]) -> None:
     data = course_data(**split_rows({"core_area": "technical_studies", "subject": "firearms", "hours": "4"}))
     page = text(client_of("dave").post("/provider/courses/new/", data))
-    assert 'id="id_portions-0-subject-error"' in page
-    assert 'aria-describedby="id_portions-0-subject-error"' in page
+    assert 'id="id_portions-0-subject_error"' in page
+    assert 'aria-describedby="id_portions-0-subject_error"' in page
+    assert 'aria-invalid="true"' in page
 
 
 def test_it_refuses_a_document_that_is_not_a_pdf_png_or_jpeg(world: dict[str, Any]) -> None:

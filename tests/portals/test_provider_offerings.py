@@ -88,7 +88,7 @@ def test_it_refuses_an_offering_before_the_courses_approval(world: dict[str, Any
     data = offering_data(course=world["course"], starts="2019-06-01", ends="2019-06-01")
     response = client_of("dave").post("/provider/offerings/new/", data)
     assert response.status_code == 400
-    assert "course CMA-101 is not approved on June 1, 2019: only approved courses are offered" in text(
+    assert "Course CMA-101 is not approved on June 1, 2019: only approved courses are offered." in text(
         response
     )
     assert not Offering.objects.exists()

@@ -176,7 +176,7 @@ def test_ending_a_recognition_stops_later_courses_counting_and_is_audited(
     [
         ({"code": "M1"}, "Give a two-letter state code (such as MN) or IADLEST"),
         ({"code": "MO"}, "MO is this program&#x27;s own state"),
-        ({"reference": " "}, "This field is required"),
+        ({"reference": " "}, "Citation is required."),
         ({"recognized_from": "2021-06-01"}, "MN is already recognized from 2021-01-01 to 2023-12-31"),
         (
             {"recognized_until": "2023-12-31"},

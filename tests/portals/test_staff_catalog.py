@@ -113,7 +113,7 @@ def test_a_split_that_does_not_add_up_is_refused(world: dict[str, Any]) -> None:
     )
 
     assert response.status_code == 200
-    assert "the portions add up to 10 hours but the course is 16 hours" in response.content.decode()
+    assert "The portions add up to 10 hours but the course is 16 hours" in response.content.decode()
     assert not RecognizedCourse.objects.exists()
 
 
@@ -121,7 +121,7 @@ def test_an_entry_needs_a_split_a_source_and_a_window_in_order(world: dict[str, 
     client = staff(world)
 
     no_split = client.post("/staff/catalog/add/", entry_form())
-    assert "an approved course needs the split of its hours" in no_split.content.decode()
+    assert "An approved course needs the split of its hours" in no_split.content.decode()
 
     missouri = client.post(
         "/staff/catalog/add/", entry_form({"core_area": "legal_studies", "hours": "16"}, source="MO")

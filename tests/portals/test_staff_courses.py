@@ -177,7 +177,7 @@ def test_a_split_that_does_not_add_up_or_a_missing_start_is_refused(world: dict[
         },
     )
     assert short.status_code == 200
-    assert "the portions add up to 3 hours but the course is 4 hours" in short.content.decode()
+    assert "The portions add up to 3 hours but the course is 4 hours" in short.content.decode()
 
     no_start = client.post(
         f"/staff/courses/{course.pk}/",

@@ -1,5 +1,5 @@
 """The agency portal's forms: parse and check what the administrator typed; the services
-decide the rest (their refusals are shown next to the field they name)."""
+decide the rest (their refusals are shown next to the field they name, by ``PortalForm.refuse``)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
 from clee.imports.tables import MAX_BYTES
 from clee.portals.agency.selectors import FILTERS, SORT_CHOICES
+from clee.portals.forms import PortalForm, hours_field
 from clee.providers.models import Course, CourseDocument
 
 INPUT = {"class": "usa-input"}
 DATE = {"class": "usa-input", "type": "date"}
-HOURS = {"class": "usa-input usa-input--small", "inputmode": "decimal"}
 SELECT = {"class": "usa-select"}
 TEXTAREA = {"class": "usa-textarea"}
 
@@ -39,37 +39,6 @@ TOPIC_LABELS = {
     "implicit_bias": "Implicit bias",
     "de_escalation": "De-escalation",
 }
-
-
-def hours_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal(0),
-        max_value=Decimal(999),
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.TextInput(attrs=HOURS),
-        error_messages={
-            "invalid": "Enter hours as a number, such as 2 or 1.5.",
-            "max_decimal_places": "Give hours to the hundredth at most (such as 1.25).",
-        },
-    )
-
-
-class AgencyForm(forms.Form):
-    """A form whose "required" errors name the field ("Title is required.", "Choose a reason.")."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if field.error_messages["required"] != forms.Field.default_error_messages["required"]:
-                continue  # a message of its own
-            label = str(field.label)
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["required"] = f"Choose {label[:1].lower()}{label[1:]}."
-            else:
-                field.error_messages["required"] = f"{label} is required."
 
 
 def not_in_future(day: dt.date, what: str) -> None:
@@ -104,7 +73,7 @@ class RosterFilterForm(forms.Form):
         return data["q"].strip(), data["status"], data["sort"] or "name"
 
 
-class CommissionStartForm(AgencyForm):
+class CommissionStartForm(PortalForm):
     """Who the agency commissions: the license number, and two facts an employer has on file and
     a stranger with a roster does not all have, the last name and the date of birth."""
 
@@ -144,7 +113,7 @@ END_REASONS = (
 )
 
 
-class CommissionEndForm(AgencyForm):
+class CommissionEndForm(PortalForm):
     end = forms.DateField(label="Last day of the commission", widget=forms.DateInput(attrs=DATE))
     reason = forms.ChoiceField(label="Reason", choices=END_REASONS, widget=forms.Select(attrs=SELECT))
     details = forms.CharField(
@@ -171,16 +140,16 @@ class CommissionEndForm(AgencyForm):
         return f"{reason}: {details}" if details else reason
 
 
-class SplitForm(AgencyForm):
+class SplitForm(PortalForm):
     """A form with the hours over the core areas and the topic hours inside them, as fields
     ``split_<area>`` and ``topic_<topic>``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in SPLIT_NAMES:
-            self.fields[f"split_{name}"] = hours_field(SPLIT_LABELS[name])
+            self.fields[f"split_{name}"] = hours_field(SPLIT_LABELS[name], allow_zero=True)
         for name in TOPIC_NAMES:
-            self.fields[f"topic_{name}"] = hours_field(TOPIC_LABELS[name])
+            self.fields[f"topic_{name}"] = hours_field(TOPIC_LABELS[name], allow_zero=True)
 
     def split_fields(self) -> list[BoundField]:
         return [self[f"split_{name}"] for name in SPLIT_NAMES]
@@ -269,7 +238,7 @@ class SessionForm(SplitForm):
         return data
 
 
-class RosterUploadForm(AgencyForm):
+class RosterUploadForm(PortalForm):
     AGENCY, COURSE = "agency", "course"
 
     file = forms.FileField(

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from clee.agencies.in_service import (
 )
 from clee.compliance.preview import line_counting
 from clee.compliance.selectors import result_is_stale
-from clee.core.errors import ServiceError
+from clee.core.errors import ServiceError, sentence
 from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
 from clee.imports.services import import_apply, import_preview
@@ -63,18 +62,6 @@ agency_only = role_required(User.Role.AGENCY_ADMIN)
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, which must fail validation), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _sentence(message: str) -> str:
-    """A service's message as a sentence: capital first, full stop last."""
-    message = message.strip()
-    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "?", "!")) else ".")
-
-
-def _show_service_error(form: Form, error: ServiceError, fields: dict[str, str] | None = None) -> None:
-    """Put a service's refusal next to the field it names (or above the form)."""
-    field = (fields or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, _sentence(error.message))
 
 
 # The roster ------------------------------------------------------------------------------
@@ -242,7 +229,7 @@ def commission_new(request: HttpRequest) -> HttpResponse:
                 acting_user=user,
             )
         except ServiceError as error:
-            _show_service_error(form, error, {"officer": "license_number", "agency": ""})
+            form.refuse(error, aliases={"officer": "license_number", "agency": ""})
         else:
             messages.success(
                 request, f"{commission.officer.full_name} is commissioned from {commission.start:%B %-d, %Y}."
@@ -267,7 +254,7 @@ def commission_close(request: HttpRequest, officer_id: int) -> HttpResponse:
                 acting_user=user,
             )
         except ServiceError as error:
-            _show_service_error(form, error)
+            form.refuse(error)
         else:
             messages.success(
                 request,
@@ -351,7 +338,7 @@ def training(request: HttpRequest) -> HttpResponse:
                 acting_user=user,
             )
         except ServiceError as error:
-            _show_service_error(form, error)
+            form.refuse(error)
         else:
             if report.applied:
                 messages.success(request, _applied_message("The session is recorded", report))
@@ -370,7 +357,7 @@ def _session_errors(form: SessionForm, errors: list[RowError]) -> None:
         field = SESSION_FIELDS.get(error.field)
         if field is None and error.field in (*SPLIT_NAMES, *TOPIC_NAMES):
             field = "hours"  # the split of the described training's hours
-        reason = _sentence(error.reason)
+        reason = sentence(error.reason)
         if (field, reason) in seen:
             continue
         seen.add((field, reason))
@@ -414,7 +401,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
         try:
             _roster_scope(agency, scope)
         except ServiceError as error:
-            _show_service_error(form, error)
+            form.refuse(error)
         else:
             upload = form.cleaned_data["file"]
             draft_save(
@@ -466,7 +453,7 @@ def roster_preview(request: HttpRequest) -> HttpResponse:
             report = import_preview(**arguments, **scope)
     except ServiceError as error:
         draft_drop(request.session, user)
-        messages.error(request, _sentence(error.message))
+        messages.error(request, error.sentence)
         return redirect("agency:training")
     return render(
         request,
@@ -548,7 +535,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as error:
             fields = {"split": "hours", "topics": "hours", "portions": "hours", "file": DOCUMENT_FIELDS[0][0]}
-            _show_service_error(form, error, fields)
+            form.refuse(error, aliases=fields)
         else:
             messages.success(
                 request, f"{course.number} {course.title} is submitted to POST for pre-approval."

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 
 from clee.compliance.decisions import REASON_MAX
+from clee.portals.forms import PortalForm
 from clee.portals.oversight.forms import PeriodChoiceField
 
 
-class QueueForm(forms.Form):
+class QueueForm(PortalForm):
     period = PeriodChoiceField(
         queryset=None, to_field_name="year", empty_label=None, label="Reporting period"
     )
@@ -23,11 +24,9 @@ class QueueForm(forms.Form):
         field = self.fields["period"]
         assert isinstance(field, PeriodChoiceField)
         field.queryset = periods
-        field.widget.attrs["class"] = "usa-select"
-        self.fields["q"].widget.attrs["class"] = "usa-input"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[
@@ -45,23 +44,15 @@ class DecisionForm(forms.Form):
         f"keep the license active. At most {REASON_MAX} characters.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].widget.attrs["class"] = "usa-textarea"
-
     @property
     def inactivate(self) -> bool:
         return bool(self.cleaned_data.get("decision") == "inactivate")
 
 
-class ReactivationForm(forms.Form):
+class ReactivationForm(PortalForm):
     reason = forms.CharField(
         label="Reason",
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, which make-up training was shown. It goes into the license history.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].widget.attrs["class"] = "usa-textarea"

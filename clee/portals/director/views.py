@@ -29,7 +29,6 @@ from clee.officers.models import Commission
 from clee.portals.access import acting_user, role_required
 from clee.portals.director.access import access_case, access_inactivation
 from clee.portals.director.forms import DecisionForm, QueueForm, ReactivationForm
-from clee.portals.oversight.forms import show_service_error
 from clee.portals.oversight.selectors import NoncompliantRow
 from clee.portals.paging import paginate
 
@@ -115,7 +114,7 @@ def decide(request: HttpRequest, year: int, officer_id: int) -> HttpResponse:
                 acting_user=acting_user(request),
             )
         except ServiceError as error:
-            show_service_error(form, error)
+            form.refuse(error)
         else:
             if form.inactivate:
                 messages.success(request, f"{officer.full_name}'s license is now inactive.")
@@ -194,7 +193,7 @@ def reactivate(request: HttpRequest, decision_id: int) -> HttpResponse:
                 acting_user=acting_user(request),
             )
         except ServiceError as error:
-            show_service_error(form, error)
+            form.refuse(error)
         else:
             messages.success(request, f"{inactivation.officer.full_name}'s license is active again.")
             return redirect("director:reactivations")

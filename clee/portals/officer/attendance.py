@@ -15,7 +15,7 @@ from clee.attendance.codes import CodeError
 from clee.attendance.models import AttendanceScan
 from clee.attendance.selectors import awaiting_confirmation
 from clee.attendance.services import attendance_scan, code_session, next_action
-from clee.core.errors import ServiceError
+from clee.core.errors import ServiceError, sentence
 from clee.portals.access import acting_user, role_required
 from clee.portals.officer.access import linked_officer
 
@@ -31,12 +31,12 @@ def attend(request: HttpRequest, offering_id: int) -> HttpResponse:
     code = (request.POST.get("code") if request.method == "POST" else request.GET.get("code")) or ""
     context: dict[str, Any] = {"officer": officer, "code": code}
     if officer is None:
-        context["refused"] = "your account is not linked to an officer's record yet"
+        context["refused"] = "Your account is not linked to an officer's record yet."
         return render(request, TEMPLATE, context, status=400)
     try:
         session = code_session(offering_id=offering_id, code=code)
     except CodeError as error:
-        context["refused"] = error.message
+        context["refused"] = sentence(error.message)
         return render(request, TEMPLATE, context, status=400)
     context.update(session=session, offering=session.offering, course=session.offering.course)
     if request.method == "POST":
@@ -45,7 +45,7 @@ def attend(request: HttpRequest, offering_id: int) -> HttpResponse:
                 offering_id=offering_id, code=code, action=request.POST.get("action", ""), acting_user=user
             )
         except ServiceError as error:
-            context["refused"] = error.message
+            context["refused"] = error.sentence
             return render(request, TEMPLATE, context, status=400)
         context.update(done=outcome.action, entry=outcome.entry)
         return render(request, TEMPLATE, context)

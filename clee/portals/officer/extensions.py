@@ -16,10 +16,11 @@ from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND, acting_user, role_required
+from clee.portals.forms import PortalForm
 from clee.portals.officer.access import access_officer
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(PortalForm):
     kind = forms.ChoiceField(
         label="What you ask for",
         choices=Extension.Kind.choices,
@@ -50,7 +51,7 @@ class ExtensionRequestForm(forms.Form):
                 acting_user=acting_user,
             )
         except ServiceError as error:
-            self.add_error(error.field if error.field in self.fields else None, str(error))
+            self.refuse(error)
             return False
         return True
 

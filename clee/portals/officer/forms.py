@@ -20,6 +20,7 @@ from django.utils import timezone
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.rulebooks import period_pack
 from clee.core.documents import sniff_kind
+from clee.portals.forms import PortalForm, hours_field
 from clee.rules import NoPackError
 from clee.training.models import CreditRequest
 from clee.training.services import REQUIRED_DOCUMENTS, RequestUpload
@@ -182,7 +183,7 @@ def upload_problem(upload: UploadedFile) -> str | None:
     return None
 
 
-class CreditRequestForm(forms.Form):
+class CreditRequestForm(PortalForm):
     """A credit request of one kind; its fields and documents depend on the kind."""
 
     title = forms.CharField(max_length=200)
@@ -191,11 +192,9 @@ class CreditRequestForm(forms.Form):
     completed_on = forms.DateField(
         label="Date completed",
         help_text="The last day of the course. Training counts toward the reporting period of this date.",
-        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    hours = forms.DecimalField(
-        max_digits=6, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal(999)
-    )
+    hours = hours_field("Hours", required=True)
     semester_hours = forms.DecimalField(
         label="Semester hours",
         max_digits=5,
@@ -208,7 +207,7 @@ class CreditRequestForm(forms.Form):
         label="Anything the reviewer should know",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, kind: str, period: ReportingPeriod | None = None, **kwargs: Any) -> None:
@@ -272,18 +271,11 @@ class CreditRequestForm(forms.Form):
             # USWDS's file input script names the control "Drag files here or choose from
             # folder" (aria-label); the label it points to keeps it named for what it is.
             self.fields[name].widget.attrs["aria-labelledby"] = f"id_{name}_label"
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(widget, (forms.TextInput, forms.NumberInput)):
-                widget.attrs.setdefault("class", "usa-input")
-        if "hours" in self.fields:
-            self.fields["hours"].widget.attrs.update({"class": "usa-input usa-input--small", "step": "0.25"})
         if "semester_hours" in self.fields:
             self.fields["semester_hours"].widget.attrs.update(
                 {"class": "usa-input usa-input--small", "step": "0.5"}
             )
+        self.dress()  # the fields added here
 
     def clean_completed_on(self) -> dt.date:
         completed_on: dt.date = self.cleaned_data["completed_on"]
@@ -292,17 +284,6 @@ class CreditRequestForm(forms.Form):
                 "The completion date is in the future: enter the day the course ended"
             )
         return completed_on
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        """Record the error and mark its control (USWDS's red border beside the message)."""
-        super().add_error(field, error)
-        for name in self.errors:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is None or isinstance(widget, MultipleFileInput):
-                continue
-            classes = widget.attrs.get("class", "")
-            if "usa-input--error" not in classes:
-                widget.attrs["class"] = f"{classes} usa-input--error".strip()
 
     @property
     def document_fields(self) -> list[forms.BoundField]:

@@ -135,7 +135,7 @@ def certificate(request: HttpRequest, year: int) -> HttpResponse:
     try:
         certificate_issue(officer=officer, period=period, acting_user=user)
     except ServiceError as error:
-        messages.error(request, error.message[:1].upper() + error.message[1:] + ".")
+        messages.error(request, error.sentence)
         return redirect(f"{reverse('officer:transcript')}?year={period.year}")
     return redirect("officer:certificate_pdf", year=period.year)
 
@@ -195,13 +195,8 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 def _place_error(form: CreditRequestForm, error: ServiceError) -> None:
     """Show a service's refusal next to its field (documents: the first missing kind)."""
-    message = error.message[:1].upper() + error.message[1:]
-    field = error.field
-    if field == "documents":
-        field = next(
-            (name for name, _, _ in DOCUMENT_FIELDS[form.kind] if not form.cleaned_data.get(name)), None
-        )
-    form.add_error(field if field in form.fields else None, message)
+    missing = next((name for name, _, _ in DOCUMENT_FIELDS[form.kind] if not form.cleaned_data.get(name)), "")
+    form.refuse(error, aliases={"documents": missing})
 
 
 @role_required(OFFICER)

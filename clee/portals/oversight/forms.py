@@ -11,14 +11,7 @@ from django.db.models import QuerySet
 from clee.agencies.models import Agency
 from clee.compliance.impact import DRAFT_MAX_BYTES
 from clee.compliance.models import ReportingPeriod
-from clee.core.errors import ServiceError
-from clee.portals.staff.forms import StaffForm, date_field
-
-
-def show_service_error(form: forms.Form, error: ServiceError) -> None:
-    """A service's refusal next to the field it names (or above the form), as a sentence."""
-    message = error.message[:1].upper() + error.message[1:]
-    form.add_error(error.field if error.field in form.fields else None, message)
+from clee.portals.forms import PortalForm, date_field
 
 
 class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -30,7 +23,7 @@ def periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(jurisdiction=settings.CLEE_JURISDICTION).order_by("-year")
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PortalForm):
     """The period a statewide page shows (``?period=2023``)."""
 
     period = PeriodChoiceField(
@@ -45,7 +38,6 @@ class PeriodForm(forms.Form):
         field = self.fields["period"]
         assert isinstance(field, PeriodChoiceField)
         field.queryset = periods()
-        field.widget.attrs["class"] = "usa-select"
 
 
 class NoncompliantFilterForm(PeriodForm):
@@ -61,8 +53,6 @@ class NoncompliantFilterForm(PeriodForm):
         agency = self.fields["agency"]
         assert isinstance(agency, forms.ModelChoiceField)
         agency.queryset = Agency.objects.filter(active=True).order_by("name")
-        agency.widget.attrs["class"] = "usa-select"
-        self.fields["q"].widget.attrs["class"] = "usa-input"
 
 
 class AgencySearchForm(PeriodForm):
@@ -70,12 +60,8 @@ class AgencySearchForm(PeriodForm):
         required=False, max_length=80, label="Agency", help_text="Part of the name, or the ORI."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["class"] = "usa-input"
 
-
-class DraftPackForm(forms.Form):
+class DraftPackForm(PortalForm):
     """A draft rule pack to preview against a period's officers."""
 
     period = PeriodChoiceField(
@@ -94,7 +80,6 @@ class DraftPackForm(forms.Form):
         field = self.fields["period"]
         assert isinstance(field, PeriodChoiceField)
         field.queryset = periods()
-        field.widget.attrs["class"] = "usa-select"
         self.fields["draft"].widget.attrs.update({"class": "usa-file-input", "accept": ".yaml,.yml"})
 
     def clean_draft(self) -> Any:
@@ -113,7 +98,7 @@ class DraftPackForm(forms.Form):
 # Rule book versions and the recognized out-of-state list (clee.portals.oversight.rules) ----------
 
 
-class DraftUploadForm(StaffForm):
+class DraftUploadForm(PortalForm):
     """A rule book file to start a draft from."""
 
     book = forms.FileField(
@@ -124,7 +109,7 @@ class DraftUploadForm(StaffForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["book"].widget.attrs.update({"class": "usa-file-input", "accept": ".yaml,.yml"})
+        self.fields["book"].widget.attrs["accept"] = ".yaml,.yml"
 
     def clean_book(self) -> Any:
         upload = self.cleaned_data["book"]
@@ -137,7 +122,7 @@ class DraftUploadForm(StaffForm):
         return upload
 
 
-class DraftTextForm(StaffForm):
+class DraftTextForm(PortalForm):
     """The text of a draft, edited in the page."""
 
     text = forms.CharField(
@@ -150,7 +135,7 @@ class DraftTextForm(StaffForm):
     )
 
 
-class SubmitDraftForm(StaffForm):
+class SubmitDraftForm(PortalForm):
     effective_from = date_field(
         "Effective date",
         help_text="From this day the version decides every period whose rules it changes.",
@@ -164,7 +149,7 @@ class SubmitDraftForm(StaffForm):
     )
 
 
-class ReturnDraftForm(StaffForm):
+class ReturnDraftForm(PortalForm):
     note = forms.CharField(
         label="What should change",
         max_length=500,
@@ -173,7 +158,7 @@ class ReturnDraftForm(StaffForm):
     )
 
 
-class DraftImpactForm(StaffForm):
+class DraftImpactForm(PortalForm):
     period = PeriodChoiceField(
         queryset=ReportingPeriod.objects.none(),
         empty_label=None,
@@ -189,7 +174,7 @@ class DraftImpactForm(StaffForm):
         field.queryset = periods()
 
 
-class RecognizedAddForm(StaffForm):
+class RecognizedAddForm(PortalForm):
     code = forms.CharField(
         label="State or IADLEST",
         max_length=10,
@@ -207,6 +192,6 @@ class RecognizedAddForm(StaffForm):
     )
 
 
-class RecognizedEndForm(StaffForm):
+class RecognizedEndForm(PortalForm):
     last_day = date_field("Last day recognized")
     reason = forms.CharField(label="Why it ends", max_length=300)

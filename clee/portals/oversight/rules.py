@@ -44,7 +44,6 @@ from clee.portals.oversight.forms import (
     RecognizedEndForm,
     ReturnDraftForm,
     SubmitDraftForm,
-    show_service_error,
 )
 
 statewide_only = role_required(User.Role.POST_STAFF, User.Role.DIRECTOR)
@@ -110,7 +109,7 @@ def version_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Draft {draft.pk} was made from {upload.name}.")
                 return redirect("oversight:version", version_id=draft.pk)
         except ServiceError as error:
-            show_service_error(form, error)
+            form.refuse(error)
     return render(request, "portals/oversight/version_new.html", {"form": form, "in_force": in_force})
 
 
@@ -203,7 +202,7 @@ def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
                     draft=found, content=form.cleaned_data["text"], acting_user=acting_user(request)
                 )
             except ServiceError as error:
-                show_service_error(form, error)
+                form.refuse(error)
             else:
                 problem = draft_problem(found)
                 if problem is None:
@@ -225,7 +224,7 @@ def _back(version_id: int) -> HttpResponse:
 def _refused(
     request: HttpRequest, found: RuleBookVersion, form: Any, error: ServiceError, key: str
 ) -> HttpResponse:
-    show_service_error(form, error)
+    form.refuse(error)
     context = _version_context(found, acting_user(request))
     context[key] = form
     return render(request, "portals/oversight/version.html", context, status=400)
@@ -260,7 +259,7 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         rule_book_withdraw(draft=found, acting_user=acting_user(request))
     except ServiceError as error:
-        messages.error(request, error.message[:1].upper() + error.message[1:] + ".")
+        messages.error(request, error.sentence)
     else:
         messages.info(request, f"Draft {found.pk} is withdrawn; it is kept with the history.")
     return _back(found.pk)
@@ -273,7 +272,7 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         published = rule_book_publish(draft=found, acting_user=acting_user(request))
     except ServiceError as error:
-        messages.error(request, error.message[:1].upper() + error.message[1:] + ".")
+        messages.error(request, error.sentence)
         return _back(found.pk)
     day = published.effective_from
     assert day is not None
@@ -343,7 +342,7 @@ def recognized(request: HttpRequest) -> HttpResponse:
                     acting_user=user,
                 )
             except ServiceError as error:
-                show_service_error(form, error)
+                form.refuse(error)
             else:
                 start = entry.recognized_from
                 messages.success(

@@ -102,7 +102,7 @@ def attendance_end(request: HttpRequest, offering_id: int, session_id: int) -> H
     try:
         session_end(session=session, acting_user=user)
     except ServiceError as error:
-        messages.error(request, f"{error.message[:1].upper()}{error.message[1:]}.")
+        messages.error(request, error.sentence)
     return redirect("provider:attendance", offering_id=offering_id, session_id=session_id)
 
 

@@ -1,4 +1,4 @@
-"""The provider's forms, rendered the USWDS way (``portals/includes/field.html``).
+"""The provider's forms (the kit of ``clee.portals.forms``).
 
 Forms check what they can show next to a field (a missing value, a file that is not a PDF, a
 split row with Firearms outside Skill Development); the services check everything again and
@@ -21,6 +21,7 @@ from clee.core.documents import sniff_kind
 from clee.core.errors import ServiceError
 from clee.imports.tables import MAX_BYTES
 from clee.officers.models import Officer
+from clee.portals.forms import PortalForm, hours_field
 from clee.providers.models import Course, CourseDocument
 from clee.providers.services import (
     SUBMISSION_DOCUMENTS,
@@ -31,77 +32,8 @@ from clee.providers.services import (
     portion_validate,
 )
 
-WIDGET_CLASSES: dict[type[forms.Widget], str] = {
-    forms.Textarea: "usa-textarea",
-    forms.Select: "usa-select",
-    forms.ClearableFileInput: "usa-file-input",
-    forms.FileInput: "usa-file-input",
-}
 DOCUMENT_TYPES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 ROSTER_TYPES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def hours_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("9999.99"),
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        error_messages={
-            "min_value": "hours must be more than 0",
-            "max_decimal_places": "give hours to the hundredth at most",
-            "invalid": "enter a number of hours, such as 2 or 1.5",
-        },
-    )
-
-
-class UswdsForm(forms.Form):
-    """A form whose controls carry USWDS classes and point (``aria-describedby``) at their
-    hint and, once refused, at their error message."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = next((c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "usa-input")
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-        self.describe()
-
-    def describe(self) -> None:
-        """Point each control at its hint and error (the ids ``field.html`` gives them)."""
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            control = self[name].id_for_label
-            ids = []
-            if field.help_text:
-                ids.append(f"{control}-hint")
-            if name in errors:
-                ids.append(f"{control}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.describe()
-
-    def filled(self) -> bool:
-        """Whether anything was typed or chosen (a blank row of a formset is left out)."""
-        return any(self[name].data not in (None, "") for name in self.fields)
-
-    def refuse(self, error: ServiceError, *, fields: dict[str, str] | None = None) -> None:
-        """Show a service's refusal next to its field (``fields`` maps a service's field names
-        to this form's), or above the form."""
-        name = (fields or {}).get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
-        self.describe()
 
 
 def document_upload(upload: UploadedFile | None, kind: str) -> DocumentUpload | None:
@@ -153,7 +85,7 @@ COURSE_DOCUMENTS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-class CourseForm(UswdsForm):
+class CourseForm(PortalForm):
     """A course submitted for approval: what it is, and the documents POST reads."""
 
     title = forms.CharField(label="Course title", max_length=200)
@@ -162,7 +94,9 @@ class CourseForm(UswdsForm):
         max_length=30,
         help_text="Your own number for the course; rosters name the course by it.",
     )
-    hours = hours_field("Course hours", help_text="The length of the course in hours, such as 4 or 7.5.")
+    hours = hours_field(
+        "Course hours", required=True, help_text="The length of the course in hours, such as 4 or 7.5."
+    )
     delivery = forms.ChoiceField(
         label="Delivery",
         choices=Delivery.choices,
@@ -195,7 +129,6 @@ class CourseForm(UswdsForm):
                 widget=forms.FileInput(attrs={"class": "usa-file-input", "accept": DOCUMENT_TYPES}),
                 error_messages={"required": f"attach the {label.lower()}"},
             )
-        self.describe()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -226,7 +159,7 @@ class CourseForm(UswdsForm):
 TOPIC_FIELDS: tuple[tuple[str, str], ...] = tuple((str(topic.value), str(topic.label)) for topic in Topic)
 
 
-class PortionForm(UswdsForm):
+class PortionForm(PortalForm):
     """One row of a course's split: hours in a core area (and subject), with the topic hours
     inside them."""
 
@@ -257,7 +190,7 @@ class PortionForm(UswdsForm):
             portion_validate(self.spec())
         except ServiceError as error:
             at_fault = "subject" if cleaned.get("subject") and "Firearms" in error.message else "hours"
-            self.add_error(at_fault, error.message)
+            self.refuse(error, aliases={error.field or "": at_fault})
         return cleaned
 
     def spec(self) -> PortionSpec:
@@ -304,7 +237,7 @@ def portion_initial(course: Course) -> list[dict[str, Any]]:
 # Offerings ----------------------------------------------------------------------------------
 
 
-class OfferingForm(UswdsForm):
+class OfferingForm(PortalForm):
     """An offering's course (when scheduling it), dates and place."""
 
     course = forms.ModelChoiceField(
@@ -335,7 +268,6 @@ class OfferingForm(UswdsForm):
             course_field = self.fields["course"]
             assert isinstance(course_field, forms.ModelChoiceField)
             course_field.queryset = courses
-        self.describe()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -345,7 +277,7 @@ class OfferingForm(UswdsForm):
         return cleaned
 
 
-class InstructorForm(UswdsForm):
+class InstructorForm(PortalForm):
     """An instructor of an offering, named by license number, with the hours taught."""
 
     license_number = forms.CharField(label="License number", max_length=20, required=False)
@@ -419,7 +351,7 @@ INSTRUCTOR_ROWS = 2
 # Rosters ------------------------------------------------------------------------------------
 
 
-class RosterUploadForm(UswdsForm):
+class RosterUploadForm(PortalForm):
     file = forms.FileField(
         label="Roster file",
         help_text="CSV or Excel workbook (.xlsx), one row per officer per completed course, at most 20 MB.",

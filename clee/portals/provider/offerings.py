@@ -111,15 +111,10 @@ def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> H
             try:
                 saved = offering_save(offering=candidate, instructors=formset.specs(), acting_user=user)
             except ServiceError as error:
-                if error.field == "instructors":
-                    formset.non_form_errors().append(error.message)
-                else:
-                    # On a change the course is fixed: its refusal (not approved on the new first
-                    # day) is about the dates.
-                    fields = (
-                        OFFERING_FIELDS if offering is None else {**OFFERING_FIELDS, "course": "starts_on"}
-                    )
-                    form.refuse(error, fields=fields)
+                # On a change the course is fixed: its refusal (not approved on the new first
+                # day) is about the dates.
+                fields = OFFERING_FIELDS if offering is None else {**OFFERING_FIELDS, "course": "starts_on"}
+                form.refuse(error, aliases=fields, rows=formset, row_fields=("instructors",))
             else:
                 verb = "scheduled" if offering is None else "saved"
                 note = ""

@@ -130,10 +130,12 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
                     course=candidate, portions=formset.specs(), documents=form.documents(), acting_user=user
                 )
             except ServiceError as error:
-                if error.field == "portions":
-                    formset.non_form_errors().append(error.message)
-                else:
-                    form.refuse(error, fields={"documents": "instructor_record" if new else ""})
+                form.refuse(
+                    error,
+                    aliases={"documents": "instructor_record" if new else ""},
+                    rows=formset,
+                    row_fields=("portions",),
+                )
             else:
                 verb = "submitted to POST for approval" if new else "corrected"
                 messages.success(request, f"{saved.number} {saved.title} was {verb}.")

@@ -20,9 +20,9 @@ from clee.core.errors import ServiceError
 from clee.officers.models import Commission
 from clee.officers.services import commission_history_grant
 from clee.portals.access import acting_user, role_required
+from clee.portals.forms import PortalForm
 from clee.portals.paging import paginate
 from clee.portals.staff.access import _one
-from clee.portals.staff.forms import StaffForm
 
 staff_only = role_required(User.Role.POST_STAFF)
 
@@ -44,7 +44,7 @@ def latest_commissions(query: str) -> QuerySet[Commission]:
     return commissions
 
 
-class HistoryGrantForm(StaffForm):
+class HistoryGrantForm(PortalForm):
     visible_from = forms.DateField(
         label="Show records completed from",
         help_text="Earlier than the commission's start: the agency then sees the officer's records and "
@@ -84,7 +84,7 @@ def commission(request: HttpRequest, commission_id: int) -> HttpResponse:
                 acting_user=user,
             )
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.refuse(error)
         else:
             messages.success(
                 request,

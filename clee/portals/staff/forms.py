@@ -1,14 +1,13 @@
-"""The staff pages' forms, rendered the USWDS way (``portals/staff/includes/field.html``).
+"""The staff pages' forms (the kit of ``clee.portals.forms``).
 
 Forms check what a person typed (dates, numbers, choices, a reason where one is needed); the
-services check the rules, and their refusals are put back on the form by ``show_refusal``.
+services check the rules, and their refusals are put back on the form by ``PortalForm.refuse``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,146 +18,29 @@ from clee.compliance.models import Extension, ReportingPeriod
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
+from clee.portals.forms import (
+    DateInput,
+    PortalForm,
+    PortalModelForm,
+    date_field,
+    hours_field,
+    plain_hours,
+    radio_field,
+    with_blank,
+)
 from clee.providers.models import Course, Provider, RecognizedCourse
 from clee.providers.services import PortionSpec, portion_validate
 from clee.training.models import CreditRequest
 from clee.training.services import LineSpec
 
-if TYPE_CHECKING:
-    from django.forms import ModelForm
-else:  # django-stubs makes ModelForm generic for the type checker only
-
-    class ModelForm(forms.ModelForm):
-        def __class_getitem__(cls, parameters: Any) -> Any:
-            return cls
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"required": f"Enter the {label.lower()}.", "invalid": "Enter a date as YYYY-MM-DD."},
-    )
-
-
-def hours_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal("0.01"),
-        max_digits=6,
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
-        error_messages={"min_value": "Hours must be more than 0.", "invalid": "Enter hours as a number."},
-    )
-
-
-def radio_field(label: str, choices: list[tuple[str, str]], *, required: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        widget=forms.RadioSelect(attrs={"class": "usa-radio__input usa-radio__input--tile"}),
-        error_messages={"required": f"Choose the {label.lower()}."},
-    )
-
-
-def plain_hours(hours: Decimal) -> Decimal:
-    """Hours as a person writes them in a field: ``6`` for 6.00, ``2.5`` for 2.50."""
-    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours.normalize()
-
-
-def with_blank(choices: Iterable[tuple[Any, Any]], label: str = "- Select -") -> list[tuple[str, str]]:
-    """Choices led by an empty one (a select that starts on nothing chosen)."""
-    return [("", label), *((str(value), str(text)) for value, text in choices if value != "")]
-
-
-class Uswds:
-    """USWDS classes on every control, and the error variant on a control with an error."""
-
-    fields: dict[str, forms.Field]
-    errors: Any
-
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.Select):
-                css = "usa-select"
-            elif isinstance(widget, forms.Textarea):
-                css = "usa-textarea"
-            elif isinstance(widget, forms.CheckboxInput):
-                css = "usa-checkbox__input"
-            else:
-                css = "usa-input"
-            widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), css]))
-
-    def mark_errors(self) -> None:
-        for name in self.errors:
-            field = self.fields.get(name)
-            if field is None:
-                continue
-            classes = str(field.widget.attrs.get("class", "")).split()
-            if {"usa-input", "usa-select", "usa-textarea"} & set(
-                classes
-            ) and "usa-input--error" not in classes:
-                field.widget.attrs["class"] = " ".join([*classes, "usa-input--error"])
-
-
-class StaffForm(Uswds, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-
-class StaffModelForm(Uswds, ModelForm[Any]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-
-def show_refusal(
-    error: ServiceError,
-    form: forms.BaseForm,
-    lines: LinesFormSet | None = None,
-    *,
-    aliases: Mapping[str, str] | None = None,
-) -> None:
-    """Put a service's refusal next to the field it names (or on the lines, or atop the form)."""
-    field = (aliases or {}).get(error.field or "", error.field)
-    if lines is not None and field in ("lines", "portions", "hours"):
-        lines.refusals.append(error.message)
-        return
-    form.add_error(field if field in form.fields else None, error.message[:1].upper() + error.message[1:])
-    if isinstance(form, Uswds):
-        form.mark_errors()
-
-
 # Lines: the core areas and hours a reviewer decides ------------------------------------------
 
 TOPIC_FIELDS = {str(topic): f"{topic}_hours" for topic in Topic}
+# A service's refusal naming one of these is about the lines as a whole.
+LINE_FIELDS = ("lines", "portions", "hours")
 
 
-class LineForm(StaffForm):
+class LineForm(PortalForm):
     """One line of credit: hours in one core area (and subject), with topic hours inside them.
 
     Every field may be left empty: an empty line is not a line (the form offers spare rows, so
@@ -190,7 +72,7 @@ class LineForm(StaffForm):
         try:
             portion_validate(self.spec())
         except ServiceError as error:
-            raise ValidationError(error.message[:1].upper() + error.message[1:]) from error
+            raise ValidationError(error.sentence) from error
         return data
 
     def spec(self) -> PortionSpec:
@@ -204,13 +86,8 @@ class LineForm(StaffForm):
 
 
 class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    """The lines of a decision; ``refusals`` holds what a service said about them as a whole."""
-
-    refusals: list[str]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.refusals = []
+    """The lines of a decision; what a service said about them as a whole is among
+    ``non_form_errors``."""
 
     def specs(self) -> list[PortionSpec]:
         return [form.spec() for form in self.forms if isinstance(form, LineForm) and not form.is_empty()]
@@ -224,7 +101,7 @@ class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def all_errors(self) -> list[str]:
         """Every error of the lines, each naming its line, for the error summary."""
-        messages = [*self.non_form_errors(), *self.refusals]
+        messages = [str(error) for error in self.non_form_errors()]
         for number, form in enumerate(self.forms, start=1):
             for name, errors in form.errors.items():
                 label = "" if name == "__all__" else f"{form.fields[name].label}: "
@@ -274,7 +151,7 @@ def lines_formset(
 APPROVE, DENY = "approve", "deny"
 
 
-class RequestDecisionForm(StaffForm):
+class RequestDecisionForm(PortalForm):
     decision = radio_field("Decision", [(APPROVE, "Approve with the lines above"), (DENY, "Deny")])
     reason = forms.CharField(
         label="Reason",
@@ -316,7 +193,7 @@ class RequestDecisionForm(StaffForm):
         return data
 
 
-class CourseDecisionForm(StaffForm):
+class CourseDecisionForm(PortalForm):
     decision = radio_field("Decision", [(APPROVE, "Approve with this window and split"), (DENY, "Deny")])
     approved_from = date_field("Approved from", required=False, help_text="Required to approve.")
     approved_until = date_field(
@@ -348,7 +225,7 @@ class CourseDecisionForm(StaffForm):
 GRANT, REFUSE = "grant", "refuse"
 
 
-class ExtensionDecisionForm(StaffForm):
+class ExtensionDecisionForm(PortalForm):
     decision = radio_field("Decision", [(GRANT, "Grant"), (REFUSE, "Refuse")])
     new_deadline = date_field("New deadline", required=False, help_text="Required to grant.")
     refusal_reason = forms.CharField(
@@ -375,7 +252,7 @@ class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.year} (grace deadline {obj.grace_deadline:%B %-d, %Y})"
 
 
-class ExtensionGrantForm(StaffForm):
+class ExtensionGrantForm(PortalForm):
     license_number = forms.CharField(
         label="License number",
         max_length=20,
@@ -421,7 +298,7 @@ class ExtensionGrantForm(StaffForm):
 # Providers and the catalog ----------------------------------------------------------------------
 
 
-class ProviderForm(StaffModelForm):
+class ProviderForm(PortalModelForm):
     class Meta:
         model = Provider
         fields = (
@@ -488,7 +365,7 @@ class ProviderForm(StaffModelForm):
         return str(self.cleaned_data["state"]).strip().upper()
 
 
-class CatalogEntryForm(StaffModelForm):
+class CatalogEntryForm(PortalModelForm):
     class Meta:
         model = RecognizedCourse
         fields = (
@@ -549,7 +426,7 @@ class CatalogEntryForm(StaffModelForm):
 # Filters of the lists (GET forms: a wrong value is ignored, never an error page) -------------
 
 
-class FilterForm(StaffForm):
+class FilterForm(PortalForm):
     def value(self, name: str) -> Any:
         if not self.is_valid():
             return self.fields[name].initial or ""
@@ -605,7 +482,7 @@ class CatalogFilter(FilterForm):
         source.choices = [("", "All sources"), *((s, s) for s in sources)]
 
 
-class MakeupForm(StaffForm):
+class MakeupForm(PortalForm):
     """Records completed after a deficient period, to apply to it as make-up training."""
 
     records = forms.MultipleChoiceField(

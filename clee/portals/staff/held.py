@@ -18,16 +18,17 @@ from clee.agencies.in_service import held_session, held_session_preview, held_se
 from clee.core.errors import ServiceError
 from clee.core.wording import count_text
 from clee.portals.access import acting_user, role_required
+from clee.portals.forms import PortalForm, radio_field
 from clee.portals.paging import paginate
 from clee.portals.staff.access import access_held_record
-from clee.portals.staff.forms import APPROVE, DENY, StaffForm, radio_field, show_refusal
+from clee.portals.staff.forms import APPROVE, DENY
 from clee.portals.staff.selectors import record_split
 from clee.portals.staff.views import shown_lines
 
 staff_only = role_required(User.Role.POST_STAFF)
 
 
-class HeldDecisionForm(StaffForm):
+class HeldDecisionForm(PortalForm):
     decision = radio_field(
         "Decision",
         [(APPROVE, "Approve it as the agency's in-service course for that day"), (DENY, "Refuse it")],
@@ -63,7 +64,7 @@ def held_review(request: HttpRequest, record_id: int) -> HttpResponse:
                 record=record, approve=approve, reason=form.cleaned_data["reason"], acting_user=user
             )
         except ServiceError as error:
-            show_refusal(error, form)
+            form.refuse(error)
         else:
             what = count_text(len(decided), "officer")
             verb = "approved as an in-service course" if approve else "refused"

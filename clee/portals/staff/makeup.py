@@ -24,7 +24,7 @@ from clee.officers.models import Officer
 from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.officer.selectors import hours_shown
 from clee.portals.paging import paginate
-from clee.portals.staff.forms import MakeupForm, show_refusal
+from clee.portals.staff.forms import MakeupForm
 from clee.training.models import TrainingRecord
 
 staff_only = role_required(User.Role.POST_STAFF)
@@ -85,7 +85,7 @@ def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResp
                     today=today,
                 )
             except ServiceError as error:
-                show_refusal(error, form)
+                form.refuse(error)
             else:
                 messages.success(
                     request,
@@ -100,7 +100,7 @@ def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResp
                     officer, period, chosen, acting_user=user, reason=form.cleaned_data["reason"], today=today
                 )
             except ServiceError as error:
-                show_refusal(error, form)
+                form.refuse(error)
     context["errors"] = [
         (f"#{field.auto_id}" if field.name != "records" else "#records-legend", f"{field.label}: {error}")
         for field in form

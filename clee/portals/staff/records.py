@@ -74,7 +74,7 @@ def record_reverse(request: HttpRequest, record_id: int) -> HttpResponse:
         try:
             credit_reverse(record=record, reason=request.POST.get("reason", ""), acting_user=user)
         except ServiceError as refused:
-            error = refused.message[:1].upper() + refused.message[1:] + "."
+            error = refused.sentence
         else:
             messages.success(
                 request,

@@ -38,6 +38,7 @@ from clee.portals.staff.access import (
 from clee.portals.staff.forms import (
     APPROVE,
     GRANT,
+    LINE_FIELDS,
     CatalogEntryForm,
     CatalogFilter,
     CourseDecisionForm,
@@ -51,7 +52,6 @@ from clee.portals.staff.forms import (
     RequestQueueFilter,
     lines_formset,
     record_lines,
-    show_refusal,
 )
 from clee.portals.staff.selectors import (
     age_in_days,
@@ -243,7 +243,7 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
                     acting_user=user,
                 )
             except ServiceError as error:
-                show_refusal(error, form, split)
+                form.refuse(error, rows=split, row_fields=LINE_FIELDS)
             else:
                 verb = "approved" if approve else "denied"
                 messages.success(request, f"Course {course.number} “{course.title}” {verb}.")
@@ -395,7 +395,9 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         if form.is_valid() and lines.is_valid() and lines.specs():
             effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
         elif lines.is_valid() and not lines.specs():
-            lines.refusals.append("Add at least one line of core area and hours to see what approving does.")
+            lines.non_form_errors().append(
+                "Add at least one line of core area and hours to see what approving does."
+            )
     elif posted:
         form = RequestDecisionForm(request.POST, request=credit_request)
         lines = lines_formset(request.POST)
@@ -403,7 +405,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         if lines.is_valid() and lines.specs() and form.is_valid() and credit_request.status == "submitted":
             effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
         if approve and lines.is_valid() and not lines.specs():
-            lines.refusals.append("Add at least one line of core area and hours to approve.")
+            lines.non_form_errors().append("Add at least one line of core area and hours to approve.")
         elif form.is_valid() and (not approve or lines.is_valid()):
             data = form.cleaned_data
             try:
@@ -418,7 +420,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                     acting_user=user,
                 )
             except ServiceError as error:
-                show_refusal(error, form, lines)
+                form.refuse(error, rows=lines, row_fields=LINE_FIELDS)
             else:
                 if approve:
                     text = f"Approved {hours_text(lines.total())} for {credit_request.officer.full_name}"
@@ -593,7 +595,7 @@ def extension_review(request: HttpRequest, extension_id: int) -> HttpResponse:
             else:
                 extension_refuse(extension=extension, reason=data["refusal_reason"], acting_user=user)
         except ServiceError as error:
-            show_refusal(error, form, aliases={"reason": "refusal_reason"})
+            form.refuse(error, aliases={"reason": "refusal_reason"})
         else:
             verb = "granted" if data["decision"] == GRANT else "refused"
             messages.success(
@@ -624,7 +626,7 @@ def extension_grant_direct(request: HttpRequest) -> HttpResponse:
                 acting_user=user,
             )
         except ServiceError as error:
-            show_refusal(error, form, aliases={"officer": "license_number"})
+            form.refuse(error, aliases={"officer": "license_number"})
         else:
             messages.success(
                 request,
@@ -674,7 +676,7 @@ def _provider_form_page(request: HttpRequest, instance: Provider) -> HttpRespons
             try:
                 saved = provider_save(provider=form.instance, acting_user=user)
             except ServiceError as error:
-                show_refusal(error, form)
+                form.refuse(error)
             else:
                 messages.success(request, f"{'Added' if adding else 'Saved'} {saved.name} ({saved.number}).")
                 return redirect("staff:provider", saved.pk)
@@ -732,7 +734,7 @@ def _catalog_form_page(request: HttpRequest, instance: RecognizedCourse) -> Http
             try:
                 saved = recognized_course_save(entry=form.instance, split=split.specs(), acting_user=user)
             except ServiceError as error:
-                show_refusal(error, form, split)
+                form.refuse(error, rows=split, row_fields=LINE_FIELDS)
             else:
                 messages.success(request, f"{'Added' if adding else 'Saved'} {saved.source}: {saved.title}.")
                 return redirect(with_query(reverse("staff:catalog"), urlencode({"source": saved.source})))
