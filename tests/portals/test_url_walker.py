@@ -28,6 +28,7 @@ EVERYONE = frozenset(PERSONAS)
 # Routes anyone may open, each with the reason.
 PUBLIC: dict[str, str] = {
     "health": "a load balancer's liveness check",
+    "health-ready": "a load balancer's readiness check (the database and the job queue's backlog)",
     "home": "sends a visitor to sign in, and a signed-in person to their portal",
     "login": "signing in",
     "logout": "signing out (a POST)",
@@ -166,7 +167,13 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
 
     from clee.api.services import token_create
     from clee.attendance.services import session_start
-    from clee.compliance.models import Extension, LicenseDecision, RecognizedSource, RuleBookVersion
+    from clee.compliance.models import (
+        Extension,
+        ImpactPreview,
+        LicenseDecision,
+        RecognizedSource,
+        RuleBookVersion,
+    )
     from clee.officers.models import Commission
     from clee.providers.models import Offering
     from clee.providers.rosters import roster_upload_store
@@ -235,6 +242,13 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
         "token_id": token_create(name="Records system", acting_user=world["bob"]).token.pk,
         "version_id": RuleBookVersion.objects.values_list("pk", flat=True).first(),
         "entry_id": RecognizedSource.objects.values_list("pk", flat=True).first(),
+        "preview_id": ImpactPreview.objects.create(
+            period=period,
+            draft_name="mo.yaml",
+            draft_text="",
+            requested_by=world["erin"],
+            requested_at=timezone.now(),
+        ).pk,
         "commission_id": Commission.objects.get(officer=officer).pk,
         "account_id": world["alice"].pk,
         "year": period.year,
@@ -312,7 +326,7 @@ def test_every_route_refuses_everyone_who_must_not_see_it(rows: dict[str, Any]) 
                 let_in.append(f"{username or 'a visitor'} got {response.status_code} from {name} ({url})")
     assert not unruled, (
         "No denial rule for these routes: add each to OWNERS/ROUTE_OWNERS (who may see it), or to "
-        "PUBLIC (with the reason) in tests/security/test_url_walker.py: " + ", ".join(unruled)
+        "PUBLIC (with the reason) in tests/portals/test_url_walker.py: " + ", ".join(unruled)
     )
     assert not let_in, "\n".join(let_in)
 
