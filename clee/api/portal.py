@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.api.models import ApiToken
 from clee.api.services import NewToken, token_create, token_revoke
 from clee.core.errors import ServiceError
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.forms import PortalForm
 
 ROLES = (User.Role.PROVIDER, User.Role.AGENCY_ADMIN)

@@ -16,9 +16,9 @@ from clee.api.models import ApiToken, RosterSubmission
 from clee.compliance.access import access_period
 from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.rosters import roster, roster_with_details
 from clee.compliance.selectors import result_is_stale
 from clee.officers.models import Commission, LicenseStatus, Officer
-from clee.portals.agency.selectors import roster, roster_with_details
 from clee.providers.models import Course, Offering
 from clee.training.models import TrainingRecord
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
 from clee.people.models import AccountInvitation
 from clee.people.policy import manages_people, may_invite_to, may_manage
-from clee.portals.access import NOT_FOUND
 
 
 def access_people(user: User) -> User:

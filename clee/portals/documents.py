@@ -15,10 +15,10 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from clee.accounts.access import NOT_FOUND, acting_user, is_post
 from clee.accounts.models import User
 from clee.core.models import Document
 from clee.officers.selectors import agency_sees
-from clee.portals.access import NOT_FOUND, acting_user, is_post
 from clee.providers.models import CourseDocument
 from clee.training.models import RequestDocument, TrainingRecord
 

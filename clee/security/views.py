@@ -31,10 +31,10 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
+from clee.accounts.access import NOT_FOUND, acting_user
 from clee.accounts.models import User
 from clee.api.parsers import MAX_DEPTH, nesting_depth
 from clee.core.errors import ServiceError
-from clee.portals.access import NOT_FOUND, acting_user
 from clee.security import selectors, services
 from clee.security.forms import CodeForm, EnrolForm, PasswordChangeForm, minimum_length
 from clee.security.middleware import ENROLLED

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
 from clee.agencies.models import Agency
+from clee.officers.access import access_open_commission
 from clee.officers.models import Officer
-from clee.portals.access import NOT_FOUND
-from clee.portals.agency.access import access_open_commission
 
 
 def access_invitable_officer(user: User, officer_id: int) -> tuple[Officer, Agency | None]:

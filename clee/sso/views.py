@@ -20,10 +20,10 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
+from clee.core.paging import paginate
 from clee.security.services import sign_in_failure_record
 from clee.sso import selectors
 from clee.sso.access import access_invitable_officer

@@ -350,3 +350,31 @@ def test_a_case_that_does_not_exist_is_not_found(state: dict[str, Any]) -> None:
     assert client.get("/director/decide/1999/1/").status_code == 404
     assert client.get(f"/director/decide/2023/{state['mo'].pk}/").status_code == 404  # no 2023 result
     assert client.get("/director/decide/2023/999999/").status_code == 404
+
+
+def test_the_directors_access_helpers_refuse_anyone_else(world: dict[str, Any]) -> None:
+    """The Director's helpers take the acting user: the same 404 as a missing case for anyone
+    else, even if a view forgot its role check."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    from clee.portals.director.access import access_case, access_inactivation
+
+    officer, period = world["officer"], world["period"]
+    compliance_recompute(period=period, officer_ids=[officer.pk])
+    decision = LicenseDecision.objects.create(
+        officer=officer,
+        period=period,
+        decision=LicenseDecision.Decision.INACTIVATE,
+        reason="Short of the period's hours",
+        hours_short=Decimal(2),
+        decided_by=world["frank"],
+        decided_at=timezone.now(),
+    )
+    assert access_case(world["frank"], period.year, officer.pk).officer == officer
+    assert access_inactivation(world["frank"], decision.pk) == decision
+    for name in ("alice", "bob", "dave", "erin"):
+        with pytest.raises(Http404):
+            access_case(world[name], period.year, officer.pk)
+        with pytest.raises(Http404):
+            access_inactivation(world[name], decision.pk)

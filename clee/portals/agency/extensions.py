@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period
-from clee.portals.access import NOT_FOUND, acting_user, role_required
-from clee.portals.agency.access import access_commissioned_officer
+from clee.officers.access import access_commissioned_officer
 from clee.portals.officer.extensions import ExtensionRequestForm
 
 

@@ -17,12 +17,9 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OrderBy,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -32,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth
 
 from clee.agencies.models import Agency
-from clee.compliance.models import ComplianceResult, ReportingPeriod, StaleResult
+from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.rulebooks import book_pack
 from clee.officers.models import Commission, Officer
 from clee.officers.selectors import agency_sees
@@ -87,55 +84,6 @@ def sort_parts(sort: str) -> tuple[str, bool]:
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
     return (key, descending) if key in SORT_KEYS else ("name", False)
-
-
-def roster(agency: Agency, period: ReportingPeriod | None) -> QuerySet[Commission, dict[str, Any]]:
-    """One row (a dict) per officer the agency commissions now, with the officer's stored
-    result of ``period`` (None values when there is none yet)."""
-    # No period yet: join on a period id that cannot exist, so every result column is empty.
-    period_id = period.pk if period is not None else 0
-    return (
-        Commission.objects.filter(agency=agency, end__isnull=True)
-        .annotate(
-            result=FilteredRelation(
-                "officer__compliance_results",
-                condition=Q(officer__compliance_results__period_id=period_id),
-            )
-        )
-        .annotate(
-            license_number=F("officer__license_number"),
-            first_name=F("officer__first_name"),
-            last_name=F("officer__last_name"),
-            license_status=F("officer__license_status"),
-            status=F("result__status"),
-            counted_hours=F("result__counted_hours"),
-            hours_needed=F("result__additional_hours_needed"),
-            extended_until=F("result__extended_until"),
-            exemption=F("result__exemption"),
-            # Being recomputed: shown as "Updating…" (one indexed lookup a row, in the same query).
-            stale=Exists(StaleResult.objects.filter(officer_id=OuterRef("officer_id"), period_id=period_id)),
-        )
-        .values(
-            "officer_id",
-            "start",
-            "license_number",
-            "first_name",
-            "last_name",
-            "license_status",
-            "status",
-            "counted_hours",
-            "hours_needed",
-            "extended_until",
-            "exemption",
-            "stale",
-        )
-    )
-
-
-def roster_with_details(rows: QuerySet[Commission, dict[str, Any]]) -> QuerySet[Commission, dict[str, Any]]:
-    """The same rows with the stored result's requirements and shortfalls (for a page or an
-    export, not for counting)."""
-    return rows.annotate(shortfalls=F("result__shortfalls"), requirements=F("result__requirements"))
 
 
 def roster_filtered(

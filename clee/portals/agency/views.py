@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
+from clee.agencies.access import access_agency
 from clee.agencies.in_service import (
     SPLIT_NAMES,
     TOPIC_NAMES,
@@ -29,15 +31,16 @@ from clee.agencies.in_service import (
     in_service_session_report,
 )
 from clee.compliance.preview import line_counting
+from clee.compliance.rosters import roster, roster_with_details
 from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError, sentence
+from clee.core.paging import paginate
 from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
 from clee.imports.services import import_apply, import_preview
+from clee.officers.access import access_open_commission
 from clee.officers.services import commission_by_agency, commission_end
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.agency import selectors
-from clee.portals.agency.access import access_agency, access_open_commission
 from clee.portals.agency.drafts import draft_drop, draft_load, draft_save
 from clee.portals.agency.forms import (
     DOCUMENT_FIELDS,
@@ -50,7 +53,6 @@ from clee.portals.agency.forms import (
 )
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.pagecache import agency_roster_fingerprint, cached_page
-from clee.portals.paging import paginate
 from clee.portals.periods import page_period, period_switch
 from clee.providers.models import Provider
 from clee.providers.services import DocumentUpload
@@ -81,10 +83,8 @@ def index(request: HttpRequest) -> HttpResponse:
     period = page_period(request)
     filters = RosterFilterForm(request.GET)
     query, status, sort = filters.values()
-    rows = selectors.roster(agency, period)
-    chosen = selectors.roster_filtered(
-        selectors.roster_with_details(rows), query=query, status=status, sort=sort
-    )
+    rows = roster(agency, period)
+    chosen = selectors.roster_filtered(roster_with_details(rows), query=query, status=status, sort=sort)
     context: dict[str, Any] = {
         "agency": agency,
         "period": period,
@@ -137,7 +137,7 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     agency = access_agency(acting_user(request))
     query, status, sort = RosterFilterForm(request.GET).values()
     rows = selectors.roster_filtered(
-        selectors.roster_with_details(selectors.roster(agency, page_period(request))),
+        roster_with_details(roster(agency, page_period(request))),
         query=query,
         status=status,
         sort=sort,
@@ -555,7 +555,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     period = page_period(request)
     context: dict[str, Any] = {"agency": agency, "period": period, **period_switch(request, period)}
     if period is not None:
-        rows = selectors.roster(agency, period)
+        rows = roster(agency, period)
         context.update(
             figures=selectors.roster_figures(rows),
             by_requirement=selectors.short_by_requirement(agency, period),

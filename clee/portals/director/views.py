@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.models import ComplianceResult, LicenseDecision
@@ -25,12 +26,11 @@ from clee.compliance.selectors import (
     reactivation_candidates,
 )
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.officers.models import Commission
-from clee.portals.access import acting_user, role_required
 from clee.portals.director.access import access_case, access_inactivation
 from clee.portals.director.forms import DecisionForm, QueueForm, ReactivationForm
 from clee.portals.oversight.selectors import NoncompliantRow
-from clee.portals.paging import paginate
 
 director_only = role_required(User.Role.DIRECTOR)
 # Officers still waiting for make-up training, listed on the reactivations page.
@@ -101,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, year: int, officer_id: int) -> HttpResponse:
     """One officer's case: the period's result, agencies, license history; the decision form
     until the case is decided, then the decision."""
-    result = access_case(year, officer_id)
+    result = access_case(acting_user(request), year, officer_id)
     officer, period = result.officer, result.period
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +183,7 @@ def reactivations(request: HttpRequest) -> HttpResponse:
 @director_only
 def reactivate(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Confirm a reactivation with its reason."""
-    inactivation = access_inactivation(decision_id)
+    inactivation = access_inactivation(acting_user(request), decision_id)
     form = ReactivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
 from clee.compliance.access import access_period as access_year_period
 from clee.compliance.models import ReportingPeriod
 from clee.officers.models import Officer
-from clee.portals.access import NOT_FOUND
 from clee.training.models import Certificate, CreditRequest
 from clee.training.services import certificate_code_normalize
 

@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.attendance.codes import CodeError
 from clee.attendance.models import AttendanceScan
 from clee.attendance.selectors import awaiting_confirmation
 from clee.attendance.services import attendance_scan, code_session, next_action
 from clee.core.errors import ServiceError, sentence
-from clee.portals.access import acting_user, role_required
 from clee.portals.officer.access import linked_officer
 
 OFFICER = User.Role.OFFICER

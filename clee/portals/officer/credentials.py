@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.access import PeriodMissing
 from clee.compliance.calendar import no_period_message
@@ -22,7 +23,6 @@ from clee.credentials.access import access_own_credential
 from clee.credentials.models import IssuedCredential
 from clee.credentials.services import CERTIFIED, course_credential_issue, period_credential_issue
 from clee.credentials.sharing import qr_code
-from clee.portals.access import acting_user, role_required
 from clee.portals.officer.access import access_officer, access_period, linked_officer
 from clee.portals.officer.pdf import pdf_response
 from clee.portals.periods import page_period, period_switch

@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period
 from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.forms import PortalForm
 from clee.portals.officer.access import access_officer
 

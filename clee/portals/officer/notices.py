@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
+from clee.core.paging import paginate
 from clee.notices.models import Notice
-from clee.portals.access import acting_user, role_required
 from clee.portals.officer.access import linked_officer
-from clee.portals.paging import paginate
 
 
 @role_required(User.Role.OFFICER)

@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.access import PeriodMissing
 from clee.compliance.calendar import current_period, no_period_message
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.officers.models import Officer
-from clee.portals.access import acting_user, role_required
 from clee.portals.officer.access import (
     access_credit_request,
     access_officer,
@@ -44,7 +45,6 @@ from clee.portals.officer.selectors import (
     transcript_totals,
 )
 from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
-from clee.portals.paging import paginate
 from clee.portals.periods import page_period, period_switch
 from clee.training.models import CreditRequest
 from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit

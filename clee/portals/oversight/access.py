@@ -8,11 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.compliance.access import access_period as access_year_period
 from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import book_in_force
-from clee.portals.access import NOT_FOUND
 
 
 def access_pack_year(year: str) -> str:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.calendar import program_today
 from clee.compliance.models import ImpactPreview, RecognizedSource, RuleBookVersion
@@ -34,7 +35,6 @@ from clee.compliance.publishing import (
 from clee.compliance.recognized import recognized_now, recognized_source_add, recognized_source_end
 from clee.compliance.rulebooks import version_in_force
 from clee.core.errors import ServiceError
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.oversight.access import access_rule_book_version
 from clee.portals.oversight.forms import (
     DraftImpactForm,

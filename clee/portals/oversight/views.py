@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period
 from clee.compliance.impact import Impact, impact_preview_cancel, impact_preview_request
 from clee.compliance.models import ComplianceResult, ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.selectors import grace_passed, periods_past_grace, stale_count
+from clee.core.paging import paginate
 from clee.officers.models import Commission, Officer
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.oversight.access import access_impact_preview, access_pack_year
 from clee.portals.oversight.forms import AgencySearchForm, DraftPackForm, NoncompliantFilterForm
@@ -34,7 +35,6 @@ from clee.portals.oversight.selectors import (
     noncompliant_rows,
     requirement_shortfalls,
 )
-from clee.portals.paging import paginate
 from clee.portals.selectors import status_counts
 from clee.rules import NoPackError, PackError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
-from clee.portals.access import NOT_FOUND
 from clee.providers.models import Course, Offering, Provider, RosterUpload
 from clee.providers.rosters import uploads_kept_since
 from clee.training.models import ImportBatch

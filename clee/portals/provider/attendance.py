@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.attendance.access import access_session
 from clee.attendance.codes import code_make, seconds, window_end, window_of
@@ -23,7 +24,6 @@ from clee.attendance.models import AttendanceSession
 from clee.attendance.selectors import session_list
 from clee.attendance.services import entry_add, session_confirm, session_end, session_start
 from clee.core.errors import ServiceError
-from clee.portals.access import acting_user, role_required
 from clee.portals.provider.access import access_offering
 
 PROVIDER = User.Role.PROVIDER

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.attendance.selectors import offering_sessions
 from clee.core.errors import ServiceError
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
+from clee.core.paging import paginate
 from clee.portals.provider.access import access_course, access_offering, access_provider
 from clee.portals.provider.forms import (
     INSTRUCTOR_ROWS,

@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.imports.report import ImportReport
 from clee.imports.services import import_preview
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
 from clee.portals.provider.access import access_provider, access_roster_batch, access_roster_upload
 from clee.portals.provider.forms import RosterUploadForm, error_summary
 from clee.portals.provider.selectors import approved_courses, batch_records, roster_batches

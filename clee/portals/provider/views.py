@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
+from clee.core.paging import paginate
 from clee.portals.periods import page_period, period_switch
 from clee.portals.provider.access import access_course, access_provider
 from clee.portals.provider.forms import (

@@ -9,10 +9,10 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
 from clee.compliance.models import Extension
 from clee.officers.models import Officer
-from clee.portals.access import NOT_FOUND
 from clee.providers.models import Course, Provider, RecognizedCourse
 from clee.training.models import CreditRequest, TrainingRecord
 

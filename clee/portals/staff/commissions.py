@@ -14,14 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.officers.models import Commission
 from clee.officers.services import commission_history_grant
-from clee.portals.access import acting_user, role_required
 from clee.portals.forms import PortalForm
-from clee.portals.paging import paginate
 from clee.portals.staff.access import _one
 
 staff_only = role_required(User.Role.POST_STAFF)

@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.agencies.in_service import held_session, held_session_preview, held_sessions, held_training_decide
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.core.wording import count_text
-from clee.portals.access import acting_user, role_required
 from clee.portals.forms import PortalForm, radio_field
-from clee.portals.paging import paginate
 from clee.portals.staff.access import access_held_record
 from clee.portals.staff.forms import APPROVE, DENY
 from clee.portals.staff.selectors import record_split

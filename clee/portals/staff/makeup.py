@@ -16,14 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.makeup import makeup_candidates, makeup_preview, makeup_queue, training_apply_to_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.officers.models import Officer
-from clee.portals.access import NOT_FOUND, acting_user, role_required
 from clee.portals.officer.selectors import hours_shown
-from clee.portals.paging import paginate
 from clee.portals.staff.forms import MakeupForm
 from clee.training.models import TrainingRecord
 

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.credentials.services import credit_reverse
 from clee.officers.models import Officer
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
 from clee.portals.periods import page_period, period_switch
 from clee.portals.staff.access import access_officer, access_record
 from clee.training.models import TrainingRecord

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.calendar import current_period, period_of_year
 from clee.compliance.preview import Effect, LineCount, counting_pack, course_counts, extension_effect
@@ -25,9 +26,8 @@ from clee.compliance.selectors import result_is_stale
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
+from clee.core.paging import paginate
 from clee.core.wording import hours_text
-from clee.portals.access import acting_user, role_required
-from clee.portals.paging import paginate
 from clee.portals.staff.access import (
     access_catalog_entry,
     access_course,

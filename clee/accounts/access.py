@@ -1,6 +1,7 @@
-"""Who may see what. Every portal view gets its objects through these helpers, which return
-the object or raise the same 404 for "missing" and "not yours" (a stranger learns nothing
-from the difference)."""
+"""Who may see what, for every way in (the portals, the API's pages, single sign-on, security
+and people pages): the acting user of a request, the roles a view admits, and the one 404
+sentence for "missing" and "not yours" (a stranger learns nothing from the difference).
+The apps' own ``access.py`` helpers return an object or raise that same 404."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What an agency administrator may reach: their agency, and the officers it commissions now.
+"""Which officers an agency administrator may reach: those their agency commissions now.
 
 Each helper returns the object or raises the same 404 for "missing" and "not yours": an
 administrator learns nothing about another agency's officers from the difference.
@@ -8,19 +8,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
 from clee.accounts.models import User
-from clee.agencies.models import Agency
+from clee.agencies.access import access_agency
 from clee.officers.models import Commission, Officer
-from clee.portals.access import NOT_FOUND
-
-
-def access_agency(user: User) -> Agency:
-    """The agency ``user`` administers; 404 for an account linked to none."""
-    if user.role != User.Role.AGENCY_ADMIN or user.agency_id is None:
-        raise Http404(NOT_FOUND)
-    agency = user.agency
-    assert agency is not None
-    return agency
 
 
 def access_open_commission(user: User, officer_id: int) -> Commission:
