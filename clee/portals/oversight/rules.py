@@ -225,6 +225,11 @@ def _refused(
     request: HttpRequest, found: RuleBookVersion, form: Any, error: ServiceError, key: str
 ) -> HttpResponse:
     form.refuse(error)
+    return _version_refused(request, found, form, key)
+
+
+def _version_refused(request: HttpRequest, found: RuleBookVersion, form: Any, key: str) -> HttpResponse:
+    """The version's page again (400) with ``form`` and its errors in the place of ``key``."""
     context = _version_context(found, acting_user(request))
     context[key] = form
     return render(request, "portals/oversight/version.html", context, status=400)
@@ -236,9 +241,7 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     found = access_rule_book_version(version_id)
     form = SubmitDraftForm(request.POST)
     if not form.is_valid():
-        context = _version_context(found, acting_user(request))
-        context["submit_form"] = form
-        return render(request, "portals/oversight/version.html", context, status=400)
+        return _version_refused(request, found, form, "submit_form")
     try:
         rule_book_submit(
             draft=found,
@@ -291,9 +294,7 @@ def version_return(request: HttpRequest, version_id: int) -> HttpResponse:
     found = access_rule_book_version(version_id)
     form = ReturnDraftForm(request.POST)
     if not form.is_valid():
-        context = _version_context(found, acting_user(request))
-        context["return_form"] = form
-        return render(request, "portals/oversight/version.html", context, status=400)
+        return _version_refused(request, found, form, "return_form")
     try:
         rule_book_return(draft=found, note=form.cleaned_data["note"], acting_user=acting_user(request))
     except ServiceError as error:
