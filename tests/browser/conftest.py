@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CLEE_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# Playwright's assertions wait as long as its actions (10 s, set on each context): a busy CI
+# machine answers an htmx request in more than the 5 s they wait by default.
+expect.set_options(timeout=10_000)
+
 # Impacts that fail a page; "minor" and "moderate" are reported in the screenshot folder.
 BLOCKING = {"serious", "critical"}
 
