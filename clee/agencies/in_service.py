@@ -24,6 +24,7 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview_officers, results_now
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.choices import Delivery
 from clee.core.errors import ServiceError
@@ -253,7 +254,7 @@ def in_service_session_report(
     if report.applied and report.batch is not None:
         record_event(
             actor=acting_user,
-            action="agency.training_session",
+            action=AuditAction.AGENCY_TRAINING_SESSION,
             target=report.batch,
             summary=(
                 f"{agency.name} reported {what} on {completed_on.isoformat()} for "
@@ -353,7 +354,7 @@ def held_training_decide(
         for held in records:
             record_event(
                 actor=acting_user,
-                action="training.held_refuse",
+                action=AuditAction.TRAINING_HELD_REFUSE,
                 target=held,
                 summary=f"agency training {held} refused: {reason}",
             )
@@ -419,7 +420,7 @@ def _approve_session(record: TrainingRecord, reason: str, acting_user: Any) -> l
     for held in records:
         record_event(
             actor=acting_user,
-            action="training.held_approve",
+            action=AuditAction.TRAINING_HELD_APPROVE,
             target=held,
             summary=f"agency training {held} approved as in-service course {course.number}"
             + (f": {reason}" if reason else ""),

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from clee.agencies.models import Agency
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.changes import changes, refuse_invalid, snapshot
 from clee.core.errors import ServiceError
@@ -52,7 +53,7 @@ def agency_create(
     agency.save()
     record_event(
         actor=acting_user,
-        action="agency.create",
+        action=AuditAction.AGENCY_CREATE,
         target=agency,
         summary=f"added agency {agency}",
         data={"values": snapshot(agency, AGENCY_FIELDS)},
@@ -82,7 +83,7 @@ def agency_update(*, agency: Agency, data: Mapping[str, Any], acting_user: Any) 
     stored.save(update_fields=[*changed, "updated_at"])
     record_event(
         actor=acting_user,
-        action="agency.update",
+        action=AuditAction.AGENCY_UPDATE,
         target=stored,
         summary=f"changed {', '.join(changed)} of agency {stored}",
         data={"changes": changed},

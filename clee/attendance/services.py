@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clee.attendance.codes import CodeError, code_read, window_of
 from clee.attendance.models import AttendanceEntry, AttendanceScan, AttendanceSession
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
@@ -62,7 +63,7 @@ def session_start(*, offering: Offering, acting_user: Any) -> AttendanceSession:
     session = AttendanceSession.objects.create(offering=offering, day=today, started_by=acting_user)
     record_event(
         actor=acting_user,
-        action="attendance.session_start",
+        action=AuditAction.ATTENDANCE_SESSION_START,
         target=session,
         summary=f"attendance opened for {offering.course.number} on {today}",
     )
@@ -89,7 +90,7 @@ def session_end(*, session: AttendanceSession, acting_user: Any) -> AttendanceSe
     session.save(update_fields=["status", "ended_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action="attendance.session_end",
+        action=AuditAction.ATTENDANCE_SESSION_END,
         target=session,
         summary=f"check-in ended: {session.entries.count()} officers on the list",
     )
@@ -171,7 +172,11 @@ def attendance_scan(
         entry.save(update_fields=["checked_out_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action=f"attendance.check_{action}",
+        action=(
+            AuditAction.ATTENDANCE_CHECK_IN
+            if action == AttendanceScan.Action.CHECK_IN
+            else AuditAction.ATTENDANCE_CHECK_OUT
+        ),
         target=entry,
         summary=f"{officer.license_number} {AttendanceScan.Action(action).label.lower()} "
         f"({session.offering.course.number}, window {claim.window}, now {window_of(now)})",
@@ -202,7 +207,7 @@ def entry_add(*, session: AttendanceSession, license_number: str, acting_user: A
     )
     record_event(
         actor=acting_user,
-        action="attendance.entry_add",
+        action=AuditAction.ATTENDANCE_ENTRY_ADD,
         target=entry,
         summary=f"{number} added to the attendance list by the provider",
     )
@@ -255,7 +260,7 @@ def session_confirm(
     dropped = session.entries.exclude(officer_id__in=[entry.officer_id for entry in entries]).count()
     record_event(
         actor=acting_user,
-        action="attendance.session_confirm",
+        action=AuditAction.ATTENDANCE_SESSION_CONFIRM,
         target=session,
         summary=f"attendance confirmed: {len(entries)} completions sent as roster {report.batch.pk}"
         + (f", {dropped} left off the list" if dropped else ""),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from clee.compliance.models import PeriodTransition, ReportingPeriod
 from clee.compliance.rulebooks import book_in_force, number_in_force
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.rules import NoPackError
@@ -112,7 +113,7 @@ def period_open(
         return found, False
     record_event(
         actor=acting_user,
-        action="period.open",
+        action=AuditAction.PERIOD_OPEN,
         target=period,
         summary=f"reporting period {year} opened ({pack.starts} to {pack.ends}, grace deadline "
         f"{pack.grace_deadline.value}) under {pack.ident}",
@@ -190,7 +191,7 @@ def _record_transitions(period: ReportingPeriod, today: dt.date) -> list[str]:
                 )
                 record_event(
                     actor=None,
-                    action="period.phase",
+                    action=AuditAction.PERIOD_PHASE,
                     target=period,
                     summary=f"reporting period {period.year} {PHASE_WORDS[phase]} ({began_on})",
                     data={"phase": phase, "began_on": began_on.isoformat(), "transition": transition.pk},

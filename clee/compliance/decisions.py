@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from clee.accounts.models import User
 from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingPeriod
 from clee.compliance.selectors import CASE_DECISIONS, SHOWN_TRAINING, grace_passed, open_inactivations
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.wording import hours_text
@@ -124,7 +125,7 @@ def license_decide(
     )
     record_event(
         actor=acting_user,
-        action="compliance.license_decide",
+        action=AuditAction.COMPLIANCE_LICENSE_DECIDE,
         target=decision,
         summary=f"{officer.full_name} ({officer.license_number}), {period.year}: license "
         + ("inactivated" if inactivate else "kept active")
@@ -194,7 +195,7 @@ def license_reactivate(
     for reactivation in written:
         record_event(
             actor=acting_user,
-            action="compliance.license_reactivate",
+            action=AuditAction.COMPLIANCE_LICENSE_REACTIVATE,
             target=reactivation,
             summary=f"{officer.full_name} ({officer.license_number}), {reactivation.period.year}: "
             f"license reactivated: {reason}",

@@ -26,6 +26,7 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.officers.models import Commission
 from clee.officers.models import Officer as OfficerRow
@@ -349,7 +350,7 @@ def impact_preview_request(
     )
     record_event(
         actor=acting_user,
-        action="rules.impact_preview",
+        action=AuditAction.RULES_IMPACT_PREVIEW,
         target=preview,
         summary=f"impact of {name} ({draft.ident}) on {period.year} requested",
         data={"period": period.year, "draft": draft.ident, "version": version.pk if version else None},
@@ -381,7 +382,7 @@ def impact_preview_cancel(*, preview: ImpactPreview, acting_user: Any) -> bool:
     if cancelled:
         record_event(
             actor=acting_user,
-            action="rules.impact_preview_cancel",
+            action=AuditAction.RULES_IMPACT_PREVIEW_CANCEL,
             target=preview,
             summary=f"impact preview of {preview.draft_name} cancelled",
         )

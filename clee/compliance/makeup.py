@@ -25,6 +25,7 @@ from clee.compliance.decisions import reason_cleaned
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, preview
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -157,7 +158,7 @@ def training_apply_to_period(
         record.applied_to_year = period.year
         record_event(
             actor=acting_user,
-            action="training.apply_to_period",
+            action=AuditAction.TRAINING_APPLY_TO_PERIOD,
             target=record,
             summary=f"{officer.full_name} ({officer.license_number}): {record} applied to {period.year} "
             f"as make-up training: {reason}",

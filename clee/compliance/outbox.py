@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clee.compliance.models import ReportingPeriod, StaleResult
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.officers.models import Officer
 
@@ -94,7 +95,7 @@ def period_recompute_request(*, period: ReportingPeriod, acting_user: Any, reaso
     marked = period_mark_stale(period, reason=reason)
     record_event(
         actor=acting_user,
-        action="compliance.recompute_request",
+        action=AuditAction.COMPLIANCE_RECOMPUTE_REQUEST,
         target=period,
         summary=f"{period}: results of {marked:,} officers to be recomputed ({reason})",
         data={"marked": marked},

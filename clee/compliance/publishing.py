@@ -29,6 +29,7 @@ from clee.accounts.models import User
 from clee.compliance.calendar import periods_on_record, program_today, years_shown
 from clee.compliance.models import ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import forget_rule_book, number_in_force, rule_book, text_sha256
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.rules import NoPackError, PackError, RuleBook, book_from_text
@@ -111,7 +112,7 @@ def rule_book_draft_create(
     problem = draft_problem(draft)
     record_event(
         actor=acting_user,
-        action="rules.draft_create",
+        action=AuditAction.RULES_DRAFT_CREATE,
         target=draft,
         summary=f"rule book draft {draft.pk} prepared from {name}"
         + (f" (not usable yet: {problem})" if problem else ""),
@@ -138,7 +139,7 @@ def rule_book_draft_update(
     problem = draft_problem(draft)
     record_event(
         actor=acting_user,
-        action="rules.draft_update",
+        action=AuditAction.RULES_DRAFT_UPDATE,
         target=draft,
         summary=f"rule book draft {draft.pk} edited" + (f" (not usable yet: {problem})" if problem else ""),
         data={"sha256_before": before, "sha256": draft.sha256},
@@ -190,7 +191,7 @@ def rule_book_submit(
     )
     record_event(
         actor=acting_user,
-        action="rules.draft_submit",
+        action=AuditAction.RULES_DRAFT_SUBMIT,
         target=draft,
         summary=f"rule book draft {draft.pk} submitted to the Director, effective {effective_from}: {reason}",
         data={"effective_from": effective_from.isoformat(), "reason": reason, "sha256": draft.sha256},
@@ -217,7 +218,7 @@ def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> 
     draft.save(update_fields=["status", "returned_note", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.draft_return",
+        action=AuditAction.RULES_DRAFT_RETURN,
         target=draft,
         summary=f"rule book draft {draft.pk} returned to staff: {note}",
         data={"note": note},
@@ -236,7 +237,7 @@ def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookV
     draft.save(update_fields=["status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.draft_withdraw",
+        action=AuditAction.RULES_DRAFT_WITHDRAW,
         target=draft,
         summary=f"rule book draft {draft.pk} withdrawn",
     )
@@ -283,7 +284,7 @@ def rule_book_publish(
     changed = [str(c.period.year) for c in period_changes(draft, today=today) if c.changed]
     record_event(
         actor=acting_user,
-        action="rules.book_publish",
+        action=AuditAction.RULES_BOOK_PUBLISH,
         target=draft,
         summary=f"{draft} published, in force from {draft.effective_from}"
         + (f" (asked {asked}, passed while it waited)" if asked < today else "")
@@ -419,7 +420,7 @@ def rule_versions_apply(*, today: dt.date) -> list[str]:
             locked.save(update_fields=["pack_version", "starts", "ends", "grace_deadline", "updated_at"])
             record_event(
                 actor=None,
-                action="period.rules_change",
+                action=AuditAction.PERIOD_RULES_CHANGE,
                 target=locked,
                 summary=f"reporting period {locked.year} now decided under {new.ident} (was v{before}); "
                 "its results are recomputed",

@@ -22,6 +22,7 @@ from django.db.models import Q
 from clee.accounts.models import User
 from clee.compliance.models import RecognizedSource, ReportingPeriod
 from clee.compliance.rulebooks import SOURCE_NAMES, recognized_in_effect, recognized_list
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 
@@ -140,7 +141,7 @@ def recognized_source_add(
     )
     record_event(
         actor=acting_user,
-        action="rules.recognized_add",
+        action=AuditAction.RULES_RECOGNIZED_ADD,
         target=entry,
         summary=f"{entry.name} ({code}) recognized from {recognized_from}"
         + (f" to {recognized_until}" if recognized_until else " until further notice")
@@ -189,7 +190,7 @@ def recognized_source_end(
     entry.save(update_fields=["recognized_until", "ended_by", "end_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.recognized_end",
+        action=AuditAction.RULES_RECOGNIZED_END,
         target=entry,
         summary=f"recognition of {entry.name} ({entry.code}) ends {last_day}: {reason}",
         data={

@@ -22,6 +22,7 @@ from django.utils import timezone
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod, StaleResult
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.rulebooks import period_pack, recognized_list
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.bulk import copy_rows, uses_copy
 from clee.core.errors import ServiceError
@@ -457,7 +458,7 @@ def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, actin
     )
     record_event(
         actor=acting_user,
-        action="compliance.exemption_grant",
+        action=AuditAction.COMPLIANCE_EXEMPTION_GRANT,
         target=exemption,
         summary=f"{officer.full_name} exempt for {period.year}: {reason.strip()}",
     )
@@ -490,7 +491,7 @@ def extension_decide(
     extension.save(update_fields=["new_deadline", "status", "decided_by", "decided_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action="compliance.extension_decide",
+        action=AuditAction.COMPLIANCE_EXTENSION_DECIDE,
         target=extension,
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} {extension.status}"
         + (f" until {day_text(new_deadline)}" if grant and new_deadline else ""),
@@ -520,7 +521,7 @@ def extension_request(
     )
     record_event(
         actor=acting_user,
-        action="compliance.extension_request",
+        action=AuditAction.COMPLIANCE_EXTENSION_REQUEST,
         target=extension,
         summary=f"{extension.get_kind_display()} requested for {officer.full_name}, {period.year}",
     )
@@ -587,7 +588,7 @@ def extension_grant(
     )
     record_event(
         actor=acting_user,
-        action="compliance.extension_grant",
+        action=AuditAction.COMPLIANCE_EXTENSION_GRANT,
         target=extension,
         summary=f"{extension.get_kind_display()} granted to {officer.full_name} for {period.year} "
         f"until {day_text(new_deadline)} ({extension.get_reason_display().lower()})",
@@ -618,7 +619,7 @@ def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> 
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="compliance.extension_decide",
+        action=AuditAction.COMPLIANCE_EXTENSION_DECIDE,
         target=extension,
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} refused: {reason}",
         data={"status": extension.status, "reason": reason},

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.credentials.models import SigningKey
@@ -78,14 +79,14 @@ def _register(key_id: str, multibase: str, acting_user: Any) -> SigningKey:
         previous.save(update_fields=["status", "retired_at", "updated_at"])
         record_event(
             actor=acting_user,
-            action="credentials.key_retire",
+            action=AuditAction.CREDENTIALS_KEY_RETIRE,
             target=previous,
             summary=f"signing key {previous.key_id} retired (replaced by {key_id}); still published",
         )
     created = SigningKey.objects.create(key_id=key_id, public_key_multibase=multibase)
     record_event(
         actor=acting_user,
-        action="credentials.key_generate",
+        action=AuditAction.CREDENTIALS_KEY_GENERATE,
         target=created,
         summary=f"signing key {key_id} generated; it signs new credentials",
         data={"public_key_multibase": multibase},
@@ -108,7 +109,7 @@ def signing_key_withdraw(*, key: SigningKey, reason: str, acting_user: Any = Non
     key.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="credentials.key_withdraw",
+        action=AuditAction.CREDENTIALS_KEY_WITHDRAW,
         target=key,
         summary=f"signing key {key.key_id} withdrawn: {reason}",
     )

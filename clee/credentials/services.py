@@ -28,6 +28,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.credentials import badges
@@ -103,7 +104,7 @@ def _issue(*, officer: Officer, kind: str, build: Any, acting_user: Any, **basis
             raise
         record_event(
             actor=acting_user,
-            action="credentials.issue",
+            action=AuditAction.CREDENTIALS_ISSUE,
             target=credential,
             summary=f"{credential.get_kind_display().lower()} credential issued: {credential.title}"
             + (f" ({credential.pack})" if credential.pack else ""),
@@ -204,7 +205,7 @@ def _revoke(credential: IssuedCredential, reason: str, acting_user: Any) -> bool
     StatusList.objects.filter(pk=credential.status_list_id).update(revision=F("revision") + 1, updated_at=now)
     record_event(
         actor=acting_user,
-        action="credentials.revoke",
+        action=AuditAction.CREDENTIALS_REVOKE,
         target=credential,
         summary=f"credential revoked: {reason}",
         data={"status_list": credential.status_list_id, "index": credential.status_index},

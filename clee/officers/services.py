@@ -18,6 +18,7 @@ from django.utils import timezone
 from clee.accounts.services import administrators_leave
 from clee.agencies.models import Agency
 from clee.compliance.outbox import results_mark_stale
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
@@ -66,7 +67,9 @@ def officer_create(
         reason="licensed",
         changed_by=acting_user,
     )
-    record_event(actor=acting_user, action="officer.create", target=officer, summary=f"licensed {officer}")
+    record_event(
+        actor=acting_user, action=AuditAction.OFFICER_CREATE, target=officer, summary=f"licensed {officer}"
+    )
     results_mark_stale([officer.pk], [licensed_on.year, timezone.localdate().year], reason="officer added")
     return officer
 
@@ -95,7 +98,7 @@ def license_status_change(
     officer.save(update_fields=["license_status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="officer.license_status",
+        action=AuditAction.OFFICER_LICENSE_STATUS,
         target=officer,
         summary=f"license {change.from_status} → {to_status}: {reason.strip()}",
         data={"from": change.from_status, "to": to_status, "effective_on": effective_on.isoformat()},
@@ -111,7 +114,7 @@ def license_upgrade_record(
     upgrade = LicenseUpgrade.objects.create(officer=officer, upgraded_on=upgraded_on, description=description)
     record_event(
         actor=acting_user,
-        action="officer.license_upgrade",
+        action=AuditAction.OFFICER_LICENSE_UPGRADE,
         target=officer,
         summary=f"license upgrade: {description}",
     )
@@ -138,7 +141,7 @@ def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting
         raise ServiceError(f"{officer.full_name} is already commissioned by {agency.name}") from None
     record_event(
         actor=acting_user,
-        action="commission.start",
+        action=AuditAction.COMMISSION_START,
         target=commission,
         summary=f"{agency.name} commissioned {officer.full_name} from {start}",
     )
@@ -158,7 +161,7 @@ def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_
     commission.save(update_fields=["end", "updated_at"])
     record_event(
         actor=acting_user,
-        action="commission.end",
+        action=AuditAction.COMMISSION_END,
         target=commission,
         summary=f"commission ended {end}: {reason.strip() or 'no reason given'}",
     )
@@ -220,7 +223,7 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
 # Failed identity checks an agency may make in a day before the form refuses more: enough for
 # typing mistakes, too few to guess a date of birth.
 COMMISSION_TRIES_PER_DAY = 10
-IDENTITY_MISMATCH = "commission.identity_mismatch"
+IDENTITY_MISMATCH = AuditAction.COMMISSION_IDENTITY_MISMATCH
 
 
 def _identity_failures(agency: Agency, now: dt.datetime) -> int:
@@ -287,7 +290,7 @@ def commission_by_agency(
         commission = commission_start(officer=officer, agency=agency, start=start, acting_user=acting_user)
         record_event(
             actor=acting_user,
-            action="commission.identity_confirmed",
+            action=AuditAction.COMMISSION_IDENTITY_CONFIRMED,
             target=commission,
             summary=f"{agency.name} confirmed {officer.license_number}'s last name and date of birth; "
             f"records visible from {start.isoformat()}",
@@ -338,12 +341,12 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("commission %s notice to %s not sent: %s", commission.pk, address, error)
             outcome, summary = (
-                "commission.notice_failed",
+                AuditAction.COMMISSION_NOTICE_FAILED,
                 f"notice to the {whom} ({address}) NOT sent: {error}",
             )
         else:
             outcome, summary = (
-                "commission.notice_sent",
+                AuditAction.COMMISSION_NOTICE_SENT,
                 f"notice of the new commission sent to the {whom} ({address})",
             )
         with transaction.atomic():
@@ -352,7 +355,7 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
         with transaction.atomic():
             record_event(
                 actor=None,
-                action="commission.notice_failed",
+                action=AuditAction.COMMISSION_NOTICE_FAILED,
                 target=commission,
                 summary="no notice sent: neither the officer nor an earlier agency has an email address",
             )
@@ -379,7 +382,7 @@ def commission_history_grant(
     commission.save(update_fields=["history_from", "updated_at"])
     record_event(
         actor=acting_user,
-        action="commission.history_grant",
+        action=AuditAction.COMMISSION_HISTORY_GRANT,
         target=commission,
         summary=f"{commission.agency.name} may see {commission.officer.license_number}'s records from "
         f"{visible_from.isoformat()} (was {before.isoformat()}): {reason.strip()}"[:300],

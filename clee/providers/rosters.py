@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
@@ -68,7 +69,7 @@ def roster_upload_store(
     )
     record_event(
         actor=acting_user,
-        action="roster.upload",
+        action=AuditAction.ROSTER_UPLOAD,
         target=upload,
         summary=f"uploaded {upload.file_name} for preview",
         data={"sha256": upload.sha256, "size": upload.size},

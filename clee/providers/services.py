@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from clee.compliance.outbox import results_mark_stale
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.changes import changes, plain, refuse_invalid, snapshot
 from clee.core.choices import CoreArea, ProviderCredit, Source, Subject, Topic
@@ -78,13 +79,23 @@ def hours_text(hours: Decimal | float) -> str:
     return str(plain(Decimal(str(hours))))
 
 
+# The audit actions of adding and of changing each kind of row _audit_save writes.
+SAVE_ACTIONS: dict[str, tuple[AuditAction, AuditAction]] = {
+    "provider": (AuditAction.PROVIDER_CREATE, AuditAction.PROVIDER_UPDATE),
+    "course": (AuditAction.COURSE_CREATE, AuditAction.COURSE_UPDATE),
+    "offering": (AuditAction.OFFERING_CREATE, AuditAction.OFFERING_UPDATE),
+    "recognized_course": (AuditAction.RECOGNIZED_COURSE_CREATE, AuditAction.RECOGNIZED_COURSE_UPDATE),
+}
+
+
 def _audit_save(
     *, target: Any, kind: str, created: bool, before: dict[str, Any], after: dict[str, Any], acting_user: Any
 ) -> None:
+    added, updated = SAVE_ACTIONS[kind]
     if created:
         record_event(
             actor=acting_user,
-            action=f"{kind}.create",
+            action=added,
             target=target,
             summary=f"added {kind} {target}",
             data={"values": after},
@@ -94,7 +105,7 @@ def _audit_save(
     if changed:
         record_event(
             actor=acting_user,
-            action=f"{kind}.update",
+            action=updated,
             target=target,
             summary=f"changed {', '.join(changed)} of {kind} {target}",
             data={"changes": changed},
@@ -408,7 +419,7 @@ def course_withdraw(*, course: Course, acting_user: Any) -> Course:
     stored.save(update_fields=["status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="course.withdraw",
+        action=AuditAction.COURSE_WITHDRAW,
         target=stored,
         summary=f"withdrew course {stored} before review",
         data={"changes": {"status": [Course.Status.PENDING, Course.Status.WITHDRAWN]}},
@@ -636,7 +647,7 @@ def offering_instructors_credit(
         record.save(update_fields=["status", "updated_at"])
         record_event(
             actor=acting_user,
-            action="training.record_withdraw",
+            action=AuditAction.TRAINING_RECORD_WITHDRAW,
             target=record,
             summary=f"instruction credit withdrawn ({what}, offering {offering.pk}): no longer owed",
             data={"offering": offering.pk, "hours": hours_text(record.hours)},
@@ -652,7 +663,7 @@ def offering_instructors_credit(
     if outcome.changed:
         record_event(
             actor=acting_user,
-            action="offering.instructors_credit",
+            action=AuditAction.OFFERING_INSTRUCTORS_CREDIT,
             target=offering,
             summary=(
                 f"instruction credit of offering {offering.pk}: {outcome.added} added, "
@@ -698,7 +709,7 @@ def _instruction_record_correct(
     record.save(update_fields=["hours", "completed_on", "status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="training.record_correct",
+        action=AuditAction.TRAINING_RECORD_CORRECT,
         target=record,
         summary=f"instruction credit corrected: {', '.join(changed)}",
         data={"changes": changed, "offering": record.offering_id},

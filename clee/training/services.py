@@ -24,6 +24,7 @@ from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.rulebooks import recognized_in_effect
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
 from clee.core.documents import document_store
@@ -193,7 +194,7 @@ def training_records_add(
     )
     record_events_by_id(
         actor=actor,
-        action="training.record_add",
+        action=AuditAction.TRAINING_RECORD_ADD,
         model=TrainingRecord,
         ids=record_ids,
         summary=summary or "training record entered",
@@ -308,7 +309,7 @@ def credit_request_submit(
     )
     record_event(
         actor=acting_user,
-        action="training.credit_request_submit",
+        action=AuditAction.TRAINING_CREDIT_REQUEST_SUBMIT,
         target=request,
         summary=f"{request.get_kind_display()} submitted: {request.title}"
         + (f" (for staff: {issue})" if issue else ""),
@@ -414,7 +415,7 @@ def credit_request_decide(
     )
     record_event(
         actor=acting_user,
-        action="training.credit_request_decide",
+        action=AuditAction.TRAINING_CREDIT_REQUEST_DECIDE,
         target=request,
         summary=f"credit request {request.status}: {reason.strip() or 'approved'}"
         + (
@@ -547,7 +548,7 @@ def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certifi
         return Certificate.objects.get(officer=officer, period=period)
     record_event(
         actor=acting_user,
-        action="training.certificate_issue",
+        action=AuditAction.TRAINING_CERTIFICATE_ISSUE,
         target=certificate,
         summary=f"compliance certificate {certificate.shown_code} for {period.year} issued",
     )
@@ -583,7 +584,7 @@ def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user:
     )
     record_event(
         actor=acting_user,
-        action="training.record_reverse",
+        action=AuditAction.TRAINING_RECORD_REVERSE,
         target=record,
         summary=f"credit reversed ({record.hours} h on {record.completed_on}): {reason}",
         data={"officer_id": record.officer_id, "reason": reason},
