@@ -18,7 +18,7 @@ STAFF_ROLES = (User.Role.POST_STAFF, User.Role.DIRECTOR)
 
 @transaction.atomic
 def staff_account_create(
-    *, username: str, email: str, password: str, role: str = User.Role.POST_STAFF, acting_user: Any
+    *, username: str, email: str, password: str, role: str = User.Role.POST_STAFF, acting_user: User | None
 ) -> User:
     """A POST staff (or Director) account that may sign in to the back office (``is_staff``).
 
@@ -53,7 +53,11 @@ def _locked(account: User) -> User:
 
 @transaction.atomic
 def account_deactivate(
-    *, account: User, reason: str, acting_user: Any, action: AuditAction = AuditAction.ACCOUNT_DEACTIVATE
+    *,
+    account: User,
+    reason: str,
+    acting_user: User | None,
+    action: AuditAction = AuditAction.ACCOUNT_DEACTIVATE,
 ) -> User:
     """Make ``account`` unable to sign in and end each of its sessions at once (they no longer
     verify: the next request of any of them is signed out). The API tokens it made stop with it
@@ -78,7 +82,7 @@ def account_deactivate(
 
 
 @transaction.atomic
-def administrators_leave(*, commission: Any, acting_user: Any) -> list[User]:
+def administrators_leave(*, commission: Any, acting_user: User | None) -> list[User]:
     """Deactivate the agency administrator accounts whose access rests on ``commission`` (which
     has just ended): leaving the agency ends its access in the same transaction."""
     leaving = []

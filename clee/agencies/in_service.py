@@ -62,7 +62,7 @@ def approved_in_service_courses(agency: Agency, day: dt.date) -> QuerySet[Course
     )
 
 
-def in_service_provider(*, agency: Agency, acting_user: Any) -> Provider:
+def in_service_provider(*, agency: Agency, acting_user: User | None) -> Provider:
     """The agency's in-service provider, added (with its audit row) on first use."""
     # The agency's row is locked so two first submissions cannot add two providers: a roster
     # naming a course number would then be ambiguous.
@@ -135,7 +135,7 @@ def in_service_course_submit(
     split: Mapping[str, Decimal],
     topics: Mapping[str, Decimal],
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Submit an in-service course to POST for pre-approval (status: awaiting review).
 
@@ -207,7 +207,7 @@ def in_service_session_report(
     split: Mapping[str, Decimal] | None = None,
     topics: Mapping[str, Decimal] | None = None,
     delivery: str = Delivery.LIVE,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> ImportReport:
     """Record one training session for the officers named by license number.
 
@@ -310,7 +310,7 @@ def held_session(record: TrainingRecord) -> QuerySet[TrainingRecord]:
     )
 
 
-def held_session_preview(*, record: TrainingRecord, acting_user: Any) -> dict[int, Effect]:
+def held_session_preview(*, record: TrainingRecord, acting_user: User | None) -> dict[int, Effect]:
     """What approving the session does to each officer's period (nothing kept)."""
     officers = list(held_session(record).values_list("officer_id", flat=True))
     return preview_officers(
@@ -322,7 +322,7 @@ def held_session_preview(*, record: TrainingRecord, acting_user: Any) -> dict[in
 
 @transaction.atomic
 def held_training_decide(
-    *, record: TrainingRecord, approve: bool, reason: str, acting_user: Any
+    *, record: TrainingRecord, approve: bool, reason: str, acting_user: User | None
 ) -> list[TrainingRecord]:
     """Decide a session of agency training held for review (POST staff only).
 
@@ -378,7 +378,7 @@ def held_training_decide(
     return decided
 
 
-def _approve_session(record: TrainingRecord, reason: str, acting_user: Any) -> list[TrainingRecord]:
+def _approve_session(record: TrainingRecord, reason: str, acting_user: User | None) -> list[TrainingRecord]:
     """Approve the session as an in-service course of its agency for its day; its records
     become the course's completions. Returns them."""
     records = list(held_session(record))

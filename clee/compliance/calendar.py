@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,6 +30,9 @@ from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.rules import NoPackError
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 PHASE_WORDS = {
     ReportingPeriod.Phase.OPEN: "opened",
@@ -82,7 +85,7 @@ def no_period_message(year: Any, jurisdiction: str | None = None) -> str:
 
 @transaction.atomic
 def period_open(
-    *, year: int, acting_user: Any = None, today: dt.date | None = None
+    *, year: int, acting_user: User | None = None, today: dt.date | None = None
 ) -> tuple[ReportingPeriod, bool]:
     """The period of ``year``, opened when it is not on record yet: its dates and grace deadline
     from the rule book version in force today. Returns (period, whether it was opened now).

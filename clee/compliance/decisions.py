@@ -37,7 +37,7 @@ def _day(value: dt.date) -> str:
     return date_format(value, "F j, Y")
 
 
-def _director_only(acting_user: Any) -> None:
+def _director_only(acting_user: User | None) -> None:
     if not isinstance(acting_user, User) or acting_user.role != User.Role.DIRECTOR:
         raise ServiceError("only the Director decides on a license")
 
@@ -62,7 +62,7 @@ def license_decide(
     period: ReportingPeriod,
     inactivate: bool,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
     today: dt.date | None = None,
 ) -> LicenseDecision:
     """Record the Director's decision on an officer non-compliant for ``period`` after its grace
@@ -142,7 +142,7 @@ def license_decide(
 
 @transaction.atomic
 def license_reactivate(
-    *, inactivation: LicenseDecision, reason: str, acting_user: Any
+    *, inactivation: LicenseDecision, reason: str, acting_user: User
 ) -> list[LicenseDecision]:
     """Make active again a license the Director inactivated, now that the missing training is
     shown (the period's result is compliant, or exempt). Every open inactivation of the officer
@@ -212,7 +212,7 @@ def _create(
     reason: str,
     hours_short: Decimal,
     status_change: Any,
-    acting_user: Any,
+    acting_user: User,
 ) -> LicenseDecision:
     try:
         with transaction.atomic():

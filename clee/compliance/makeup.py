@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -80,7 +79,7 @@ def makeup_preview(
     period: ReportingPeriod,
     records: Sequence[TrainingRecord],
     *,
-    acting_user: Any,
+    acting_user: User | None,
     reason: str = "",
     today: dt.date | None = None,
 ) -> Effect:
@@ -120,7 +119,7 @@ def training_apply_to_period(
     period: ReportingPeriod,
     record_ids: Sequence[int],
     reason: str,
-    acting_user: Any,
+    acting_user: User | None,
     today: dt.date | None = None,
 ) -> list[TrainingRecord]:
     """Apply the officer's records completed after ``period`` to it as make-up training: they

@@ -94,7 +94,7 @@ def rule_book_draft_create(
     content: bytes | str,
     source_name: str,
     based_on: RuleBookVersion | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> RuleBookVersion:
     """A new draft of the jurisdiction's rule book (uploaded, or copied from ``based_on``)."""
     _require(acting_user, PREPARERS, "prepare a rule book draft")
@@ -123,7 +123,7 @@ def rule_book_draft_create(
 
 @transaction.atomic
 def rule_book_draft_update(
-    *, draft: RuleBookVersion, content: bytes | str, acting_user: Any
+    *, draft: RuleBookVersion, content: bytes | str, acting_user: User | None
 ) -> RuleBookVersion:
     """Replace a draft's text (a draft that is not submitted, published or withdrawn)."""
     _require(acting_user, PREPARERS, "edit a rule book draft")
@@ -153,7 +153,7 @@ def rule_book_submit(
     draft: RuleBookVersion,
     effective_from: dt.date,
     reason: str,
-    acting_user: Any,
+    acting_user: User | None,
     today: dt.date | None = None,
 ) -> RuleBookVersion:
     """Send a usable draft to the Director with its effective date and the reason for it."""
@@ -200,7 +200,7 @@ def rule_book_submit(
 
 
 @transaction.atomic
-def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> RuleBookVersion:
+def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: User | None) -> RuleBookVersion:
     """The Director sends a submitted draft back to staff, saying why."""
     _require(acting_user, PUBLISHERS, "return a rule book draft")
     draft = RuleBookVersion.objects.select_for_update().get(pk=draft.pk)
@@ -227,7 +227,7 @@ def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> 
 
 
 @transaction.atomic
-def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookVersion:
+def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: User | None) -> RuleBookVersion:
     """Staff give up a draft (it is kept, marked withdrawn)."""
     _require(acting_user, PREPARERS, "withdraw a rule book draft")
     draft = RuleBookVersion.objects.select_for_update().get(pk=draft.pk)
@@ -246,7 +246,7 @@ def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookV
 
 @transaction.atomic
 def rule_book_publish(
-    *, draft: RuleBookVersion, acting_user: Any, today: dt.date | None = None
+    *, draft: RuleBookVersion, acting_user: User | None, today: dt.date | None = None
 ) -> RuleBookVersion:
     """Publish a submitted draft: it gets the next version number and is never changed again.
     When its effective date has come it is in force at once (an effective date that passed

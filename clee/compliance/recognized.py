@@ -89,7 +89,7 @@ def recognized_source_add(
     recognized_until: dt.date | None,
     reference: str,
     name: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> RecognizedSource:
     """Recognize a state POST (or IADLEST) from a date, with the citation; refused when it
     overlaps an entry of the same source."""
@@ -159,7 +159,7 @@ def recognized_source_add(
 
 @transaction.atomic
 def recognized_source_end(
-    *, entry: RecognizedSource, last_day: dt.date, reason: str, acting_user: Any
+    *, entry: RecognizedSource, last_day: dt.date, reason: str, acting_user: User | None
 ) -> RecognizedSource:
     """End a recognition on ``last_day`` (the day before it starts withdraws it whole), saying
     why. Courses completed after that day no longer count from that source."""

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +31,9 @@ from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import Credit, Officer, Result, compiled_for, evaluate_officers
 from clee.training.models import CreditLine, TrainingRecord
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 CHUNK = 2000
 
@@ -447,7 +450,9 @@ def ensure_period(year: int) -> ReportingPeriod:
 
 
 @transaction.atomic
-def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, acting_user: Any) -> Exemption:
+def exemption_grant(
+    *, officer: Any, period: ReportingPeriod, reason: str, acting_user: User | None
+) -> Exemption:
     """Exempt an officer for a period by hand (POST staff); the result is recomputed after commit."""
     if not reason.strip():
         raise ServiceError("a reason is required for an exemption", field="reason")
@@ -472,7 +477,7 @@ def extension_decide(
     extension: Extension,
     grant: bool,
     new_deadline: dt.date | None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Extension:
     """Grant (with a new deadline after the grace deadline) or refuse a requested extension."""
     extension = Extension.objects.select_for_update().select_related("period", "officer").get(pk=extension.pk)
@@ -504,7 +509,13 @@ def extension_decide(
 
 @transaction.atomic
 def extension_request(
-    *, officer: Any, period: ReportingPeriod, kind: str, reason: str, explanation: str, acting_user: Any
+    *,
+    officer: Any,
+    period: ReportingPeriod,
+    kind: str,
+    reason: str,
+    explanation: str,
+    acting_user: User | None,
 ) -> Extension:
     """An officer's or agency's request for an extension or waiver (medical or military leave)."""
     if reason not in Extension.Reason.values:
@@ -540,7 +551,7 @@ def extension_grant(
     reason: str,
     explanation: str,
     new_deadline: dt.date,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Extension:
     """Grant an extension or waiver for medical or military leave without a request first
     (POST staff, on a letter or a call); the officer's result is recomputed after commit.
@@ -599,7 +610,7 @@ def extension_grant(
 
 
 @transaction.atomic
-def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> Extension:
+def extension_refuse(*, extension: Extension, reason: str, acting_user: User | None) -> Extension:
     """Refuse a requested extension with the reason for the refusal, which the officer and the
     agency see. Returns the refused extension."""
     reason = " ".join(reason.split())

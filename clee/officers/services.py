@@ -7,7 +7,7 @@ import logging
 import smtplib
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -27,6 +27,9 @@ from clee.notices.services import license_expired_notice
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
 from clee.officers.selectors import officer_by_identity
 
+if TYPE_CHECKING:
+    from clee.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +43,7 @@ def officer_create(
     licensed_on: dt.date,
     email: str = "",
     basic_training_completed_on: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Officer:
     """A newly licensed officer, with the first line of the license history."""
     license_number = license_number.strip().upper()
@@ -76,7 +79,7 @@ def officer_create(
 
 @transaction.atomic
 def license_status_change(
-    *, officer: Officer, to_status: str, reason: str, effective_on: dt.date, acting_user: Any
+    *, officer: Officer, to_status: str, reason: str, effective_on: dt.date, acting_user: User | None
 ) -> LicenseStatusChange:
     """Change a license's status, keeping who, when and why in the license history."""
     if to_status not in LicenseStatus.values:
@@ -108,7 +111,7 @@ def license_status_change(
 
 @transaction.atomic
 def license_upgrade_record(
-    *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: Any
+    *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: User | None
 ) -> LicenseUpgrade:
     """Record a license upgrade; it exempts the officer for that period (11 CSR 75-15.010(3))."""
     upgrade = LicenseUpgrade.objects.create(officer=officer, upgraded_on=upgraded_on, description=description)
@@ -123,7 +126,9 @@ def license_upgrade_record(
 
 
 @transaction.atomic
-def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting_user: Any) -> Commission:
+def commission_start(
+    *, officer: Officer, agency: Agency, start: dt.date, acting_user: User | None
+) -> Commission:
     """Commission an officer; an inactive, expired or revoked license cannot be commissioned."""
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if officer.license_status != LicenseStatus.ACTIVE:
@@ -149,7 +154,9 @@ def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting
 
 
 @transaction.atomic
-def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_user: Any) -> Commission:
+def commission_end(
+    *, commission: Commission, end: dt.date, reason: str, acting_user: User | None
+) -> Commission:
     commission = Commission.objects.select_for_update().get(pk=commission.pk)
     if commission.end is not None:
         raise ServiceError(f"this commission already ended on {commission.end}")
@@ -181,7 +188,7 @@ def _five_years_before(day: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseStatusChange]:
+def licenses_expire(*, today: dt.date, acting_user: User | None = None) -> list[LicenseStatusChange]:
     """Expire every active or inactive license whose holder, licensed at least five years ago,
     held no commission at any time in the five years up to ``today``; returns the license
     history rows written (none on a second run the same day: the job is safe to run twice).
@@ -244,7 +251,7 @@ def commission_by_agency(
     last_name: str,
     date_of_birth: dt.date,
     start: dt.date,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Commission:
     """An agency commissions an officer it employs: the license number, the last name and the
     date of birth must all be the officer's (a stranger knows the first two from a roster; the
@@ -363,7 +370,7 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
 
 @transaction.atomic
 def commission_history_grant(
-    *, commission: Commission, visible_from: dt.date, reason: str, acting_user: Any
+    *, commission: Commission, visible_from: dt.date, reason: str, acting_user: User | None
 ) -> Commission:
     """POST staff open an agency's view of the officer's records and documents from
     ``visible_from`` (earlier than its commission's start), for ``reason``; audited."""

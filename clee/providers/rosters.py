@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,9 @@ from clee.providers.models import Offering, Provider, RosterUpload
 from clee.providers.services import offering_instructors_credit
 from clee.training.models import ImportBatch, TrainingRecord
 
+if TYPE_CHECKING:
+    from clee.accounts.models import User
+
 # How long an upload waits for its confirm: long enough for a lunch break, short enough that
 # files nobody confirmed do not pile up.
 UPLOAD_KEPT = dt.timedelta(days=1)
@@ -40,7 +43,7 @@ def uploads_kept_since() -> dt.datetime:
 
 @transaction.atomic
 def roster_upload_store(
-    *, provider: Provider, file_name: str, content: bytes, acting_user: Any
+    *, provider: Provider, file_name: str, content: bytes, acting_user: User
 ) -> RosterUpload:
     """Keep an uploaded roster for its preview and confirm; returns the stored upload.
 
@@ -78,7 +81,7 @@ def roster_upload_store(
 
 
 @transaction.atomic
-def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: Any) -> ImportReport:
+def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: User | None) -> ImportReport:
     """Apply a previewed roster, all or nothing; returns the import's report (``applied`` says
     whether it was written, ``errors`` why not).
 
@@ -109,7 +112,9 @@ def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: Any) 
 
 
 @transaction.atomic
-def roster_apply(*, provider: Provider, content: bytes, file_name: str, acting_user: Any) -> ImportReport:
+def roster_apply(
+    *, provider: Provider, content: bytes, file_name: str, acting_user: User | None
+) -> ImportReport:
     """Record a provider's completion roster (CSV or XLSX bytes) through the import service, all
     or nothing (a completion already on file is not added again); returns its report. Applied,
     the instructors of the offerings whose students were recorded get their credit corrected,

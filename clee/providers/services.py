@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -36,6 +36,9 @@ from clee.providers.models import (
 )
 from clee.training.models import CreditLine, TrainingRecord
 from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 PROVIDER_FIELDS = (
     "number",
@@ -89,7 +92,13 @@ SAVE_ACTIONS: dict[str, tuple[AuditAction, AuditAction]] = {
 
 
 def _audit_save(
-    *, target: Any, kind: str, created: bool, before: dict[str, Any], after: dict[str, Any], acting_user: Any
+    *,
+    target: Any,
+    kind: str,
+    created: bool,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    acting_user: User | None,
 ) -> None:
     added, updated = SAVE_ACTIONS[kind]
     if created:
@@ -140,7 +149,7 @@ def provider_validate(provider: Provider) -> None:
 
 
 @transaction.atomic
-def provider_save(*, provider: Provider, acting_user: Any) -> Provider:
+def provider_save(*, provider: Provider, acting_user: User | None) -> Provider:
     """Add or change a provider; its credit class defaults from its kind."""
     created = provider.pk is None
     before = (
@@ -288,7 +297,7 @@ def course_save(
     course: Course,
     portions: Sequence[PortionSpec] | None = None,
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Add or change a course, replacing its split of hours when ``portions`` is given and
     adding ``documents``. A change of status to a decision records who decided and when.
@@ -354,7 +363,7 @@ def course_submit(
     course: Course,
     portions: Sequence[PortionSpec],
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """A provider's course submitted for POST's approval, or corrected while it awaits review;
     returns the course, awaiting review, with its proposed split and documents.
@@ -406,7 +415,7 @@ def course_submit(
 
 
 @transaction.atomic
-def course_withdraw(*, course: Course, acting_user: Any) -> Course:
+def course_withdraw(*, course: Course, acting_user: User | None) -> Course:
     """Withdraw a course awaiting review (the provider no longer asks for its approval);
     returns it, withdrawn."""
     stored = Course.objects.select_for_update().get(pk=course.pk)
@@ -471,7 +480,7 @@ def offering_validate(offering: Offering, instructors: Sequence[InstructorSpec])
 
 @transaction.atomic
 def offering_save(
-    *, offering: Offering, instructors: Sequence[InstructorSpec] | None = None, acting_user: Any
+    *, offering: Offering, instructors: Sequence[InstructorSpec] | None = None, acting_user: User | None
 ) -> Offering:
     """Add or change an offering, replacing its instructors when ``instructors`` is given.
 
@@ -590,7 +599,7 @@ def instruction_lines(course: Course, hours: Decimal) -> tuple[LineSpec, ...]:
 
 @transaction.atomic
 def offering_instructors_credit(
-    *, offering: Offering, acting_user: Any, today: dt.date | None = None
+    *, offering: Offering, acting_user: User | None, today: dt.date | None = None
 ) -> InstructorCredit:
     """Bring the instruction credit of ``offering``'s instructors in line with who taught it
     and for how many hours; returns what changed (nothing, when run again).
@@ -677,7 +686,7 @@ def offering_instructors_credit(
 
 
 def _instruction_record_correct(
-    record: TrainingRecord, *, hours: Decimal, completed_on: dt.date, course: Course, acting_user: Any
+    record: TrainingRecord, *, hours: Decimal, completed_on: dt.date, course: Course, acting_user: User | None
 ) -> bool:
     """Correct one instructor's record to ``hours`` on ``completed_on`` (accepted); returns
     whether anything changed. The credit lines follow the hours."""
@@ -717,7 +726,7 @@ def _instruction_record_correct(
     return True
 
 
-def instructors_credit_due(*, today: dt.date | None = None, acting_user: Any = None) -> int:
+def instructors_credit_due(*, today: dt.date | None = None, acting_user: User | None = None) -> int:
     """The daily job: bring the instruction credit of every offering with instructors that
     ended since the start of last year up to date; returns how many offerings changed.
 
@@ -753,7 +762,7 @@ def course_decide(
     approved_from: dt.date | None = None,
     approved_until: dt.date | None = None,
     portions: Sequence[PortionSpec] | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Approve a course awaiting review (with its approval window and the split of its hours
     POST settles) or deny it with a reason the provider sees."""
@@ -803,7 +812,7 @@ def recognized_split(entry: RecognizedCourse) -> list[PortionSpec]:
 
 @transaction.atomic
 def recognized_course_save(
-    *, entry: RecognizedCourse, split: Sequence[PortionSpec], acting_user: Any
+    *, entry: RecognizedCourse, split: Sequence[PortionSpec], acting_user: User | None
 ) -> RecognizedCourse:
     """Add or change a catalog entry with its recommended split, which must account for every
     hour of the course."""

@@ -166,7 +166,7 @@ def password_change(*, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def second_factors_reset(*, user: User, reason: str, acting_user: Any) -> int:
+def second_factors_reset(*, user: User, reason: str, acting_user: User | None) -> int:
     """Remove every second factor of ``user`` (apps, passkeys, recovery codes) after they lost
     them all; returns how many apps and passkeys were removed."""
     removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
@@ -264,7 +264,7 @@ def lockout_record(*, username: str, until: Any, failures: int) -> None:
 
 
 @transaction.atomic
-def lockout_lift(*, username: str, reason: str, acting_user: Any) -> int:
+def lockout_lift(*, username: str, reason: str, acting_user: User | None) -> int:
     """An operator lifts the lock on ``username`` early (the failures stay in the audit trail);
     returns how many lockout records were cleared."""
     from axes.models import AccessAttempt

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -40,6 +40,9 @@ from clee.training.models import (
     RequestDocument,
     TrainingRecord,
 )
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ def credit_request_submit(
     state: str = "",
     provider_name: str = "",
     details: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CreditRequest:
     """An officer's claim (out-of-state, college, military, courses taught) for POST to review,
     with documents already stored (``documents``) or files to store (``uploads``, checked by
@@ -339,7 +342,7 @@ def credit_request_decide(
     delivery: str = "live",
     credit_class: str = "licensed",
     recognition_reason: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CreditRequest:
     """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
     officer sees. An approved request becomes an accepted training record.
@@ -436,7 +439,7 @@ def credit_request_preview(
     delivery: str = "live",
     credit_class: str = "licensed",
     recognition_reason: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Effect:
     """What approving ``request`` with these lines (and POST's own recognition of an unlisted
     out-of-state course, when given) would do to the officer's periods, found by recording it in
@@ -469,7 +472,7 @@ def _approved_record(
     delivery: str,
     credit_class: str,
     recognized_by: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> int:
     """Record the approved request's training; the new record's id."""
     if not lines:
@@ -519,7 +522,7 @@ CERTIFIED_STATUSES = ("compliant", "exempt")
 
 
 @transaction.atomic
-def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certificate:
+def certificate_issue(*, officer: Any, period: Any, acting_user: User | None) -> Certificate:
     """The officer's compliance certificate for ``period``: the one issued before, or a new one
     with its verification code when the period's stored result is compliant or exempt."""
     result = ComplianceResult.objects.filter(officer=officer, period=period).first()
@@ -559,7 +562,7 @@ def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certifi
 
 
 @transaction.atomic
-def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user: Any) -> TrainingRecord:
+def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user: User) -> TrainingRecord:
     """POST staff take back an accepted record (entered in error, a roster corrected, fraud):
     it becomes rejected, with the reason the officer sees, and the officer's period is
     recomputed. Returns the record."""
