@@ -2,6 +2,8 @@
 
 The audit writers (``clee.core.audit``) take an ``AuditAction``, so a new kind of write adds its
 member here first; a free-text string fails ``make typecheck`` and tests/core/test_audit_actions.py.
+The trail's ``action`` field offers these as its choices, so a new member comes with its
+migration (``manage.py makemigrations core``: choices only, nothing changes in the database).
 The values are the strings the trail has always stored (no row changes); a few older spellings
 stay as written (``account.created`` by single sign-on, ``compliance.extension`` by the demo).
 """
