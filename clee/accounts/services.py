@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clee.accounts.models import User
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 
@@ -17,7 +18,7 @@ STAFF_ROLES = (User.Role.POST_STAFF, User.Role.DIRECTOR)
 
 @transaction.atomic
 def staff_account_create(
-    *, username: str, email: str, password: str, role: str = User.Role.POST_STAFF, acting_user: Any
+    *, username: str, email: str, password: str, role: str = User.Role.POST_STAFF, acting_user: User | None
 ) -> User:
     """A POST staff (or Director) account that may sign in to the back office (``is_staff``).
 
@@ -39,7 +40,7 @@ def staff_account_create(
     user.save()
     record_event(
         actor=acting_user,
-        action="account.staff_create",
+        action=AuditAction.ACCOUNT_STAFF_CREATE,
         target=user,
         summary=f"created the {user.get_role_display()} account {username}",
     )
@@ -52,7 +53,11 @@ def _locked(account: User) -> User:
 
 @transaction.atomic
 def account_deactivate(
-    *, account: User, reason: str, acting_user: Any, action: str = "account.deactivate"
+    *,
+    account: User,
+    reason: str,
+    acting_user: User | None,
+    action: AuditAction = AuditAction.ACCOUNT_DEACTIVATE,
 ) -> User:
     """Make ``account`` unable to sign in and end each of its sessions at once (they no longer
     verify: the next request of any of them is signed out). The API tokens it made stop with it
@@ -77,7 +82,7 @@ def account_deactivate(
 
 
 @transaction.atomic
-def administrators_leave(*, commission: Any, acting_user: Any) -> list[User]:
+def administrators_leave(*, commission: Any, acting_user: User | None) -> list[User]:
     """Deactivate the agency administrator accounts whose access rests on ``commission`` (which
     has just ended): leaving the agency ends its access in the same transaction."""
     leaving = []
@@ -87,7 +92,7 @@ def administrators_leave(*, commission: Any, acting_user: Any) -> list[User]:
                 account=account,
                 reason=f"their commission with {commission.agency.name} ended on {commission.end}",
                 acting_user=acting_user,
-                action="account.agency_access_end",
+                action=AuditAction.ACCOUNT_AGENCY_ACCESS_END,
             )
         )
     return leaving

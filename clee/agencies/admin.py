@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
+from clee.accounts.access import acting_user
 from clee.agencies.models import Agency
 from clee.agencies.services import AGENCY_FIELDS, agency_create, agency_update, agency_validate
 from clee.core.admin_site import ServiceCheckedForm, StaffAdmin, changed_values, site
@@ -48,13 +49,15 @@ class AgencyAdmin(StaffAdmin[Agency]):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         if change:
-            agency_update(agency=obj, data=changed_values(form, AGENCY_FIELDS), acting_user=request.user)
+            agency_update(
+                agency=obj, data=changed_values(form, AGENCY_FIELDS), acting_user=acting_user(request)
+            )
             return
         created = agency_create(
             ori=obj.ori,
             name=obj.name,
             agency_type=obj.agency_type,
             active=obj.active,
-            acting_user=request.user,
+            acting_user=acting_user(request),
         )
         obj.pk = created.pk  # the admin redirects to, and logs, the row the service wrote

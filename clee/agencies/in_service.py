@@ -24,6 +24,7 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview_officers, results_now
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.choices import Delivery
 from clee.core.errors import ServiceError
@@ -61,7 +62,7 @@ def approved_in_service_courses(agency: Agency, day: dt.date) -> QuerySet[Course
     )
 
 
-def in_service_provider(*, agency: Agency, acting_user: Any) -> Provider:
+def in_service_provider(*, agency: Agency, acting_user: User | None) -> Provider:
     """The agency's in-service provider, added (with its audit row) on first use."""
     # The agency's row is locked so two first submissions cannot add two providers: a roster
     # naming a course number would then be ambiguous.
@@ -134,7 +135,7 @@ def in_service_course_submit(
     split: Mapping[str, Decimal],
     topics: Mapping[str, Decimal],
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Submit an in-service course to POST for pre-approval (status: awaiting review).
 
@@ -206,7 +207,7 @@ def in_service_session_report(
     split: Mapping[str, Decimal] | None = None,
     topics: Mapping[str, Decimal] | None = None,
     delivery: str = Delivery.LIVE,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> ImportReport:
     """Record one training session for the officers named by license number.
 
@@ -253,7 +254,7 @@ def in_service_session_report(
     if report.applied and report.batch is not None:
         record_event(
             actor=acting_user,
-            action="agency.training_session",
+            action=AuditAction.AGENCY_TRAINING_SESSION,
             target=report.batch,
             summary=(
                 f"{agency.name} reported {what} on {completed_on.isoformat()} for "
@@ -309,7 +310,7 @@ def held_session(record: TrainingRecord) -> QuerySet[TrainingRecord]:
     )
 
 
-def held_session_preview(*, record: TrainingRecord, acting_user: Any) -> dict[int, Effect]:
+def held_session_preview(*, record: TrainingRecord, acting_user: User | None) -> dict[int, Effect]:
     """What approving the session does to each officer's period (nothing kept)."""
     officers = list(held_session(record).values_list("officer_id", flat=True))
     return preview_officers(
@@ -321,7 +322,7 @@ def held_session_preview(*, record: TrainingRecord, acting_user: Any) -> dict[in
 
 @transaction.atomic
 def held_training_decide(
-    *, record: TrainingRecord, approve: bool, reason: str, acting_user: Any
+    *, record: TrainingRecord, approve: bool, reason: str, acting_user: User | None
 ) -> list[TrainingRecord]:
     """Decide a session of agency training held for review (POST staff only).
 
@@ -353,7 +354,7 @@ def held_training_decide(
         for held in records:
             record_event(
                 actor=acting_user,
-                action="training.held_refuse",
+                action=AuditAction.TRAINING_HELD_REFUSE,
                 target=held,
                 summary=f"agency training {held} refused: {reason}",
             )
@@ -377,7 +378,7 @@ def held_training_decide(
     return decided
 
 
-def _approve_session(record: TrainingRecord, reason: str, acting_user: Any) -> list[TrainingRecord]:
+def _approve_session(record: TrainingRecord, reason: str, acting_user: User | None) -> list[TrainingRecord]:
     """Approve the session as an in-service course of its agency for its day; its records
     become the course's completions. Returns them."""
     records = list(held_session(record))
@@ -419,7 +420,7 @@ def _approve_session(record: TrainingRecord, reason: str, acting_user: Any) -> l
     for held in records:
         record_event(
             actor=acting_user,
-            action="training.held_approve",
+            action=AuditAction.TRAINING_HELD_APPROVE,
             target=held,
             summary=f"agency training {held} approved as in-service course {course.number}"
             + (f": {reason}" if reason else ""),

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from clee.agencies.models import Agency
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.changes import changes, refuse_invalid, snapshot
 from clee.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 AGENCY_FIELDS = ("ori", "name", "agency_type", "active")
 
@@ -42,7 +46,7 @@ def agency_create(
     name: str,
     agency_type: str = Agency.Type.POLICE,
     active: bool = True,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Agency:
     """A new agency; refused (ServiceError naming the field) for a bad or taken ORI."""
     agency = Agency(ori=ori, name=name, agency_type=agency_type, active=active)
@@ -52,7 +56,7 @@ def agency_create(
     agency.save()
     record_event(
         actor=acting_user,
-        action="agency.create",
+        action=AuditAction.AGENCY_CREATE,
         target=agency,
         summary=f"added agency {agency}",
         data={"values": snapshot(agency, AGENCY_FIELDS)},
@@ -61,7 +65,7 @@ def agency_create(
 
 
 @transaction.atomic
-def agency_update(*, agency: Agency, data: Mapping[str, Any], acting_user: Any) -> Agency:
+def agency_update(*, agency: Agency, data: Mapping[str, Any], acting_user: User | None) -> Agency:
     """Change some of an agency's ``ori``, ``name``, ``agency_type`` and ``active``.
 
     Returns the stored agency; writes nothing (and no audit row) when nothing changes.
@@ -82,7 +86,7 @@ def agency_update(*, agency: Agency, data: Mapping[str, Any], acting_user: Any) 
     stored.save(update_fields=[*changed, "updated_at"])
     record_event(
         actor=acting_user,
-        action="agency.update",
+        action=AuditAction.AGENCY_UPDATE,
         target=stored,
         summary=f"changed {', '.join(changed)} of agency {stored}",
         data={"changes": changed},

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clee.accounts.access import acting_user
 from clee.api.models import ApiToken, RosterSubmission
 from clee.api.services import token_revoke
 from clee.core.admin_site import ReadOnlyAdmin, can_write, site
@@ -38,7 +39,7 @@ class ApiTokenAdmin(ReadOnlyAdmin[ApiToken]):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         live = list(queryset.filter(revoked_at__isnull=True))
         for token in live:
-            token_revoke(token=token, acting_user=request.user)  # type: ignore[arg-type]
+            token_revoke(token=token, acting_user=acting_user(request))
         self.message_user(
             request, f"{len(live)} token{'s' if len(live) != 1 else ''} revoked.", messages.SUCCESS
         )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.api.models import ApiToken, RosterSubmission
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
@@ -80,7 +81,7 @@ def token_create(*, name: str, acting_user: User) -> NewToken:
     )
     record_event(
         actor=acting_user,
-        action="api.token_create",
+        action=AuditAction.API_TOKEN_CREATE,
         target=token,
         summary=f"created API token {prefix} ({name})",
         data={"prefix": prefix, "name": name, "owner": token.caller},
@@ -98,7 +99,7 @@ def token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
     stored.save(update_fields=["revoked_at", "revoked_by"])
     record_event(
         actor=acting_user,
-        action="api.token_revoke",
+        action=AuditAction.API_TOKEN_REVOKE,
         target=stored,
         summary=f"revoked API token {stored.prefix} ({stored.name})",
         data={"prefix": stored.prefix},
@@ -133,7 +134,7 @@ def course_submit_by_token(
     saved = course_submit(course=course, portions=portions, documents=documents, acting_user=token.created_by)
     record_event(
         actor=token.created_by,
-        action="api.course_submit",
+        action=AuditAction.API_COURSE_SUBMIT,
         target=saved,
         summary=f"course {saved.number} submitted through the API with token {token.prefix}",
         data={"token": token.prefix},
@@ -200,7 +201,7 @@ def roster_submit(
             submission.save(update_fields=["response_body"])
             record_event(
                 actor=actor,
-                action="api.roster_submit",
+                action=AuditAction.API_ROSTER_SUBMIT,
                 target=submission,
                 summary=f"roster sent through the API with token {token.prefix}: {report.headline()}"[:300],
                 data={"token": token.prefix, "idempotency_key": idempotency_key[:100], "rows": report.rows},

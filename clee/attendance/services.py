@@ -9,13 +9,14 @@ import datetime as dt
 import io
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clee.attendance.codes import CodeError, code_read, window_of
 from clee.attendance.models import AttendanceEntry, AttendanceScan, AttendanceSession
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
@@ -23,10 +24,13 @@ from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
 from clee.providers.rosters import roster_apply
 
+if TYPE_CHECKING:
+    from clee.accounts.models import User
+
 RUNNING = (AttendanceSession.Status.OPEN, AttendanceSession.Status.ENDED)
 
 
-def _require_provider(offering: Offering, acting_user: Any) -> None:
+def _require_provider(offering: Offering, acting_user: User) -> None:
     if (
         getattr(acting_user, "role", None) != "provider"
         or acting_user.provider_id != offering.course.provider_id
@@ -35,7 +39,7 @@ def _require_provider(offering: Offering, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def session_start(*, offering: Offering, acting_user: Any) -> AttendanceSession:
+def session_start(*, offering: Offering, acting_user: User) -> AttendanceSession:
     """Open check-in for an offering taking place today; returns the session (the one already
     running, if any)."""
     offering = (
@@ -62,7 +66,7 @@ def session_start(*, offering: Offering, acting_user: Any) -> AttendanceSession:
     session = AttendanceSession.objects.create(offering=offering, day=today, started_by=acting_user)
     record_event(
         actor=acting_user,
-        action="attendance.session_start",
+        action=AuditAction.ATTENDANCE_SESSION_START,
         target=session,
         summary=f"attendance opened for {offering.course.number} on {today}",
     )
@@ -78,7 +82,7 @@ def _locked(session: AttendanceSession) -> AttendanceSession:
 
 
 @transaction.atomic
-def session_end(*, session: AttendanceSession, acting_user: Any) -> AttendanceSession:
+def session_end(*, session: AttendanceSession, acting_user: User) -> AttendanceSession:
     """Stop taking codes; the list then waits for the provider's confirmation."""
     session = _locked(session)
     _require_provider(session.offering, acting_user)
@@ -89,7 +93,7 @@ def session_end(*, session: AttendanceSession, acting_user: Any) -> AttendanceSe
     session.save(update_fields=["status", "ended_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action="attendance.session_end",
+        action=AuditAction.ATTENDANCE_SESSION_END,
         target=session,
         summary=f"check-in ended: {session.entries.count()} officers on the list",
     )
@@ -128,7 +132,7 @@ def next_action(session: AttendanceSession, officer: Officer) -> str:
 
 @transaction.atomic
 def attendance_scan(
-    *, offering_id: int, code: str, action: str, acting_user: Any, now: dt.datetime | None = None
+    *, offering_id: int, code: str, action: str, acting_user: User, now: dt.datetime | None = None
 ) -> ScanOutcome:
     """The signed-in officer checks in (or out) with a scanned code. Refused (``ServiceError``)
     when the code is not CLEE's, is for another offering, is stale, was already used by this
@@ -171,7 +175,11 @@ def attendance_scan(
         entry.save(update_fields=["checked_out_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action=f"attendance.check_{action}",
+        action=(
+            AuditAction.ATTENDANCE_CHECK_IN
+            if action == AttendanceScan.Action.CHECK_IN
+            else AuditAction.ATTENDANCE_CHECK_OUT
+        ),
         target=entry,
         summary=f"{officer.license_number} {AttendanceScan.Action(action).label.lower()} "
         f"({session.offering.course.number}, window {claim.window}, now {window_of(now)})",
@@ -179,7 +187,7 @@ def attendance_scan(
     return ScanOutcome(entry=entry, action=action)
 
 
-def _running(session: AttendanceSession, acting_user: Any) -> AttendanceSession:
+def _running(session: AttendanceSession, acting_user: User) -> AttendanceSession:
     session = _locked(session)
     _require_provider(session.offering, acting_user)
     if session.status == AttendanceSession.Status.CONFIRMED:
@@ -188,7 +196,7 @@ def _running(session: AttendanceSession, acting_user: Any) -> AttendanceSession:
 
 
 @transaction.atomic
-def entry_add(*, session: AttendanceSession, license_number: str, acting_user: Any) -> AttendanceEntry:
+def entry_add(*, session: AttendanceSession, license_number: str, acting_user: User) -> AttendanceEntry:
     """The provider adds an officer who could not scan (no phone, a failed scan)."""
     session = _running(session, acting_user)
     number = license_number.strip().upper()
@@ -202,7 +210,7 @@ def entry_add(*, session: AttendanceSession, license_number: str, acting_user: A
     )
     record_event(
         actor=acting_user,
-        action="attendance.entry_add",
+        action=AuditAction.ATTENDANCE_ENTRY_ADD,
         target=entry,
         summary=f"{number} added to the attendance list by the provider",
     )
@@ -211,7 +219,7 @@ def entry_add(*, session: AttendanceSession, license_number: str, acting_user: A
 
 @transaction.atomic
 def session_confirm(
-    *, session: AttendanceSession, officer_ids: Collection[int], acting_user: Any
+    *, session: AttendanceSession, officer_ids: Collection[int], acting_user: User
 ) -> ImportReport:
     """Record the completions of the officers kept on the list (``officer_ids``), dated the
     session's day, as the provider's roster: the import service checks every row and writes all
@@ -255,7 +263,7 @@ def session_confirm(
     dropped = session.entries.exclude(officer_id__in=[entry.officer_id for entry in entries]).count()
     record_event(
         actor=acting_user,
-        action="attendance.session_confirm",
+        action=AuditAction.ATTENDANCE_SESSION_CONFIRM,
         target=session,
         summary=f"attendance confirmed: {len(entries)} completions sent as roster {report.batch.pk}"
         + (f", {dropped} left off the list" if dropped else ""),

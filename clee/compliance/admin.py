@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clee.accounts.access import acting_user
 from clee.compliance.calendar import period_open, period_phase_shown, program_today
 from clee.compliance.models import (
     ComplianceResult,
@@ -114,14 +115,16 @@ class ReportingPeriodAdmin(StaffAdmin[ReportingPeriod]):
         )
 
     def save_model(self, request: HttpRequest, obj: ReportingPeriod, form: Any, change: bool) -> None:
-        period, _ = period_open(year=obj.year, acting_user=request.user)
+        period, _ = period_open(year=obj.year, acting_user=acting_user(request))
         obj.pk = period.pk
         messages.info(request, f"{period} is open; a worker computes its results now.")
 
     @admin.action(description="Recompute compliance for the selected periods", permissions=["recompute"])
     def recompute(self, request: HttpRequest, queryset: QuerySet[ReportingPeriod]) -> None:
         for period in queryset:
-            marked = period_recompute_request(period=period, acting_user=request.user, reason="back office")
+            marked = period_recompute_request(
+                period=period, acting_user=acting_user(request), reason="back office"
+            )
             self.message_user(
                 request,
                 f"{period}: the results of {marked:,} officers are queued for the workers; "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,9 +26,13 @@ from django.utils import timezone
 
 from clee.compliance.models import PeriodTransition, ReportingPeriod
 from clee.compliance.rulebooks import book_in_force, number_in_force
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.rules import NoPackError
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 PHASE_WORDS = {
     ReportingPeriod.Phase.OPEN: "opened",
@@ -81,7 +85,7 @@ def no_period_message(year: Any, jurisdiction: str | None = None) -> str:
 
 @transaction.atomic
 def period_open(
-    *, year: int, acting_user: Any = None, today: dt.date | None = None
+    *, year: int, acting_user: User | None = None, today: dt.date | None = None
 ) -> tuple[ReportingPeriod, bool]:
     """The period of ``year``, opened when it is not on record yet: its dates and grace deadline
     from the rule book version in force today. Returns (period, whether it was opened now).
@@ -112,7 +116,7 @@ def period_open(
         return found, False
     record_event(
         actor=acting_user,
-        action="period.open",
+        action=AuditAction.PERIOD_OPEN,
         target=period,
         summary=f"reporting period {year} opened ({pack.starts} to {pack.ends}, grace deadline "
         f"{pack.grace_deadline.value}) under {pack.ident}",
@@ -190,7 +194,7 @@ def _record_transitions(period: ReportingPeriod, today: dt.date) -> list[str]:
                 )
                 record_event(
                     actor=None,
-                    action="period.phase",
+                    action=AuditAction.PERIOD_PHASE,
                     target=period,
                     summary=f"reporting period {period.year} {PHASE_WORDS[phase]} ({began_on})",
                     data={"phase": phase, "began_on": began_on.isoformat(), "transition": transition.pk},

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from clee.accounts.models import User
 from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingPeriod
 from clee.compliance.selectors import CASE_DECISIONS, SHOWN_TRAINING, grace_passed, open_inactivations
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.wording import hours_text
@@ -36,7 +37,7 @@ def _day(value: dt.date) -> str:
     return date_format(value, "F j, Y")
 
 
-def _director_only(acting_user: Any) -> None:
+def _director_only(acting_user: User | None) -> None:
     if not isinstance(acting_user, User) or acting_user.role != User.Role.DIRECTOR:
         raise ServiceError("only the Director decides on a license")
 
@@ -61,7 +62,7 @@ def license_decide(
     period: ReportingPeriod,
     inactivate: bool,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
     today: dt.date | None = None,
 ) -> LicenseDecision:
     """Record the Director's decision on an officer non-compliant for ``period`` after its grace
@@ -124,7 +125,7 @@ def license_decide(
     )
     record_event(
         actor=acting_user,
-        action="compliance.license_decide",
+        action=AuditAction.COMPLIANCE_LICENSE_DECIDE,
         target=decision,
         summary=f"{officer.full_name} ({officer.license_number}), {period.year}: license "
         + ("inactivated" if inactivate else "kept active")
@@ -141,7 +142,7 @@ def license_decide(
 
 @transaction.atomic
 def license_reactivate(
-    *, inactivation: LicenseDecision, reason: str, acting_user: Any
+    *, inactivation: LicenseDecision, reason: str, acting_user: User
 ) -> list[LicenseDecision]:
     """Make active again a license the Director inactivated, now that the missing training is
     shown (the period's result is compliant, or exempt). Every open inactivation of the officer
@@ -194,7 +195,7 @@ def license_reactivate(
     for reactivation in written:
         record_event(
             actor=acting_user,
-            action="compliance.license_reactivate",
+            action=AuditAction.COMPLIANCE_LICENSE_REACTIVATE,
             target=reactivation,
             summary=f"{officer.full_name} ({officer.license_number}), {reactivation.period.year}: "
             f"license reactivated: {reason}",
@@ -211,7 +212,7 @@ def _create(
     reason: str,
     hours_short: Decimal,
     status_change: Any,
-    acting_user: Any,
+    acting_user: User,
 ) -> LicenseDecision:
     try:
         with transaction.atomic():

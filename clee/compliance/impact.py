@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -26,10 +26,14 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.officers.models import Commission
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file, with_recognized
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 # A rule pack is a few kilobytes of YAML; anything near this is not a pack.
 DRAFT_MAX_BYTES = 256 * 1024
@@ -324,7 +328,7 @@ def impact_preview_request(
     period: ReportingPeriod,
     content: bytes,
     name: str,
-    acting_user: Any,
+    acting_user: User,
     version: RuleBookVersion | None = None,
 ) -> ImpactPreview:
     """Check the draft in ``content`` (PackError when malformed) and queue its preview against
@@ -349,7 +353,7 @@ def impact_preview_request(
     )
     record_event(
         actor=acting_user,
-        action="rules.impact_preview",
+        action=AuditAction.RULES_IMPACT_PREVIEW,
         target=preview,
         summary=f"impact of {name} ({draft.ident}) on {period.year} requested",
         data={"period": period.year, "draft": draft.ident, "version": version.pk if version else None},
@@ -365,7 +369,7 @@ def _enqueue_preview(preview_id: int) -> None:
 
 
 @transaction.atomic
-def impact_preview_cancel(*, preview: ImpactPreview, acting_user: Any) -> bool:
+def impact_preview_cancel(*, preview: ImpactPreview, acting_user: User | None) -> bool:
     """Cancel a preview still queued or running (the caller checked it is ``acting_user``'s);
     returns False when it had finished already."""
     cancelled = (
@@ -381,7 +385,7 @@ def impact_preview_cancel(*, preview: ImpactPreview, acting_user: Any) -> bool:
     if cancelled:
         record_event(
             actor=acting_user,
-            action="rules.impact_preview_cancel",
+            action=AuditAction.RULES_IMPACT_PREVIEW_CANCEL,
             target=preview,
             summary=f"impact preview of {preview.draft_name} cancelled",
         )

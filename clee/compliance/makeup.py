@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -25,6 +24,7 @@ from clee.compliance.decisions import reason_cleaned
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, preview
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -79,7 +79,7 @@ def makeup_preview(
     period: ReportingPeriod,
     records: Sequence[TrainingRecord],
     *,
-    acting_user: Any,
+    acting_user: User | None,
     reason: str = "",
     today: dt.date | None = None,
 ) -> Effect:
@@ -119,7 +119,7 @@ def training_apply_to_period(
     period: ReportingPeriod,
     record_ids: Sequence[int],
     reason: str,
-    acting_user: Any,
+    acting_user: User | None,
     today: dt.date | None = None,
 ) -> list[TrainingRecord]:
     """Apply the officer's records completed after ``period`` to it as make-up training: they
@@ -157,7 +157,7 @@ def training_apply_to_period(
         record.applied_to_year = period.year
         record_event(
             actor=acting_user,
-            action="training.apply_to_period",
+            action=AuditAction.TRAINING_APPLY_TO_PERIOD,
             target=record,
             summary=f"{officer.full_name} ({officer.license_number}): {record} applied to {period.year} "
             f"as make-up training: {reason}",

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,8 +40,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clee.compliance.models import ReportingPeriod, StaleResult
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.officers.models import Officer
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 # Marks newer than this without a claim are not the sweep's: their own job is on its way.
 SWEEP_GRACE = dt.timedelta(seconds=30)
@@ -87,14 +91,14 @@ def period_mark_stale(period: ReportingPeriod, *, reason: str) -> int:
 
 
 @transaction.atomic
-def period_recompute_request(*, period: ReportingPeriod, acting_user: Any, reason: str) -> int:
+def period_recompute_request(*, period: ReportingPeriod, acting_user: User | None, reason: str) -> int:
     """An operator's request to recompute every result of ``period`` (the back office, the
     ``recompute_compliance`` command): the marks, their jobs and the audit row. Returns how many
     officers' results are to be recomputed."""
     marked = period_mark_stale(period, reason=reason)
     record_event(
         actor=acting_user,
-        action="compliance.recompute_request",
+        action=AuditAction.COMPLIANCE_RECOMPUTE_REQUEST,
         target=period,
         summary=f"{period}: results of {marked:,} officers to be recomputed ({reason})",
         data={"marked": marked},

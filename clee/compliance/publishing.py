@@ -29,6 +29,7 @@ from clee.accounts.models import User
 from clee.compliance.calendar import periods_on_record, program_today, years_shown
 from clee.compliance.models import ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import forget_rule_book, number_in_force, rule_book, text_sha256
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.rules import NoPackError, PackError, RuleBook, book_from_text
@@ -93,7 +94,7 @@ def rule_book_draft_create(
     content: bytes | str,
     source_name: str,
     based_on: RuleBookVersion | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> RuleBookVersion:
     """A new draft of the jurisdiction's rule book (uploaded, or copied from ``based_on``)."""
     _require(acting_user, PREPARERS, "prepare a rule book draft")
@@ -111,7 +112,7 @@ def rule_book_draft_create(
     problem = draft_problem(draft)
     record_event(
         actor=acting_user,
-        action="rules.draft_create",
+        action=AuditAction.RULES_DRAFT_CREATE,
         target=draft,
         summary=f"rule book draft {draft.pk} prepared from {name}"
         + (f" (not usable yet: {problem})" if problem else ""),
@@ -122,7 +123,7 @@ def rule_book_draft_create(
 
 @transaction.atomic
 def rule_book_draft_update(
-    *, draft: RuleBookVersion, content: bytes | str, acting_user: Any
+    *, draft: RuleBookVersion, content: bytes | str, acting_user: User | None
 ) -> RuleBookVersion:
     """Replace a draft's text (a draft that is not submitted, published or withdrawn)."""
     _require(acting_user, PREPARERS, "edit a rule book draft")
@@ -138,7 +139,7 @@ def rule_book_draft_update(
     problem = draft_problem(draft)
     record_event(
         actor=acting_user,
-        action="rules.draft_update",
+        action=AuditAction.RULES_DRAFT_UPDATE,
         target=draft,
         summary=f"rule book draft {draft.pk} edited" + (f" (not usable yet: {problem})" if problem else ""),
         data={"sha256_before": before, "sha256": draft.sha256},
@@ -152,7 +153,7 @@ def rule_book_submit(
     draft: RuleBookVersion,
     effective_from: dt.date,
     reason: str,
-    acting_user: Any,
+    acting_user: User | None,
     today: dt.date | None = None,
 ) -> RuleBookVersion:
     """Send a usable draft to the Director with its effective date and the reason for it."""
@@ -190,7 +191,7 @@ def rule_book_submit(
     )
     record_event(
         actor=acting_user,
-        action="rules.draft_submit",
+        action=AuditAction.RULES_DRAFT_SUBMIT,
         target=draft,
         summary=f"rule book draft {draft.pk} submitted to the Director, effective {effective_from}: {reason}",
         data={"effective_from": effective_from.isoformat(), "reason": reason, "sha256": draft.sha256},
@@ -199,7 +200,7 @@ def rule_book_submit(
 
 
 @transaction.atomic
-def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> RuleBookVersion:
+def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: User | None) -> RuleBookVersion:
     """The Director sends a submitted draft back to staff, saying why."""
     _require(acting_user, PUBLISHERS, "return a rule book draft")
     draft = RuleBookVersion.objects.select_for_update().get(pk=draft.pk)
@@ -217,7 +218,7 @@ def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> 
     draft.save(update_fields=["status", "returned_note", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.draft_return",
+        action=AuditAction.RULES_DRAFT_RETURN,
         target=draft,
         summary=f"rule book draft {draft.pk} returned to staff: {note}",
         data={"note": note},
@@ -226,7 +227,7 @@ def rule_book_return(*, draft: RuleBookVersion, note: str, acting_user: Any) -> 
 
 
 @transaction.atomic
-def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookVersion:
+def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: User | None) -> RuleBookVersion:
     """Staff give up a draft (it is kept, marked withdrawn)."""
     _require(acting_user, PREPARERS, "withdraw a rule book draft")
     draft = RuleBookVersion.objects.select_for_update().get(pk=draft.pk)
@@ -236,7 +237,7 @@ def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookV
     draft.save(update_fields=["status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.draft_withdraw",
+        action=AuditAction.RULES_DRAFT_WITHDRAW,
         target=draft,
         summary=f"rule book draft {draft.pk} withdrawn",
     )
@@ -245,7 +246,7 @@ def rule_book_withdraw(*, draft: RuleBookVersion, acting_user: Any) -> RuleBookV
 
 @transaction.atomic
 def rule_book_publish(
-    *, draft: RuleBookVersion, acting_user: Any, today: dt.date | None = None
+    *, draft: RuleBookVersion, acting_user: User | None, today: dt.date | None = None
 ) -> RuleBookVersion:
     """Publish a submitted draft: it gets the next version number and is never changed again.
     When its effective date has come it is in force at once (an effective date that passed
@@ -283,7 +284,7 @@ def rule_book_publish(
     changed = [str(c.period.year) for c in period_changes(draft, today=today) if c.changed]
     record_event(
         actor=acting_user,
-        action="rules.book_publish",
+        action=AuditAction.RULES_BOOK_PUBLISH,
         target=draft,
         summary=f"{draft} published, in force from {draft.effective_from}"
         + (f" (asked {asked}, passed while it waited)" if asked < today else "")
@@ -419,7 +420,7 @@ def rule_versions_apply(*, today: dt.date) -> list[str]:
             locked.save(update_fields=["pack_version", "starts", "ends", "grace_deadline", "updated_at"])
             record_event(
                 actor=None,
-                action="period.rules_change",
+                action=AuditAction.PERIOD_RULES_CHANGE,
                 target=locked,
                 summary=f"reporting period {locked.year} now decided under {new.ident} (was v{before}); "
                 "its results are recomputed",

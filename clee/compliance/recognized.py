@@ -22,6 +22,7 @@ from django.db.models import Q
 from clee.accounts.models import User
 from clee.compliance.models import RecognizedSource, ReportingPeriod
 from clee.compliance.rulebooks import SOURCE_NAMES, recognized_in_effect, recognized_list
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 
@@ -88,7 +89,7 @@ def recognized_source_add(
     recognized_until: dt.date | None,
     reference: str,
     name: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> RecognizedSource:
     """Recognize a state POST (or IADLEST) from a date, with the citation; refused when it
     overlaps an entry of the same source."""
@@ -140,7 +141,7 @@ def recognized_source_add(
     )
     record_event(
         actor=acting_user,
-        action="rules.recognized_add",
+        action=AuditAction.RULES_RECOGNIZED_ADD,
         target=entry,
         summary=f"{entry.name} ({code}) recognized from {recognized_from}"
         + (f" to {recognized_until}" if recognized_until else " until further notice")
@@ -158,7 +159,7 @@ def recognized_source_add(
 
 @transaction.atomic
 def recognized_source_end(
-    *, entry: RecognizedSource, last_day: dt.date, reason: str, acting_user: Any
+    *, entry: RecognizedSource, last_day: dt.date, reason: str, acting_user: User | None
 ) -> RecognizedSource:
     """End a recognition on ``last_day`` (the day before it starts withdraws it whole), saying
     why. Courses completed after that day no longer count from that source."""
@@ -189,7 +190,7 @@ def recognized_source_end(
     entry.save(update_fields=["recognized_until", "ended_by", "end_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="rules.recognized_end",
+        action=AuditAction.RULES_RECOGNIZED_END,
         target=entry,
         summary=f"recognition of {entry.name} ({entry.code}) ends {last_day}: {reason}",
         data={

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from clee.compliance.models import RecognizedSource, ReportingPeriod, RuleBookVersion
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.rules import Dated, NoPackError, RuleBook, RulePack, book_from_text, load_book, with_recognized
 
@@ -170,7 +171,7 @@ def install_shipped_rules(*, jurisdiction: str, today: dt.date | None = None) ->
         )
         record_event(
             actor=None,
-            action="rules.book_install",
+            action=AuditAction.RULES_BOOK_INSTALL,
             target=version,
             summary=f"shipped {version} installed, in force from {version.effective_from}",
         )
@@ -192,7 +193,7 @@ def install_shipped_rules(*, jurisdiction: str, today: dt.date | None = None) ->
         for row in RecognizedSource.objects.bulk_create(rows):
             record_event(
                 actor=None,
-                action="rules.recognized_install",
+                action=AuditAction.RULES_RECOGNIZED_INSTALL,
                 target=row,
                 summary=f"recognized out-of-state source {row} installed from the shipped rules",
             )

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils import timezone
 from clee.compliance.models import ComplianceResult, Exemption, Extension, ReportingPeriod, StaleResult
 from clee.compliance.outbox import results_mark_stale
 from clee.compliance.rulebooks import period_pack, recognized_list
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.bulk import copy_rows, uses_copy
 from clee.core.errors import ServiceError
@@ -30,6 +31,9 @@ from clee.officers.models import LicenseUpgrade
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import Credit, Officer, Result, compiled_for, evaluate_officers
 from clee.training.models import CreditLine, TrainingRecord
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 CHUNK = 2000
 
@@ -446,7 +450,9 @@ def ensure_period(year: int) -> ReportingPeriod:
 
 
 @transaction.atomic
-def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, acting_user: Any) -> Exemption:
+def exemption_grant(
+    *, officer: Any, period: ReportingPeriod, reason: str, acting_user: User | None
+) -> Exemption:
     """Exempt an officer for a period by hand (POST staff); the result is recomputed after commit."""
     if not reason.strip():
         raise ServiceError("a reason is required for an exemption", field="reason")
@@ -457,7 +463,7 @@ def exemption_grant(*, officer: Any, period: ReportingPeriod, reason: str, actin
     )
     record_event(
         actor=acting_user,
-        action="compliance.exemption_grant",
+        action=AuditAction.COMPLIANCE_EXEMPTION_GRANT,
         target=exemption,
         summary=f"{officer.full_name} exempt for {period.year}: {reason.strip()}",
     )
@@ -471,7 +477,7 @@ def extension_decide(
     extension: Extension,
     grant: bool,
     new_deadline: dt.date | None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Extension:
     """Grant (with a new deadline after the grace deadline) or refuse a requested extension."""
     extension = Extension.objects.select_for_update().select_related("period", "officer").get(pk=extension.pk)
@@ -490,7 +496,7 @@ def extension_decide(
     extension.save(update_fields=["new_deadline", "status", "decided_by", "decided_at", "updated_at"])
     record_event(
         actor=acting_user,
-        action="compliance.extension_decide",
+        action=AuditAction.COMPLIANCE_EXTENSION_DECIDE,
         target=extension,
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} {extension.status}"
         + (f" until {day_text(new_deadline)}" if grant and new_deadline else ""),
@@ -503,7 +509,13 @@ def extension_decide(
 
 @transaction.atomic
 def extension_request(
-    *, officer: Any, period: ReportingPeriod, kind: str, reason: str, explanation: str, acting_user: Any
+    *,
+    officer: Any,
+    period: ReportingPeriod,
+    kind: str,
+    reason: str,
+    explanation: str,
+    acting_user: User | None,
 ) -> Extension:
     """An officer's or agency's request for an extension or waiver (medical or military leave)."""
     if reason not in Extension.Reason.values:
@@ -520,7 +532,7 @@ def extension_request(
     )
     record_event(
         actor=acting_user,
-        action="compliance.extension_request",
+        action=AuditAction.COMPLIANCE_EXTENSION_REQUEST,
         target=extension,
         summary=f"{extension.get_kind_display()} requested for {officer.full_name}, {period.year}",
     )
@@ -539,7 +551,7 @@ def extension_grant(
     reason: str,
     explanation: str,
     new_deadline: dt.date,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Extension:
     """Grant an extension or waiver for medical or military leave without a request first
     (POST staff, on a letter or a call); the officer's result is recomputed after commit.
@@ -587,7 +599,7 @@ def extension_grant(
     )
     record_event(
         actor=acting_user,
-        action="compliance.extension_grant",
+        action=AuditAction.COMPLIANCE_EXTENSION_GRANT,
         target=extension,
         summary=f"{extension.get_kind_display()} granted to {officer.full_name} for {period.year} "
         f"until {day_text(new_deadline)} ({extension.get_reason_display().lower()})",
@@ -598,7 +610,7 @@ def extension_grant(
 
 
 @transaction.atomic
-def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> Extension:
+def extension_refuse(*, extension: Extension, reason: str, acting_user: User | None) -> Extension:
     """Refuse a requested extension with the reason for the refusal, which the officer and the
     agency see. Returns the refused extension."""
     reason = " ".join(reason.split())
@@ -618,7 +630,7 @@ def extension_refuse(*, extension: Extension, reason: str, acting_user: Any) -> 
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="compliance.extension_decide",
+        action=AuditAction.COMPLIANCE_EXTENSION_DECIDE,
         target=extension,
         summary=f"{extension.get_kind_display()} for {extension.officer.full_name} refused: {reason}",
         data={"status": extension.status, "reason": reason},

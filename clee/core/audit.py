@@ -7,9 +7,12 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from clee.core.actions import AuditAction
 from clee.core.bulk import insert_rows
 from clee.core.models import AuditEvent
 from clee.core.where import current_where
+
+__all__ = ["SYSTEM", "AuditAction", "events_for", "record_event", "record_events", "record_events_by_id"]
 
 SYSTEM = "system"
 
@@ -17,7 +20,7 @@ SYSTEM = "system"
 def record_event(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: models.Model | None,
     summary: str,
     data: dict[str, Any] | None = None,
@@ -47,7 +50,7 @@ def record_event(
     )
 
 
-def record_events(*, actor: Any, action: str, targets: list[models.Model], summary: str) -> None:
+def record_events(*, actor: Any, action: AuditAction, targets: list[models.Model], summary: str) -> None:
     """One audit row per target, written in bulk (imports, demo state, bulk services)."""
     by_type: dict[type[models.Model], list[Any]] = {}
     for target in targets:
@@ -57,7 +60,7 @@ def record_events(*, actor: Any, action: str, targets: list[models.Model], summa
 
 
 def record_events_by_id(
-    *, actor: Any, action: str, model: type[models.Model], ids: list[Any], summary: str
+    *, actor: Any, action: AuditAction, model: type[models.Model], ids: list[Any], summary: str
 ) -> None:
     """One audit row per row of ``model`` whose key is in ``ids``, when the caller wrote plain
     rows and holds no instances (bulk record entry)."""
@@ -84,7 +87,7 @@ def record_events_by_id(
             "ip",
             "user_agent",
         ),
-        [(actor_id, label, action, object_type, str(pk), text, {}, now, ip, user_agent) for pk in ids],
+        [(actor_id, label, action.value, object_type, str(pk), text, {}, now, ip, user_agent) for pk in ids],
     )
 
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import Document
@@ -188,7 +189,7 @@ def document_store(*, content: bytes, original_name: str, actor: Any) -> Documen
     document.save()
     record_event(
         actor=actor,
-        action="document.store",
+        action=AuditAction.DOCUMENT_STORE,
         target=document,
         summary=f"stored {original_name}",
         data={"uploaded_bytes": len(content), "stored_bytes": len(stored), "kind": str(checked.kind)},

@@ -16,7 +16,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -24,10 +24,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.credentials.models import SigningKey
 from clee.credentials.proofs import public_key_from_multibase, public_key_multibase
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 PUBLISHED = (SigningKey.Status.ACTIVE, SigningKey.Status.RETIRED)
 
@@ -50,7 +54,7 @@ def _write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
         file.write(pem)
 
 
-def signing_key_generate(*, acting_user: Any = None, directory: Path | None = None) -> SigningKey:
+def signing_key_generate(*, acting_user: User | None = None, directory: Path | None = None) -> SigningKey:
     """A new active signing key (the one before it retired); returns its row.
 
     The private key is written first, then registered in one transaction with its audit row;
@@ -70,7 +74,7 @@ def signing_key_generate(*, acting_user: Any = None, directory: Path | None = No
 
 
 @transaction.atomic
-def _register(key_id: str, multibase: str, acting_user: Any) -> SigningKey:
+def _register(key_id: str, multibase: str, acting_user: User | None) -> SigningKey:
     now = timezone.now()
     for previous in SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE):
         previous.status = SigningKey.Status.RETIRED
@@ -78,14 +82,14 @@ def _register(key_id: str, multibase: str, acting_user: Any) -> SigningKey:
         previous.save(update_fields=["status", "retired_at", "updated_at"])
         record_event(
             actor=acting_user,
-            action="credentials.key_retire",
+            action=AuditAction.CREDENTIALS_KEY_RETIRE,
             target=previous,
             summary=f"signing key {previous.key_id} retired (replaced by {key_id}); still published",
         )
     created = SigningKey.objects.create(key_id=key_id, public_key_multibase=multibase)
     record_event(
         actor=acting_user,
-        action="credentials.key_generate",
+        action=AuditAction.CREDENTIALS_KEY_GENERATE,
         target=created,
         summary=f"signing key {key_id} generated; it signs new credentials",
         data={"public_key_multibase": multibase},
@@ -94,7 +98,7 @@ def _register(key_id: str, multibase: str, acting_user: Any) -> SigningKey:
 
 
 @transaction.atomic
-def signing_key_withdraw(*, key: SigningKey, reason: str, acting_user: Any = None) -> SigningKey:
+def signing_key_withdraw(*, key: SigningKey, reason: str, acting_user: User | None = None) -> SigningKey:
     """Stop publishing a key (lost or exposed): nothing it signed verifies any more. Returns it."""
     reason = " ".join(reason.split())
     if not reason:
@@ -108,7 +112,7 @@ def signing_key_withdraw(*, key: SigningKey, reason: str, acting_user: Any = Non
     key.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
     record_event(
         actor=acting_user,
-        action="credentials.key_withdraw",
+        action=AuditAction.CREDENTIALS_KEY_WITHDRAW,
         target=key,
         summary=f"signing key {key.key_id} withdrawn: {reason}",
     )

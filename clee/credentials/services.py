@@ -21,13 +21,14 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.credentials import badges
@@ -40,6 +41,9 @@ from clee.credentials.proofs import proof_add, timestamp
 from clee.officers.models import Officer
 from clee.training.models import TrainingRecord
 from clee.training.services import training_record_reverse
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 CERTIFIED = (ComplianceResult.Status.COMPLIANT, ComplianceResult.Status.EXEMPT)
 # A list is filled to this share of its bits (random free bits get rare near the end), then a
@@ -66,7 +70,9 @@ def _open_list() -> StatusList:
     return current
 
 
-def _issue(*, officer: Officer, kind: str, build: Any, acting_user: Any, **basis: Any) -> IssuedCredential:
+def _issue(
+    *, officer: Officer, kind: str, build: Any, acting_user: User | None, **basis: Any
+) -> IssuedCredential:
     """Allocate a random free bit, build the credential with it, sign it, store it and audit it."""
     signer = active_signer()
     status_list = _open_list()
@@ -103,7 +109,7 @@ def _issue(*, officer: Officer, kind: str, build: Any, acting_user: Any, **basis
             raise
         record_event(
             actor=acting_user,
-            action="credentials.issue",
+            action=AuditAction.CREDENTIALS_ISSUE,
             target=credential,
             summary=f"{credential.get_kind_display().lower()} credential issued: {credential.title}"
             + (f" ({credential.pack})" if credential.pack else ""),
@@ -118,7 +124,7 @@ def _issue(*, officer: Officer, kind: str, build: Any, acting_user: Any, **basis
     raise ServiceError("no free status bit was found: try again")  # pragma: no cover
 
 
-def _still_good(existing: IssuedCredential, acting_user: Any) -> bool:
+def _still_good(existing: IssuedCredential, acting_user: User | None) -> bool:
     """Whether the credential in force may be handed out again: not when the key that signed it
     was withdrawn (it no longer verifies); it is then revoked, and a new one issued."""
     if SigningKey.objects.filter(key_id=existing.key_id, status=SigningKey.Status.WITHDRAWN).exists():
@@ -127,7 +133,7 @@ def _still_good(existing: IssuedCredential, acting_user: Any) -> bool:
     return True
 
 
-def _may_issue_for(officer: Officer, acting_user: Any) -> None:
+def _may_issue_for(officer: Officer, acting_user: User | None) -> None:
     if getattr(acting_user, "officer_id", None) != officer.pk and not getattr(
         acting_user, "is_statewide", False
     ):
@@ -135,7 +141,7 @@ def _may_issue_for(officer: Officer, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def course_credential_issue(*, record: TrainingRecord, acting_user: Any) -> IssuedCredential:
+def course_credential_issue(*, record: TrainingRecord, acting_user: User | None) -> IssuedCredential:
     """The credential of an accepted record (the one in force, or a new one)."""
     record = (
         TrainingRecord.objects.select_for_update(of=("self",))
@@ -164,7 +170,7 @@ def course_credential_issue(*, record: TrainingRecord, acting_user: Any) -> Issu
 
 @transaction.atomic
 def period_credential_issue(
-    *, officer: Officer, period: ReportingPeriod, acting_user: Any
+    *, officer: Officer, period: ReportingPeriod, acting_user: User | None
 ) -> IssuedCredential:
     """The credential of a period the officer is compliant (or exempt) in, naming the rule
     book version the result was decided under."""
@@ -193,7 +199,7 @@ def period_credential_issue(
     )
 
 
-def _revoke(credential: IssuedCredential, reason: str, acting_user: Any) -> bool:
+def _revoke(credential: IssuedCredential, reason: str, acting_user: User | None) -> bool:
     """Mark one credential revoked and its list changed; False when it already was."""
     now = timezone.now()
     changed = IssuedCredential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
@@ -204,7 +210,7 @@ def _revoke(credential: IssuedCredential, reason: str, acting_user: Any) -> bool
     StatusList.objects.filter(pk=credential.status_list_id).update(revision=F("revision") + 1, updated_at=now)
     record_event(
         actor=acting_user,
-        action="credentials.revoke",
+        action=AuditAction.CREDENTIALS_REVOKE,
         target=credential,
         summary=f"credential revoked: {reason}",
         data={"status_list": credential.status_list_id, "index": credential.status_index},
@@ -213,7 +219,9 @@ def _revoke(credential: IssuedCredential, reason: str, acting_user: Any) -> bool
 
 
 @transaction.atomic
-def credential_revoke(*, credential: IssuedCredential, reason: str, acting_user: Any) -> IssuedCredential:
+def credential_revoke(
+    *, credential: IssuedCredential, reason: str, acting_user: User | None
+) -> IssuedCredential:
     """Revoke a credential (POST staff), saying why; returns it."""
     if not getattr(acting_user, "is_statewide", False):
         raise ServiceError("only POST revokes a credential")
@@ -240,7 +248,7 @@ class Sweep:
 
 
 @transaction.atomic
-def credentials_revoke_stale(*, acting_user: Any = None) -> Sweep:
+def credentials_revoke_stale(*, acting_user: User | None = None) -> Sweep:
     """Revoke every credential in force whose basis changed. Safe to run twice, and by two
     workers at once (each credential is revoked by a conditional update, once)."""
     sweep = Sweep()
@@ -270,7 +278,7 @@ def credentials_revoke_stale(*, acting_user: Any = None) -> Sweep:
 
 
 @transaction.atomic
-def credit_reverse(*, record: TrainingRecord, reason: str, acting_user: Any) -> TrainingRecord:
+def credit_reverse(*, record: TrainingRecord, reason: str, acting_user: User) -> TrainingRecord:
     """POST staff take back a credit (``training_record_reverse``) and revoke, in the same
     transaction, the course credentials issued for it. The officer's period credential, if its
     result changes with the recompute, is revoked by the sweep that runs after the commit."""

@@ -65,6 +65,7 @@ from clee.compliance.recognized import recognition_issue, recognized_source_add
 from clee.compliance.rulebooks import version_in_force
 from clee.compliance.selectors import decision_queue
 from clee.compliance.services import compliance_recompute
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events, record_events_by_id
 from clee.core.choices import ProviderCredit, Source
 from clee.core.documents import document_store
@@ -88,7 +89,7 @@ from clee.providers.models import (
 from clee.training.models import CreditRequest, RequestDocument
 from clee.training.services import LineSpec, RecordEntry, training_records_add
 
-LOADED_ACTION = "demo.loaded"
+LOADED_ACTION = AuditAction.DEMO_LOADED
 DEFAULT_SEED = 2025
 CREATED = "created by the demo state loader"
 # Periods behind the previous one, lighter: mostly compliant, the Director's decisions made.
@@ -387,7 +388,7 @@ class _Loader:
         moment = dt.datetime.combine(day, dt.time(9 + self.rng.randint(0, 7), self.rng.randint(0, 59)))
         return min(timezone.make_aware(moment), self.now)
 
-    def _audit(self, action: str, targets: Sequence[models.Model], what: str) -> None:
+    def _audit(self, action: AuditAction, targets: Sequence[models.Model], what: str) -> None:
         record_events(actor=self.loader, action=action, targets=list(targets), summary=f"{what} {CREATED}")
         self.counts["audit rows"] += len(targets)
 
@@ -538,7 +539,7 @@ class _Loader:
             self.agency_weights.append(rng.lognormvariate(0, 0.9) * size_factor[kind])
             self.agency_town.append(town)
         self.agencies = Agency.objects.bulk_create(agencies)
-        self._audit("agency.create", self.agencies, "agency")
+        self._audit(AuditAction.AGENCY_CREATE, self.agencies, "agency")
         self.counts["agencies"] = len(self.agencies)
 
     def _officers(self) -> None:
@@ -644,9 +645,9 @@ class _Loader:
             ],
             batch_size=2000,
         )
-        self._audit("officer.create", officers, "officer licensed")
-        self._audit("officer.license_upgrade", [u.officer for u in upgrades], "license upgrade")
-        self._audit("commission.start", rows, "commission")
+        self._audit(AuditAction.OFFICER_CREATE, officers, "officer licensed")
+        self._audit(AuditAction.OFFICER_LICENSE_UPGRADE, [u.officer for u in upgrades], "license upgrade")
+        self._audit(AuditAction.COMMISSION_START, rows, "commission")
         self.counts.update(officers=len(officers), commissions=len(rows))
 
     def _past_profiles(self, plans: list[_OfficerPlan]) -> None:
@@ -771,7 +772,7 @@ class _Loader:
             )
         ]
         Provider.objects.bulk_create(providers)
-        self._audit("provider.create", providers, "provider")
+        self._audit(AuditAction.PROVIDER_CREATE, providers, "provider")
         self.counts["providers"] = len(providers)
 
     def _accounts(self) -> None:
@@ -807,7 +808,7 @@ class _Loader:
             )
         User.objects.bulk_create(users)
         self.users = {user.role: user for user in users}
-        self._audit("account.create", users, "demo account")
+        self._audit(AuditAction.ACCOUNT_CREATE, users, "demo account")
 
     def _courses(self) -> None:
         rng = self.rng
@@ -887,7 +888,7 @@ class _Loader:
                 for portion in template.portions
             ]
         )
-        self._audit("course.create", courses, "course")
+        self._audit(AuditAction.COURSE_CREATE, courses, "course")
         self.counts["courses"] = len(courses)
         self.counts["approved courses"] = sum(1 for c in courses if c.status == Course.Status.APPROVED)
         self.counts["pending course submissions"] = sum(
@@ -987,7 +988,7 @@ class _Loader:
                     )
                 )
         OfferingInstructor.objects.bulk_create(teaching, batch_size=2000)
-        self._audit("offering.create", offerings, "offering")
+        self._audit(AuditAction.OFFERING_CREATE, offerings, "offering")
         self.counts["offerings"] = len(offerings)
 
     # -- training records ----------------------------------------------------------------
@@ -1360,7 +1361,7 @@ class _Loader:
         for request in requests:
             documents += self._request_documents(request, _REQUEST_DOCUMENTS[str(request.kind)])
         RequestDocument.objects.bulk_create(documents)
-        self._audit("training.credit_request_submit", requests, "credit request")
+        self._audit(AuditAction.TRAINING_CREDIT_REQUEST_SUBMIT, requests, "credit request")
         self.counts["credit requests awaiting review"] = len(pending)
         self.counts["credit requests approved"] = len(approved)
         self.counts["out-of-state requests not on the recognized list"] = sum(
@@ -1412,7 +1413,7 @@ class _Loader:
             for index, (source, title, split) in enumerate(catalog.RECOGNIZED_COURSES, start=1)
         ]
         RecognizedCourse.objects.bulk_create(entries)
-        self._audit("recognized_course.create", entries, "recognized course")
+        self._audit(AuditAction.RECOGNIZED_COURSE_CREATE, entries, "recognized course")
         self.counts["recognized out-of-state courses"] = len(entries)
 
     def _upcoming_offerings(self) -> None:
@@ -1433,7 +1434,7 @@ class _Loader:
                     self._offering(course, starts, days, f"{rng.choice(self.agency_town)} Training Center")
                 )
         Offering.objects.bulk_create(upcoming)
-        self._audit("offering.create", upcoming, "offering")
+        self._audit(AuditAction.OFFERING_CREATE, upcoming, "offering")
         self.counts["upcoming offerings"] = len(upcoming)
 
     def _extensions(self) -> None:
@@ -1486,8 +1487,8 @@ class _Loader:
             )
         Extension.objects.bulk_create(extensions)
         Exemption.objects.bulk_create(exemptions)
-        self._audit("compliance.extension", extensions, "extension")
-        self._audit("compliance.exemption_grant", exemptions, "exemption")
+        self._audit(AuditAction.COMPLIANCE_EXTENSION, extensions, "extension")
+        self._audit(AuditAction.COMPLIANCE_EXEMPTION_GRANT, exemptions, "exemption")
         self.counts["extensions granted"] = sum(1 for e in extensions if e.status == Extension.Status.GRANTED)
         self.counts["exemptions granted"] = len(exemptions)
 
@@ -1563,7 +1564,7 @@ class _Loader:
         Notice.objects.filter(pk__in=queued).update(status=Notice.Status.SENT, attempts=1, sent_at=moment)
         record_events_by_id(
             actor=self.loader,
-            action="notices.sent",
+            action=AuditAction.NOTICES_SENT,
             model=Notice,
             ids=queued,
             summary="notice recorded as sent on its date by the demo state loader (no email was sent)",
@@ -1636,7 +1637,7 @@ class _Loader:
         LicenseDecision.objects.bulk_create(self.kept)
         record_events(
             actor=self.users[User.Role.DIRECTOR],
-            action="compliance.license_decide",
+            action=AuditAction.COMPLIANCE_LICENSE_DECIDE,
             targets=list(self.kept),
             summary=f"license kept active after the grace deadline (decision {CREATED})",
         )

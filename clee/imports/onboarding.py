@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from clee.agencies.models import Agency
 from clee.compliance.outbox import results_mark_stale
+from clee.core.actions import AuditAction
 from clee.core.audit import record_events
 from clee.imports import tables
 from clee.imports.common import Columns, Plan, RowReader, Scope, check_header, chunked
@@ -79,7 +80,7 @@ class AgencyPlan(Plan):
         created = Agency.objects.bulk_create(self.agencies, batch_size=2000)
         record_events(
             actor=actor,
-            action="agency.create",
+            action=AuditAction.AGENCY_CREATE,
             targets=list(created),
             summary=f"imported from {batch.file_name} (batch {batch.pk})",
         )
@@ -159,7 +160,7 @@ class OfficerPlan(Plan):
         )
         record_events(
             actor=actor,
-            action="officer.create",
+            action=AuditAction.OFFICER_CREATE,
             targets=list(created),
             summary=f"imported from {batch.file_name} (batch {batch.pk})",
         )
@@ -261,7 +262,7 @@ class CommissionPlan(Plan):
         created = Commission.objects.bulk_create(self.commissions, batch_size=2000)
         record_events(
             actor=actor,
-            action="commission.start",
+            action=AuditAction.COMMISSION_START,
             targets=list(created),
             summary=f"imported from {batch.file_name} (batch {batch.pk})",
         )

@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from clee.agencies.models import Agency
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.common import Plan, Scope
@@ -111,7 +112,7 @@ def import_apply(
                 batch.save(update_fields=["added", "already_present", "updated_at"])
                 record_event(
                     actor=actor,
-                    action=f"imports.{kind}_apply",
+                    action=AuditAction(f"imports.{kind}_apply"),
                     target=batch,
                     summary=f"applied {file_name}: {added} added, {batch.already_present} already on file",
                     data={"rows": report.rows, "added": added, "already_present": batch.already_present},

@@ -36,6 +36,7 @@ from django.utils.module_loading import import_string
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.jobs.leases import WorkerLostError
 from clee.jobs.models import JobLease, Schedule, ScheduledRun, parse_month_day
@@ -134,7 +135,10 @@ def ensure_default_schedule(*, now: dt.datetime | None = None) -> list[Schedule]
         )
         if created:
             record_event(
-                actor=None, action="job.schedule_create", target=schedule, summary=f"schedule {name}"
+                actor=None,
+                action=AuditAction.JOB_SCHEDULE_CREATE,
+                target=schedule,
+                summary=f"schedule {name}",
             )
         schedules.append(schedule)
     return schedules
@@ -153,7 +157,7 @@ def scheduled_run_claim(
         return None
     record_event(
         actor=None,
-        action="job.claim",
+        action=AuditAction.JOB_CLAIM,
         target=run,
         summary=f"{schedule.name} due {due_at.isoformat()} claimed",
         data={"scheduler": scheduler_id},
@@ -329,7 +333,7 @@ def job_recover(*, task_result_id: str, now: dt.datetime) -> str | None:
         retry_at = now + retry_delay(attempts)
         reason = f"{silent}; {tries} of {limit}, tried again from {_local(retry_at)}"
         DBTaskResult.objects.filter(pk=job.pk).update(status=TaskResultStatus.READY, run_after=retry_at)
-        lease_status, action, outcome = JobLease.Status.RETRYING, "job.retry", "retried"
+        lease_status, action, outcome = JobLease.Status.RETRYING, AuditAction.JOB_RETRY, "retried"
         if run is not None:
             # run_scheduled runs a scheduled run only from ENQUEUED: the retry must find it so.
             ScheduledRun.objects.filter(pk=run.pk, status=ScheduledRun.Status.RUNNING).update(
@@ -344,7 +348,7 @@ def job_recover(*, task_result_id: str, now: dt.datetime) -> str | None:
             exception_class_path=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}",
             traceback=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}: {reason}\n",
         )
-        lease_status, action, outcome = JobLease.Status.LOST, "job.lost", "failed"
+        lease_status, action, outcome = JobLease.Status.LOST, AuditAction.JOB_LOST, "failed"
         if run is not None:
             ScheduledRun.objects.filter(
                 pk=run.pk, status__in=[ScheduledRun.Status.RUNNING, ScheduledRun.Status.ENQUEUED]

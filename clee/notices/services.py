@@ -36,6 +36,7 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import decision_queue
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events_by_id
 from clee.notices.models import Notice, NoticeCalendar, NoticeKind, NoticeRun, Step
 from clee.officers.models import Commission, LicenseStatus, Officer
@@ -102,7 +103,7 @@ def license_expired_notice(
         return None  # told already: one expiry notice per officer and period
     record_event(
         actor=None,
-        action="notices.license_expired",
+        action=AuditAction.NOTICES_LICENSE_EXPIRED,
         target=notice,
         summary=f"license expiry notice for {officer.full_name} ({officer.license_number}) queued",
     )
@@ -342,7 +343,7 @@ def _prepare_step(
     label = Step(step).label
     record_event(
         actor=None,
-        action="notices.prepare",
+        action=AuditAction.NOTICES_PREPARE,
         target=run,
         summary=(
             f"{label} {period.year} passed over: a later notice was due"
@@ -522,7 +523,7 @@ def _withdraw_stale(batch: list[Notice], now: dt.datetime) -> list[Notice]:
             notice.status = Notice.Status.WITHDRAWN
         record_events_by_id(
             actor=None,
-            action="notices.withdrawn",
+            action=AuditAction.NOTICES_WITHDRAWN,
             model=Notice,
             ids=[n.pk for n in stale],
             summary="notice withdrawn: no longer due when it could be sent",
@@ -605,7 +606,7 @@ def _claim_batch(
             logger.warning("%d notices whose sender stopped mid-send are sent again", len(reclaimed))
             record_events_by_id(
                 actor=None,
-                action="notices.claim_expired",
+                action=AuditAction.NOTICES_CLAIM_EXPIRED,
                 model=Notice,
                 ids=reclaimed,
                 summary="its sender stopped before recording the delivery: sent again, same Message-ID",
@@ -653,7 +654,10 @@ def _record_sent(notice: Notice, claimer: str, moment: dt.datetime) -> bool:
         )
         if marked:
             record_event(
-                actor=None, action="notices.sent", target=notice, summary="notice accepted by the mail server"
+                actor=None,
+                action=AuditAction.NOTICES_SENT,
+                target=notice,
+                summary="notice accepted by the mail server",
             )
     if not marked:
         logger.error("notice %s was sent but another sender had taken it over", notice.pk)

@@ -7,7 +7,7 @@ import logging
 import smtplib
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from clee.accounts.services import administrators_leave
 from clee.agencies.models import Agency
 from clee.compliance.outbox import results_mark_stale
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
@@ -25,6 +26,9 @@ from clee.core.wording import day_text
 from clee.notices.services import license_expired_notice
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
 from clee.officers.selectors import officer_by_identity
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ def officer_create(
     licensed_on: dt.date,
     email: str = "",
     basic_training_completed_on: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Officer:
     """A newly licensed officer, with the first line of the license history."""
     license_number = license_number.strip().upper()
@@ -66,14 +70,16 @@ def officer_create(
         reason="licensed",
         changed_by=acting_user,
     )
-    record_event(actor=acting_user, action="officer.create", target=officer, summary=f"licensed {officer}")
+    record_event(
+        actor=acting_user, action=AuditAction.OFFICER_CREATE, target=officer, summary=f"licensed {officer}"
+    )
     results_mark_stale([officer.pk], [licensed_on.year, timezone.localdate().year], reason="officer added")
     return officer
 
 
 @transaction.atomic
 def license_status_change(
-    *, officer: Officer, to_status: str, reason: str, effective_on: dt.date, acting_user: Any
+    *, officer: Officer, to_status: str, reason: str, effective_on: dt.date, acting_user: User | None
 ) -> LicenseStatusChange:
     """Change a license's status, keeping who, when and why in the license history."""
     if to_status not in LicenseStatus.values:
@@ -95,7 +101,7 @@ def license_status_change(
     officer.save(update_fields=["license_status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="officer.license_status",
+        action=AuditAction.OFFICER_LICENSE_STATUS,
         target=officer,
         summary=f"license {change.from_status} → {to_status}: {reason.strip()}",
         data={"from": change.from_status, "to": to_status, "effective_on": effective_on.isoformat()},
@@ -105,13 +111,13 @@ def license_status_change(
 
 @transaction.atomic
 def license_upgrade_record(
-    *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: Any
+    *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: User | None
 ) -> LicenseUpgrade:
     """Record a license upgrade; it exempts the officer for that period (11 CSR 75-15.010(3))."""
     upgrade = LicenseUpgrade.objects.create(officer=officer, upgraded_on=upgraded_on, description=description)
     record_event(
         actor=acting_user,
-        action="officer.license_upgrade",
+        action=AuditAction.OFFICER_LICENSE_UPGRADE,
         target=officer,
         summary=f"license upgrade: {description}",
     )
@@ -120,7 +126,9 @@ def license_upgrade_record(
 
 
 @transaction.atomic
-def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting_user: Any) -> Commission:
+def commission_start(
+    *, officer: Officer, agency: Agency, start: dt.date, acting_user: User | None
+) -> Commission:
     """Commission an officer; an inactive, expired or revoked license cannot be commissioned."""
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if officer.license_status != LicenseStatus.ACTIVE:
@@ -138,7 +146,7 @@ def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting
         raise ServiceError(f"{officer.full_name} is already commissioned by {agency.name}") from None
     record_event(
         actor=acting_user,
-        action="commission.start",
+        action=AuditAction.COMMISSION_START,
         target=commission,
         summary=f"{agency.name} commissioned {officer.full_name} from {start}",
     )
@@ -146,7 +154,9 @@ def commission_start(*, officer: Officer, agency: Agency, start: dt.date, acting
 
 
 @transaction.atomic
-def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_user: Any) -> Commission:
+def commission_end(
+    *, commission: Commission, end: dt.date, reason: str, acting_user: User | None
+) -> Commission:
     commission = Commission.objects.select_for_update().get(pk=commission.pk)
     if commission.end is not None:
         raise ServiceError(f"this commission already ended on {commission.end}")
@@ -158,7 +168,7 @@ def commission_end(*, commission: Commission, end: dt.date, reason: str, acting_
     commission.save(update_fields=["end", "updated_at"])
     record_event(
         actor=acting_user,
-        action="commission.end",
+        action=AuditAction.COMMISSION_END,
         target=commission,
         summary=f"commission ended {end}: {reason.strip() or 'no reason given'}",
     )
@@ -178,7 +188,7 @@ def _five_years_before(day: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseStatusChange]:
+def licenses_expire(*, today: dt.date, acting_user: User | None = None) -> list[LicenseStatusChange]:
     """Expire every active or inactive license whose holder, licensed at least five years ago,
     held no commission at any time in the five years up to ``today``; returns the license
     history rows written (none on a second run the same day: the job is safe to run twice).
@@ -220,7 +230,7 @@ def licenses_expire(*, today: dt.date, acting_user: Any = None) -> list[LicenseS
 # Failed identity checks an agency may make in a day before the form refuses more: enough for
 # typing mistakes, too few to guess a date of birth.
 COMMISSION_TRIES_PER_DAY = 10
-IDENTITY_MISMATCH = "commission.identity_mismatch"
+IDENTITY_MISMATCH = AuditAction.COMMISSION_IDENTITY_MISMATCH
 
 
 def _identity_failures(agency: Agency, now: dt.datetime) -> int:
@@ -241,7 +251,7 @@ def commission_by_agency(
     last_name: str,
     date_of_birth: dt.date,
     start: dt.date,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Commission:
     """An agency commissions an officer it employs: the license number, the last name and the
     date of birth must all be the officer's (a stranger knows the first two from a roster; the
@@ -287,7 +297,7 @@ def commission_by_agency(
         commission = commission_start(officer=officer, agency=agency, start=start, acting_user=acting_user)
         record_event(
             actor=acting_user,
-            action="commission.identity_confirmed",
+            action=AuditAction.COMMISSION_IDENTITY_CONFIRMED,
             target=commission,
             summary=f"{agency.name} confirmed {officer.license_number}'s last name and date of birth; "
             f"records visible from {start.isoformat()}",
@@ -338,12 +348,12 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("commission %s notice to %s not sent: %s", commission.pk, address, error)
             outcome, summary = (
-                "commission.notice_failed",
+                AuditAction.COMMISSION_NOTICE_FAILED,
                 f"notice to the {whom} ({address}) NOT sent: {error}",
             )
         else:
             outcome, summary = (
-                "commission.notice_sent",
+                AuditAction.COMMISSION_NOTICE_SENT,
                 f"notice of the new commission sent to the {whom} ({address})",
             )
         with transaction.atomic():
@@ -352,7 +362,7 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
         with transaction.atomic():
             record_event(
                 actor=None,
-                action="commission.notice_failed",
+                action=AuditAction.COMMISSION_NOTICE_FAILED,
                 target=commission,
                 summary="no notice sent: neither the officer nor an earlier agency has an email address",
             )
@@ -360,7 +370,7 @@ def commission_notices_send(*, commission_id: int, previous: Sequence[Agency]) -
 
 @transaction.atomic
 def commission_history_grant(
-    *, commission: Commission, visible_from: dt.date, reason: str, acting_user: Any
+    *, commission: Commission, visible_from: dt.date, reason: str, acting_user: User | None
 ) -> Commission:
     """POST staff open an agency's view of the officer's records and documents from
     ``visible_from`` (earlier than its commission's start), for ``reason``; audited."""
@@ -379,7 +389,7 @@ def commission_history_grant(
     commission.save(update_fields=["history_from", "updated_at"])
     record_event(
         actor=acting_user,
-        action="commission.history_grant",
+        action=AuditAction.COMMISSION_HISTORY_GRANT,
         target=commission,
         summary=f"{commission.agency.name} may see {commission.officer.license_number}'s records from "
         f"{visible_from.isoformat()} (was {before.isoformat()}): {reason.strip()}"[:300],

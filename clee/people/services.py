@@ -39,6 +39,7 @@ from clee.accounts.services import account_deactivate
 from clee.agencies.models import Agency
 from clee.api.models import ApiToken
 from clee.api.services import token_revoke
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Commission, Officer
@@ -297,7 +298,7 @@ def invitation_send(
     )
     record_event(
         actor=acting_user,
-        action="people.invitation_send",
+        action=AuditAction.PEOPLE_INVITATION_SEND,
         target=invitation,
         summary=f"invited {first} {last} <{address}> as {invitation.get_role_display().lower()} "
         f"of {invitation.organisation}",
@@ -351,7 +352,7 @@ def invitation_cancel(*, invitation: AccountInvitation, acting_user: User) -> Ac
     invitation.save(update_fields=["cancelled_at", "cancelled_by"])
     record_event(
         actor=acting_user,
-        action="people.invitation_cancel",
+        action=AuditAction.PEOPLE_INVITATION_CANCEL,
         target=invitation,
         summary=f"cancelled the invitation of {invitation.email} as {invitation.get_role_display().lower()}",
     )
@@ -412,7 +413,7 @@ def invitation_accept(
     invitation.save(update_fields=["used_at", "account"])
     record_event(
         actor=user,
-        action="account.create",
+        action=AuditAction.ACCOUNT_CREATE,
         target=user,
         summary=f"set up the account {user.username} ({user.get_role_display().lower()} of "
         f"{invitation.organisation}) from the invitation of {invitation.sent_by.get_username()}",
@@ -420,7 +421,7 @@ def invitation_accept(
     )
     record_event(
         actor=user,
-        action="people.invitation_accept",
+        action=AuditAction.PEOPLE_INVITATION_ACCEPT,
         target=invitation,
         summary=f"{invitation.email} accepted the invitation as {user.username}",
     )
@@ -448,14 +449,14 @@ def officer_invitation_accept(*, invitation: OfficerInvitation, username: str, p
     invitation.save(update_fields=["used_at", "used_by"])
     record_event(
         actor=user,
-        action="account.create",
+        action=AuditAction.ACCOUNT_CREATE,
         target=user,
         summary=f"officer {officer.license_number} set up the account {user.username} from an invitation",
         data={"officer": officer.pk, "invitation": invitation.pk, "method": "invitation"},
     )
     record_event(
         actor=user,
-        action="sso.invitation_used",
+        action=AuditAction.SSO_INVITATION_USED,
         target=invitation,
         summary=f"Invitation used to set up the account {user.username}",
     )
@@ -553,7 +554,7 @@ def signup_request(
         outcome = "no match" if not matched else ("account exists" if account else "link sent")
         record_event(
             actor=None,
-            action="people.signup_request",
+            action=AuditAction.PEOPLE_SIGNUP_REQUEST,
             target=request,
             summary=f"officer sign-up asked for license {key[:40]} "
             f"from {_client_label(client_ip)}: {outcome}",
@@ -618,7 +619,7 @@ def signup_finish(*, token: str, username: str, password: str) -> User:
     user = _officer_account_new(officer=officer, email=claim.email, username=username, password=password)
     record_event(
         actor=user,
-        action="account.create",
+        action=AuditAction.ACCOUNT_CREATE,
         target=user,
         summary=f"officer {officer.license_number} set up the account {user.username} by signing up",
         data={"officer": officer.pk, "method": "signup"},
@@ -652,7 +653,7 @@ def password_reset_request(
         )
         record_event(
             actor=None,
-            action="people.password_reset_request",
+            action=AuditAction.PEOPLE_PASSWORD_RESET_REQUEST,
             target=request,
             summary=f"password reset asked for {key} from {_client_label(client_ip)}: "
             f"{len(accounts)} account{'s' if len(accounts) != 1 else ''}",
@@ -661,7 +662,7 @@ def password_reset_request(
         for user in accounts:
             record_event(
                 actor=None,
-                action="account.password_reset_request",
+                action=AuditAction.ACCOUNT_PASSWORD_RESET_REQUEST,
                 target=user,
                 summary=f"a password reset link was emailed to {user.email} "
                 f"(asked from {_client_label(client_ip)})",
@@ -690,7 +691,10 @@ def password_reset_complete(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(
-        actor=user, action="account.password_reset", target=user, summary="reset their password by email"
+        actor=user,
+        action=AuditAction.ACCOUNT_PASSWORD_RESET,
+        target=user,
+        summary="reset their password by email",
     )
     _notify_after_commit(
         user,
@@ -715,7 +719,7 @@ def email_change_request(*, user: User, new_email: str, site_url: str) -> None:
     token = signing.dumps({"u": user.pk, "old": user.email.lower(), "new": address}, salt=EMAIL_CHANGE_SALT)
     record_event(
         actor=user,
-        action="account.email_change_request",
+        action=AuditAction.ACCOUNT_EMAIL_CHANGE_REQUEST,
         target=user,
         summary=f"asked to change their email from {user.email or 'none'} to {address}",
         data={"new": address},
@@ -771,7 +775,7 @@ def email_change_confirm(*, user: User, token: str) -> str:
     user.save(update_fields=["email"])
     record_event(
         actor=user,
-        action="account.email_change",
+        action=AuditAction.ACCOUNT_EMAIL_CHANGE,
         target=user,
         summary=f"changed their email from {old or 'none'} to {new}",
         data={"old": old, "new": new},
@@ -847,7 +851,7 @@ def person_reactivate(*, account: User, reason: str, acting_user: User) -> User:
     account.save(update_fields=["is_active"])
     record_event(
         actor=acting_user,
-        action="account.reactivate",
+        action=AuditAction.ACCOUNT_REACTIVATE,
         target=account,
         summary=f"reactivated {account.get_username()}: {reason}",
         data={"reason": reason},

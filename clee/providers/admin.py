@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from clee.accounts.access import acting_user
 from clee.core.admin_site import (
     BaseInlineFormSet,
     ModelForm,
@@ -105,7 +106,7 @@ class ProviderAdmin(StaffAdmin[Provider]):
     list_select_related = ("agency",)
 
     def save_model(self, request: HttpRequest, obj: Provider, form: Any, change: bool) -> None:
-        provider_save(provider=obj, acting_user=request.user)
+        provider_save(provider=obj, acting_user=acting_user(request))
 
 
 # Courses --------------------------------------------------------------------------------
@@ -358,7 +359,9 @@ class CourseAdmin(StaffAdmin[Course]):
                 portions = formset.specs()
             elif isinstance(formset, DocumentUploadFormSet):
                 uploads = formset.uploads()
-        course_save(course=form.instance, portions=portions, documents=uploads, acting_user=request.user)
+        course_save(
+            course=form.instance, portions=portions, documents=uploads, acting_user=acting_user(request)
+        )
 
 
 # Offerings ------------------------------------------------------------------------------
@@ -425,4 +428,4 @@ class OfferingAdmin(StaffAdmin[Offering]):
         for formset in formsets:
             if isinstance(formset, InstructorFormSet):
                 instructors = formset.specs()
-        offering_save(offering=form.instance, instructors=instructors, acting_user=request.user)
+        offering_save(offering=form.instance, instructors=instructors, acting_user=acting_user(request))

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
@@ -26,6 +27,9 @@ from clee.imports.tables import MAX_BYTES
 from clee.providers.models import Offering, Provider, RosterUpload
 from clee.providers.services import offering_instructors_credit
 from clee.training.models import ImportBatch, TrainingRecord
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 # How long an upload waits for its confirm: long enough for a lunch break, short enough that
 # files nobody confirmed do not pile up.
@@ -39,7 +43,7 @@ def uploads_kept_since() -> dt.datetime:
 
 @transaction.atomic
 def roster_upload_store(
-    *, provider: Provider, file_name: str, content: bytes, acting_user: Any
+    *, provider: Provider, file_name: str, content: bytes, acting_user: User
 ) -> RosterUpload:
     """Keep an uploaded roster for its preview and confirm; returns the stored upload.
 
@@ -68,7 +72,7 @@ def roster_upload_store(
     )
     record_event(
         actor=acting_user,
-        action="roster.upload",
+        action=AuditAction.ROSTER_UPLOAD,
         target=upload,
         summary=f"uploaded {upload.file_name} for preview",
         data={"sha256": upload.sha256, "size": upload.size},
@@ -77,7 +81,7 @@ def roster_upload_store(
 
 
 @transaction.atomic
-def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: Any) -> ImportReport:
+def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: User | None) -> ImportReport:
     """Apply a previewed roster, all or nothing; returns the import's report (``applied`` says
     whether it was written, ``errors`` why not).
 
@@ -108,7 +112,9 @@ def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: Any) 
 
 
 @transaction.atomic
-def roster_apply(*, provider: Provider, content: bytes, file_name: str, acting_user: Any) -> ImportReport:
+def roster_apply(
+    *, provider: Provider, content: bytes, file_name: str, acting_user: User | None
+) -> ImportReport:
     """Record a provider's completion roster (CSV or XLSX bytes) through the import service, all
     or nothing (a completion already on file is not added again); returns its report. Applied,
     the instructors of the offerings whose students were recorded get their credit corrected,

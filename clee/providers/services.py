@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from clee.compliance.outbox import results_mark_stale
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.changes import changes, plain, refuse_invalid, snapshot
 from clee.core.choices import CoreArea, ProviderCredit, Source, Subject, Topic
@@ -35,6 +36,9 @@ from clee.providers.models import (
 )
 from clee.training.models import CreditLine, TrainingRecord
 from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 PROVIDER_FIELDS = (
     "number",
@@ -78,13 +82,29 @@ def hours_text(hours: Decimal | float) -> str:
     return str(plain(Decimal(str(hours))))
 
 
+# The audit actions of adding and of changing each kind of row _audit_save writes.
+SAVE_ACTIONS: dict[str, tuple[AuditAction, AuditAction]] = {
+    "provider": (AuditAction.PROVIDER_CREATE, AuditAction.PROVIDER_UPDATE),
+    "course": (AuditAction.COURSE_CREATE, AuditAction.COURSE_UPDATE),
+    "offering": (AuditAction.OFFERING_CREATE, AuditAction.OFFERING_UPDATE),
+    "recognized_course": (AuditAction.RECOGNIZED_COURSE_CREATE, AuditAction.RECOGNIZED_COURSE_UPDATE),
+}
+
+
 def _audit_save(
-    *, target: Any, kind: str, created: bool, before: dict[str, Any], after: dict[str, Any], acting_user: Any
+    *,
+    target: Any,
+    kind: str,
+    created: bool,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    acting_user: User | None,
 ) -> None:
+    added, updated = SAVE_ACTIONS[kind]
     if created:
         record_event(
             actor=acting_user,
-            action=f"{kind}.create",
+            action=added,
             target=target,
             summary=f"added {kind} {target}",
             data={"values": after},
@@ -94,7 +114,7 @@ def _audit_save(
     if changed:
         record_event(
             actor=acting_user,
-            action=f"{kind}.update",
+            action=updated,
             target=target,
             summary=f"changed {', '.join(changed)} of {kind} {target}",
             data={"changes": changed},
@@ -129,7 +149,7 @@ def provider_validate(provider: Provider) -> None:
 
 
 @transaction.atomic
-def provider_save(*, provider: Provider, acting_user: Any) -> Provider:
+def provider_save(*, provider: Provider, acting_user: User | None) -> Provider:
     """Add or change a provider; its credit class defaults from its kind."""
     created = provider.pk is None
     before = (
@@ -277,7 +297,7 @@ def course_save(
     course: Course,
     portions: Sequence[PortionSpec] | None = None,
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Add or change a course, replacing its split of hours when ``portions`` is given and
     adding ``documents``. A change of status to a decision records who decided and when.
@@ -343,7 +363,7 @@ def course_submit(
     course: Course,
     portions: Sequence[PortionSpec],
     documents: Sequence[DocumentUpload] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """A provider's course submitted for POST's approval, or corrected while it awaits review;
     returns the course, awaiting review, with its proposed split and documents.
@@ -395,7 +415,7 @@ def course_submit(
 
 
 @transaction.atomic
-def course_withdraw(*, course: Course, acting_user: Any) -> Course:
+def course_withdraw(*, course: Course, acting_user: User | None) -> Course:
     """Withdraw a course awaiting review (the provider no longer asks for its approval);
     returns it, withdrawn."""
     stored = Course.objects.select_for_update().get(pk=course.pk)
@@ -408,7 +428,7 @@ def course_withdraw(*, course: Course, acting_user: Any) -> Course:
     stored.save(update_fields=["status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="course.withdraw",
+        action=AuditAction.COURSE_WITHDRAW,
         target=stored,
         summary=f"withdrew course {stored} before review",
         data={"changes": {"status": [Course.Status.PENDING, Course.Status.WITHDRAWN]}},
@@ -460,7 +480,7 @@ def offering_validate(offering: Offering, instructors: Sequence[InstructorSpec])
 
 @transaction.atomic
 def offering_save(
-    *, offering: Offering, instructors: Sequence[InstructorSpec] | None = None, acting_user: Any
+    *, offering: Offering, instructors: Sequence[InstructorSpec] | None = None, acting_user: User | None
 ) -> Offering:
     """Add or change an offering, replacing its instructors when ``instructors`` is given.
 
@@ -579,7 +599,7 @@ def instruction_lines(course: Course, hours: Decimal) -> tuple[LineSpec, ...]:
 
 @transaction.atomic
 def offering_instructors_credit(
-    *, offering: Offering, acting_user: Any, today: dt.date | None = None
+    *, offering: Offering, acting_user: User | None, today: dt.date | None = None
 ) -> InstructorCredit:
     """Bring the instruction credit of ``offering``'s instructors in line with who taught it
     and for how many hours; returns what changed (nothing, when run again).
@@ -636,7 +656,7 @@ def offering_instructors_credit(
         record.save(update_fields=["status", "updated_at"])
         record_event(
             actor=acting_user,
-            action="training.record_withdraw",
+            action=AuditAction.TRAINING_RECORD_WITHDRAW,
             target=record,
             summary=f"instruction credit withdrawn ({what}, offering {offering.pk}): no longer owed",
             data={"offering": offering.pk, "hours": hours_text(record.hours)},
@@ -652,7 +672,7 @@ def offering_instructors_credit(
     if outcome.changed:
         record_event(
             actor=acting_user,
-            action="offering.instructors_credit",
+            action=AuditAction.OFFERING_INSTRUCTORS_CREDIT,
             target=offering,
             summary=(
                 f"instruction credit of offering {offering.pk}: {outcome.added} added, "
@@ -666,7 +686,7 @@ def offering_instructors_credit(
 
 
 def _instruction_record_correct(
-    record: TrainingRecord, *, hours: Decimal, completed_on: dt.date, course: Course, acting_user: Any
+    record: TrainingRecord, *, hours: Decimal, completed_on: dt.date, course: Course, acting_user: User | None
 ) -> bool:
     """Correct one instructor's record to ``hours`` on ``completed_on`` (accepted); returns
     whether anything changed. The credit lines follow the hours."""
@@ -698,7 +718,7 @@ def _instruction_record_correct(
     record.save(update_fields=["hours", "completed_on", "status", "updated_at"])
     record_event(
         actor=acting_user,
-        action="training.record_correct",
+        action=AuditAction.TRAINING_RECORD_CORRECT,
         target=record,
         summary=f"instruction credit corrected: {', '.join(changed)}",
         data={"changes": changed, "offering": record.offering_id},
@@ -706,7 +726,7 @@ def _instruction_record_correct(
     return True
 
 
-def instructors_credit_due(*, today: dt.date | None = None, acting_user: Any = None) -> int:
+def instructors_credit_due(*, today: dt.date | None = None, acting_user: User | None = None) -> int:
     """The daily job: bring the instruction credit of every offering with instructors that
     ended since the start of last year up to date; returns how many offerings changed.
 
@@ -742,7 +762,7 @@ def course_decide(
     approved_from: dt.date | None = None,
     approved_until: dt.date | None = None,
     portions: Sequence[PortionSpec] | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Course:
     """Approve a course awaiting review (with its approval window and the split of its hours
     POST settles) or deny it with a reason the provider sees."""
@@ -792,7 +812,7 @@ def recognized_split(entry: RecognizedCourse) -> list[PortionSpec]:
 
 @transaction.atomic
 def recognized_course_save(
-    *, entry: RecognizedCourse, split: Sequence[PortionSpec], acting_user: Any
+    *, entry: RecognizedCourse, split: Sequence[PortionSpec], acting_user: User | None
 ) -> RecognizedCourse:
     """Add or change a catalog entry with its recommended split, which must account for every
     hour of the course."""

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp_webauthn.models import WebAuthnCredential
 
 from clee.accounts.models import User
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.security.selectors import has_second_factor, mfa_required_for
@@ -58,7 +59,7 @@ def totp_enrol(*, user: User, key: str, code: str) -> TOTPDevice:
     device.save()
     record_event(
         actor=user,
-        action="mfa.totp_enrol",
+        action=AuditAction.MFA_TOTP_ENROL,
         target=user,
         summary="added an authenticator app as a second factor",
         data={"device": device.persistent_id},
@@ -71,7 +72,7 @@ def passkey_enrolled(*, user: User, credential: WebAuthnCredential) -> None:
     """Record a passkey the WebAuthn ceremony has just saved."""
     record_event(
         actor=user,
-        action="mfa.passkey_enrol",
+        action=AuditAction.MFA_PASSKEY_ENROL,
         target=user,
         summary="added a passkey as a second factor",
         data={"device": credential.persistent_id},
@@ -88,7 +89,7 @@ def recovery_codes_issue(*, user: User) -> list[str]:
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     record_event(
         actor=user,
-        action="mfa.recovery_codes_issue",
+        action=AuditAction.MFA_RECOVERY_CODES_ISSUE,
         target=user,
         summary=f"issued {RECOVERY_CODE_COUNT} new recovery codes",
     )
@@ -110,7 +111,7 @@ def verify_code(*, user: User, code: str) -> Device | None:
                 left = StaticToken.objects.filter(device=static).count()
                 record_event(
                     actor=user,
-                    action="mfa.recovery_code_use",
+                    action=AuditAction.MFA_RECOVERY_CODE_USE,
                     target=user,
                     summary=f"signed in with a recovery code ({left} left)",
                     data={"left": left},
@@ -147,7 +148,7 @@ def second_factor_remove(*, user: User, kind: str, pk: int) -> None:
         StaticDevice.objects.filter(user=user).delete()
     record_event(
         actor=user,
-        action="mfa.device_remove",
+        action=AuditAction.MFA_DEVICE_REMOVE,
         target=user,
         summary=f"removed a {label} ({device.name})",
         data={"device": persistent_id},
@@ -159,11 +160,13 @@ def password_change(*, user: User, new_password: str) -> None:
     """Set a new password the caller has validated (the old one checked, the rules applied)."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(actor=user, action="account.password_change", target=user, summary="changed their password")
+    record_event(
+        actor=user, action=AuditAction.ACCOUNT_PASSWORD_CHANGE, target=user, summary="changed their password"
+    )
 
 
 @transaction.atomic
-def second_factors_reset(*, user: User, reason: str, acting_user: Any) -> int:
+def second_factors_reset(*, user: User, reason: str, acting_user: User | None) -> int:
     """Remove every second factor of ``user`` (apps, passkeys, recovery codes) after they lost
     them all; returns how many apps and passkeys were removed."""
     removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
@@ -171,7 +174,7 @@ def second_factors_reset(*, user: User, reason: str, acting_user: Any) -> int:
     StaticDevice.objects.filter(user=user).delete()
     record_event(
         actor=acting_user,
-        action="mfa.reset",
+        action=AuditAction.MFA_RESET,
         target=user,
         summary=f"removed every second factor of {user.get_username()}: {reason}",
         data={"removed": removed, "reason": reason},
@@ -190,7 +193,7 @@ SIGN_IN_METHODS = {
 def _about_username(
     username: str,
     *,
-    action: str,
+    action: AuditAction,
     summary: str,
     data: dict[str, Any],
     actor: Any = None,
@@ -209,7 +212,7 @@ def _about_username(
     )
 
 
-def _for_user(user: User, *, action: str, summary: str, data: dict[str, Any]) -> None:
+def _for_user(user: User, *, action: AuditAction, summary: str, data: dict[str, Any]) -> None:
     record_event(actor=user, action=action, target=user, summary=summary, data=data)
 
 
@@ -218,13 +221,18 @@ def sign_in_record(*, user: User, backend: str, path: str) -> None:
     """A successful sign-in (the first step: the password or single sign-on)."""
     method = SIGN_IN_METHODS.get(backend, "password")
     _for_user(
-        user, action="auth.sign_in", summary=f"signed in with {method}", data={"method": method, "path": path}
+        user,
+        action=AuditAction.AUTH_SIGN_IN,
+        summary=f"signed in with {method}",
+        data={"method": method, "path": path},
     )
 
 
 @transaction.atomic
 def sign_out_record(*, user: User, reason: str) -> None:
-    _for_user(user, action="auth.sign_out", summary=f"signed out ({reason})", data={"reason": reason})
+    _for_user(
+        user, action=AuditAction.AUTH_SIGN_OUT, summary=f"signed out ({reason})", data={"reason": reason}
+    )
 
 
 @transaction.atomic
@@ -233,7 +241,7 @@ def sign_in_failure_record(*, username: str, reason: str, path: str) -> None:
     username tried (never the password); it is about that account when there is one."""
     _about_username(
         username,
-        action="auth.sign_in_failed",
+        action=AuditAction.AUTH_SIGN_IN_FAILED,
         actor_label=f"anonymous (as {username[:100]})" if username else "anonymous",
         summary=f"sign-in refused for {username[:100]!r}: {reason}",
         data={
@@ -248,7 +256,7 @@ def sign_in_failure_record(*, username: str, reason: str, path: str) -> None:
 def lockout_record(*, username: str, until: Any, failures: int) -> None:
     _about_username(
         username,
-        action="auth.lockout",
+        action=AuditAction.AUTH_LOCKOUT,
         actor_label="system",
         summary=f"{username[:100]} locked after {failures} failed sign-ins, until {until:%Y-%m-%d %H:%M %Z}",
         data={"failures": failures, "until": until.isoformat()},
@@ -256,7 +264,7 @@ def lockout_record(*, username: str, until: Any, failures: int) -> None:
 
 
 @transaction.atomic
-def lockout_lift(*, username: str, reason: str, acting_user: Any) -> int:
+def lockout_lift(*, username: str, reason: str, acting_user: User | None) -> int:
     """An operator lifts the lock on ``username`` early (the failures stay in the audit trail);
     returns how many lockout records were cleared."""
     from axes.models import AccessAttempt
@@ -266,7 +274,7 @@ def lockout_lift(*, username: str, reason: str, acting_user: Any) -> int:
     cleared, _ = AccessAttempt.objects.filter(username=username).delete()
     _about_username(
         username,
-        action="auth.lockout_lifted",
+        action=AuditAction.AUTH_LOCKOUT_LIFTED,
         actor=acting_user,
         summary=f"lifted the sign-in lock on {username[:100]}: {reason.strip()}",
         data={"reason": reason.strip(), "cleared": cleared},
@@ -279,7 +287,7 @@ def second_factor_check_record(*, user: User, succeeded: bool, kind: str) -> Non
     """A second-factor check at sign-in: a code (app or recovery) or a passkey, right or wrong."""
     _for_user(
         user,
-        action="mfa.verified" if succeeded else "mfa.verify_failed",
+        action=AuditAction.MFA_VERIFIED if succeeded else AuditAction.MFA_VERIFY_FAILED,
         summary=f"{'passed' if succeeded else 'failed'} the second step of signing in ({kind})",
         data={"kind": kind},
     )

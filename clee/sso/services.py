@@ -21,6 +21,7 @@ from django.utils import timezone
 from clee.accounts.lockout import locked_until
 from clee.accounts.models import User
 from clee.agencies.models import Agency
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
@@ -120,7 +121,7 @@ def _sign_in_linked(identity: Identity, claims: Claims) -> SignIn:
     identity.save(update_fields=["last_sign_in_at", "email"])
     record_event(
         actor=user,
-        action="sso.signed_in",
+        action=AuditAction.SSO_SIGNED_IN,
         target=identity,
         summary=f"Signed in through {provider_name()} as {claims.describe()}",
     )
@@ -164,7 +165,7 @@ def _link(
                 user.save()
                 record_event(
                     actor=user,
-                    action="account.created",
+                    action=AuditAction.ACCOUNT_CREATED,
                     target=user,
                     summary=f"Officer account created at first sign-in through {provider_name()}",
                     data={"officer": officer.pk, "method": str(method)},
@@ -181,7 +182,7 @@ def _link(
             )
             record_event(
                 actor=user,
-                action="sso.linked",
+                action=AuditAction.SSO_LINKED,
                 target=identity,
                 summary=f"{provider_name()} account {claims.describe()} linked to officer "
                 f"{officer.license_number} by {Identity.Method(method).label.lower()}",
@@ -193,7 +194,7 @@ def _link(
                 invitation.save(update_fields=["used_at", "used_by"])
                 record_event(
                     actor=user,
-                    action="sso.invitation_used",
+                    action=AuditAction.SSO_INVITATION_USED,
                     target=invitation,
                     summary=f"Invitation used by {claims.describe()}",
                 )
@@ -252,7 +253,7 @@ def link_by_license(
             )
             record_event(
                 actor=None,
-                action="sso.confirmation_failed",
+                action=AuditAction.SSO_CONFIRMATION_FAILED,
                 target=attempt,
                 summary=f"License confirmation failed for {claims.describe()}: {entered[:40]}",
             )
@@ -313,7 +314,7 @@ def invitation_send(
         )
         record_event(
             actor=acting_user,
-            action="sso.invitation_sent",
+            action=AuditAction.SSO_INVITATION_SENT,
             target=invitation,
             summary=f"Invitation to connect {provider_name()} sent to {officer.full_name} at {officer.email}",
             data={"officer": officer.pk, "agency": agency.pk if agency else None},

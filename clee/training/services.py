@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from clee.compliance.outbox import results_mark_stale
 from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.rulebooks import recognized_in_effect
+from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events_by_id
 from clee.core.bulk import insert_rows, insert_rows_returning_ids
 from clee.core.documents import document_store
@@ -39,6 +40,9 @@ from clee.training.models import (
     RequestDocument,
     TrainingRecord,
 )
+
+if TYPE_CHECKING:
+    from clee.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def training_records_add(
     )
     record_events_by_id(
         actor=actor,
-        action="training.record_add",
+        action=AuditAction.TRAINING_RECORD_ADD,
         model=TrainingRecord,
         ids=record_ids,
         summary=summary or "training record entered",
@@ -250,7 +254,7 @@ def credit_request_submit(
     state: str = "",
     provider_name: str = "",
     details: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CreditRequest:
     """An officer's claim (out-of-state, college, military, courses taught) for POST to review,
     with documents already stored (``documents``) or files to store (``uploads``, checked by
@@ -308,7 +312,7 @@ def credit_request_submit(
     )
     record_event(
         actor=acting_user,
-        action="training.credit_request_submit",
+        action=AuditAction.TRAINING_CREDIT_REQUEST_SUBMIT,
         target=request,
         summary=f"{request.get_kind_display()} submitted: {request.title}"
         + (f" (for staff: {issue})" if issue else ""),
@@ -338,7 +342,7 @@ def credit_request_decide(
     delivery: str = "live",
     credit_class: str = "licensed",
     recognition_reason: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CreditRequest:
     """Approve (with the reviewer's core areas and hours) or deny a request, with a reason the
     officer sees. An approved request becomes an accepted training record.
@@ -414,7 +418,7 @@ def credit_request_decide(
     )
     record_event(
         actor=acting_user,
-        action="training.credit_request_decide",
+        action=AuditAction.TRAINING_CREDIT_REQUEST_DECIDE,
         target=request,
         summary=f"credit request {request.status}: {reason.strip() or 'approved'}"
         + (
@@ -435,7 +439,7 @@ def credit_request_preview(
     delivery: str = "live",
     credit_class: str = "licensed",
     recognition_reason: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Effect:
     """What approving ``request`` with these lines (and POST's own recognition of an unlisted
     out-of-state course, when given) would do to the officer's periods, found by recording it in
@@ -468,7 +472,7 @@ def _approved_record(
     delivery: str,
     credit_class: str,
     recognized_by: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> int:
     """Record the approved request's training; the new record's id."""
     if not lines:
@@ -518,7 +522,7 @@ CERTIFIED_STATUSES = ("compliant", "exempt")
 
 
 @transaction.atomic
-def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certificate:
+def certificate_issue(*, officer: Any, period: Any, acting_user: User | None) -> Certificate:
     """The officer's compliance certificate for ``period``: the one issued before, or a new one
     with its verification code when the period's stored result is compliant or exempt."""
     result = ComplianceResult.objects.filter(officer=officer, period=period).first()
@@ -547,7 +551,7 @@ def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certifi
         return Certificate.objects.get(officer=officer, period=period)
     record_event(
         actor=acting_user,
-        action="training.certificate_issue",
+        action=AuditAction.TRAINING_CERTIFICATE_ISSUE,
         target=certificate,
         summary=f"compliance certificate {certificate.shown_code} for {period.year} issued",
     )
@@ -558,7 +562,7 @@ def certificate_issue(*, officer: Any, period: Any, acting_user: Any) -> Certifi
 
 
 @transaction.atomic
-def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user: Any) -> TrainingRecord:
+def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user: User) -> TrainingRecord:
     """POST staff take back an accepted record (entered in error, a roster corrected, fraud):
     it becomes rejected, with the reason the officer sees, and the officer's period is
     recomputed. Returns the record."""
@@ -583,7 +587,7 @@ def training_record_reverse(*, record: TrainingRecord, reason: str, acting_user:
     )
     record_event(
         actor=acting_user,
-        action="training.record_reverse",
+        action=AuditAction.TRAINING_RECORD_REVERSE,
         target=record,
         summary=f"credit reversed ({record.hours} h on {record.completed_on}): {reason}",
         data={"officer_id": record.officer_id, "reason": reason},

@@ -11,6 +11,7 @@ from django.test import Client
 
 from clee.agencies.services import agency_update
 from clee.compliance.services import compliance_recompute
+from clee.core.actions import AuditAction
 from clee.core.models import AuditEvent
 from clee.officers.models import LicenseStatusChange, Officer
 from clee.training.models import TrainingRecord
@@ -150,11 +151,12 @@ def test_staff_search_the_audit_trail_and_filter_it_by_action_and_object_type(
     url = "/admin/core/auditevent/"
 
     def rows(**query: str) -> set[str]:
+        """The actions listed, each shown by its label."""
         page = staff_client.get(url, query).content.decode()
         return {
-            action
-            for action in ("training.record_add", "agency.update")
-            if f'"field-action">{action}<' in page
+            action.value
+            for action in (AuditAction.TRAINING_RECORD_ADD, AuditAction.AGENCY_UPDATE)
+            if f'"field-action">{action.label}<' in page
         }
 
     assert rows() == {"training.record_add", "agency.update"}
