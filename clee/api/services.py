@@ -25,6 +25,7 @@ from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
 from clee.imports.services import import_apply
+from clee.imports.tables import Table
 from clee.providers.models import Course, Provider
 from clee.providers.services import DocumentUpload, PortionSpec, course_submit
 from clee.training.models import ImportBatch
@@ -152,8 +153,7 @@ def roster_submit(
     token: ApiToken,
     idempotency_key: str,
     request_sha256: str,
-    content: bytes,
-    file_name: str,
+    table: Table,
     is_file: bool = True,
 ) -> Submitted:
     """Apply a completion roster through the import service (every row checked, all or nothing)
@@ -172,8 +172,7 @@ def roster_submit(
         with transaction.atomic():
             report = import_apply(
                 kind=ImportBatch.Kind.ROSTER,
-                content=content,
-                file_name=file_name,
+                table=table,
                 actor=actor,
                 provider=token.provider,
                 agency=token.agency,

@@ -384,12 +384,11 @@ class RosterList(ApiView):
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
             raise ValidationError({"body": [f"a roster request is at most {MAX_REQUEST_BYTES // 2**20} MB"]})
         body = roster_body(request)
-        file_name = f"API roster {key[:100]}.{body.extension}"
+        table = body.table.named(f"API roster {key[:100]}.{body.extension}")
         if dry_run:
             report = import_preview(
                 kind=ImportBatch.Kind.ROSTER,
-                content=body.content,
-                file_name=file_name,
+                table=table,
                 actor=token.created_by,
                 provider=token.provider,
                 agency=token.agency,
@@ -411,8 +410,7 @@ class RosterList(ApiView):
             token=token,
             idempotency_key=key,
             request_sha256=body.sha256,
-            content=body.content,
-            file_name=file_name,
+            table=table,
             is_file=body.is_file,
         )
         submission = submitted.submission
