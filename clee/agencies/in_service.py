@@ -175,6 +175,7 @@ def _session_rows(
     split: Mapping[str, Decimal],
     topics: Mapping[str, Decimal],
     delivery: str,
+    name: str,
 ) -> Table:
     """The session as a roster's rows: one per officer."""
     shown = "" if hours is None else hours_text(hours)
@@ -182,6 +183,7 @@ def _session_rows(
         return table_from_rows(
             COURSE_ROW,
             [(number, course.number, completed_on.isoformat(), shown) for number in license_numbers],
+            name,
         )
     parts = [hours_text(split[n]) if split.get(n) else "" for n in SPLIT_NAMES]
     topic_parts = [hours_text(topics[n]) if topics.get(n) else "" for n in TOPIC_NAMES]
@@ -191,6 +193,7 @@ def _session_rows(
             (number, title, completed_on.isoformat(), shown, *parts, *topic_parts, delivery)
             for number in license_numbers
         ],
+        name,
     )
 
 
@@ -241,10 +244,11 @@ def in_service_session_report(
         split=split,
         topics=topics,
         delivery=delivery,
+        name=f"session form: {what}, {completed_on.isoformat()}"[:255],
     )
     report = import_apply(
         kind="roster",
-        table=table.named(f"session form: {what}, {completed_on.isoformat()}"[:255]),
+        table=table,
         actor=acting_user,
         provider=course.provider if course is not None else None,
         agency=None if course is not None else agency,

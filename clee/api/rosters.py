@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -45,9 +47,10 @@ class XlsxParser(_RawParser):
 
 @dataclass(frozen=True)
 class RosterBody:
-    table: Table  # unnamed: the view names it
     sha256: str  # of the request as understood: the same rows in other JSON spacing match
     extension: str
+    # The roster's table, named; built only when needed (a replayed request is not read again).
+    table: Callable[[str], Table]
 
     @property
     def is_file(self) -> bool:
@@ -66,7 +69,7 @@ def roster_body(request: Request) -> RosterBody:
             )
         extension = "xlsx" if request.content_type.startswith(XLSX_TYPE) else "csv"
         return RosterBody(
-            table_from_upload(data, ""), hashlib.sha256(b"file\n" + data).hexdigest(), extension
+            hashlib.sha256(b"file\n" + data).hexdigest(), extension, partial(table_from_upload, data)
         )
     if not isinstance(data, dict) or set(data) != {"rows"}:
         raise ValidationError({"rows": ['send {"rows": [{column: value, ...}, ...]} and nothing else']})
@@ -97,11 +100,18 @@ def roster_body(request: Request) -> RosterBody:
             break
     if problems:
         raise ValidationError(problems)
-    names = list(columns)
-    try:
-        # JSON row i is the table's row i + 2 (the header is row 1), as docs/api.md says.
-        table = table_from_rows(names, ([row.get(name) for name in names] for row in rows))
-    except TableError as error:  # e.g. every value blank: refused as a file would be
-        table = Table("", (), (), tuple(error.errors), unreadable=True)
     canonical = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return RosterBody(table, hashlib.sha256(b"json\n" + canonical.encode()).hexdigest(), "json")
+    return RosterBody(
+        hashlib.sha256(b"json\n" + canonical.encode()).hexdigest(),
+        "json",
+        partial(_rows_table, list(columns), rows),
+    )
+
+
+def _rows_table(names: list[str], rows: list[dict[str, Any]], name: str) -> Table:
+    """JSON rows as a table, their values as sent: JSON row i is the table's row i + 2 (the
+    header is row 1), as docs/api.md says."""
+    try:
+        return table_from_rows(names, ([row.get(column) for column in names] for row in rows), name)
+    except TableError as error:  # e.g. every value blank: refused as a file would be
+        return Table("", (), (), tuple(error.errors), name, unreadable=True)

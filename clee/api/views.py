@@ -384,11 +384,11 @@ class RosterList(ApiView):
         if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
             raise ValidationError({"body": [f"a roster request is at most {MAX_REQUEST_BYTES // 2**20} MB"]})
         body = roster_body(request)
-        table = body.table.named(f"API roster {key[:100]}.{body.extension}")
+        file_name = f"API roster {key[:100]}.{body.extension}"
         if dry_run:
             report = import_preview(
                 kind=ImportBatch.Kind.ROSTER,
-                table=table,
+                table=body.table(file_name),
                 actor=token.created_by,
                 provider=token.provider,
                 agency=token.agency,
@@ -409,9 +409,8 @@ class RosterList(ApiView):
         submitted = roster_submit(
             token=token,
             idempotency_key=key,
-            request_sha256=body.sha256,
-            table=table,
-            is_file=body.is_file,
+            body=body,
+            file_name=file_name,
         )
         submission = submitted.submission
         headers = {"Location": f"/api/v1/rosters/{submission.pk}/"}

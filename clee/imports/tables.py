@@ -95,9 +95,6 @@ class Table:
     # The source could not be read as a table at all (``errors`` say why, with no row).
     unreadable: bool = False
 
-    def named(self, name: str) -> Table:
-        return replace(self, name=name)
-
 
 def normalize_header(raw: Any) -> str:
     """'License Number', ' license-number ' and 'LICENSE_NUMBER' all name ``license_number``."""

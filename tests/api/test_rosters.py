@@ -231,10 +231,11 @@ def test_json_rows_reach_the_import_service_as_sent_not_through_a_csv_file() -> 
     rows = [{**ROW, "license_number": "0012345", "hours": 4}, {**ROW, "course_number": tricky, "hours": 2.5}]
     request = APIRequestFactory().post("/api/v1/rosters/", {"rows": rows}, format="json")
     body = roster_body(Request(request, parsers=[JSONParser()]))
-    assert (body.table.format, body.is_file) == ("rows", False)
-    assert [row.number for row in body.table.rows] == [2, 3]  # JSON row i is row i + 2
-    assert [row.values for row in body.table.rows] == rows
-    assert [type(row.get("hours")) for row in body.table.rows] == [int, float]
+    table = body.table("API roster k.json")
+    assert (table.format, table.name, body.is_file) == ("rows", "API roster k.json", False)
+    assert [row.number for row in table.rows] == [2, 3]  # JSON row i is row i + 2
+    assert [row.values for row in table.rows] == rows
+    assert [type(row.get("hours")) for row in table.rows] == [int, float]
 
 
 def test_a_json_value_with_commas_quotes_and_line_breaks_is_checked_as_sent(
