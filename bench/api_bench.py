@@ -150,6 +150,7 @@ def main() -> None:
         assert response.status_code == 201, response.content[:500]
 
         from clee.imports.services import import_apply
+        from clee.imports.tables import table_from_upload
 
         roster_times, retry_times, direct_times = [], [], []
         for run in range(args.repeat):
@@ -183,8 +184,7 @@ def main() -> None:
             started = time.perf_counter()
             report = import_apply(
                 kind="roster",
-                content=content,
-                file_name=f"direct-{run}.csv",
+                table=table_from_upload(content, f"direct-{run}.csv"),
                 actor=staff,
                 provider=state["provider"],
             )

@@ -244,6 +244,7 @@ def main() -> None:
     import clee.imports.roster as roster
     from clee.compliance.models import ComplianceResult, StaleResult
     from clee.imports.services import import_apply, import_preview
+    from clee.imports.tables import table_from_upload
     from clee.training.models import TrainingRecord
 
     workers: list[subprocess.Popen[bytes]] = []
@@ -280,7 +281,9 @@ def main() -> None:
         used: set[tuple[str, str, dt.date]] = set()
         scope = {"actor": state["staff"], "provider": state["provider"], "kind": "roster"}
         warm = roster_csv(state, 200, rng, used)
-        import_apply(content=warm, file_name="warm-up.csv", **scope)  # connections, pack, compiled rules
+        import_apply(
+            table=table_from_upload(warm, "warm-up.csv"), **scope
+        )  # connections, pack, compiled rules
 
         runs: list[dict[str, float]] = []
         profiler: cProfile.Profile | None = None
@@ -288,7 +291,7 @@ def main() -> None:
             content = roster_csv(state, args.rows, rng, used)
             figures: dict[str, float] = {}
             with timed(figures, "dry run"):
-                preview = import_preview(content=content, file_name=f"roster-{run}.csv", **scope)
+                preview = import_preview(table=table_from_upload(content, f"roster-{run}.csv"), **scope)
             assert preview.ok, preview.errors[:5]
             assert len(preview.to_add) == args.rows
 
@@ -298,7 +301,7 @@ def main() -> None:
             with timed(figures, "apply"):
                 if profiler:
                     profiler.enable()
-                report = import_apply(content=content, file_name=f"roster-{run}.csv", **scope)
+                report = import_apply(table=table_from_upload(content, f"roster-{run}.csv"), **scope)
                 if profiler:
                     profiler.disable()
             assert report.applied, report.errors[:5]
@@ -311,7 +314,7 @@ def main() -> None:
             figures["officers recomputed"] = ComplianceResult.objects.filter(computed_at__gte=before).count()
 
             with timed(figures, "same roster again"):
-                again = import_apply(content=content, file_name=f"roster-{run}.csv", **scope)
+                again = import_apply(table=table_from_upload(content, f"roster-{run}.csv"), **scope)
             assert len(again.to_add) == 0
             assert len(again.already_present) == args.rows
             runs.append(figures)

@@ -8,9 +8,7 @@ nothing; the same session sent twice adds nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,6 +30,7 @@ from clee.core.wording import day_text
 from clee.imports.report import ImportReport
 from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS, TOPIC_PLACEMENT
 from clee.imports.services import import_apply
+from clee.imports.tables import Table, table_from_rows
 from clee.providers.models import Course, Provider
 from clee.providers.services import DocumentUpload, PortionSpec, course_save, hours_text, provider_save
 from clee.training.models import TrainingRecord
@@ -177,22 +176,26 @@ def _session_rows(
     split: Mapping[str, Decimal],
     topics: Mapping[str, Decimal],
     delivery: str,
-) -> bytes:
-    """The session as a roster file: one row per officer."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    name: str,
+) -> Table:
+    """The session as a roster's rows: one per officer."""
     shown = "" if hours is None else hours_text(hours)
     if course is not None:
-        writer.writerow(COURSE_ROW)
-        for number in license_numbers:
-            writer.writerow((number, course.number, completed_on.isoformat(), shown))
-    else:
-        writer.writerow(AD_HOC_ROW)
-        parts = [hours_text(split[n]) if split.get(n) else "" for n in SPLIT_NAMES]
-        topic_parts = [hours_text(topics[n]) if topics.get(n) else "" for n in TOPIC_NAMES]
-        for number in license_numbers:
-            writer.writerow((number, title, completed_on.isoformat(), shown, *parts, *topic_parts, delivery))
-    return buffer.getvalue().encode("utf-8")
+        return table_from_rows(
+            COURSE_ROW,
+            [(number, course.number, completed_on.isoformat(), shown) for number in license_numbers],
+            name,
+        )
+    parts = [hours_text(split[n]) if split.get(n) else "" for n in SPLIT_NAMES]
+    topic_parts = [hours_text(topics[n]) if topics.get(n) else "" for n in TOPIC_NAMES]
+    return table_from_rows(
+        AD_HOC_ROW,
+        [
+            (number, title, completed_on.isoformat(), shown, *parts, *topic_parts, delivery)
+            for number in license_numbers
+        ],
+        name,
+    )
 
 
 @transaction.atomic
@@ -233,7 +236,7 @@ def in_service_session_report(
     elif hours is None:
         raise ServiceError("give the training's hours", field="hours")
     what = course.number if course is not None else title.strip()
-    content = _session_rows(
+    table = _session_rows(
         license_numbers=license_numbers,
         completed_on=completed_on,
         course=course,
@@ -242,11 +245,11 @@ def in_service_session_report(
         split=split,
         topics=topics,
         delivery=delivery,
+        name=f"session form: {what}, {completed_on.isoformat()}"[:255],
     )
     report = import_apply(
         kind="roster",
-        content=content,
-        file_name=f"session form: {what}, {completed_on.isoformat()}"[:255],
+        table=table,
         actor=acting_user,
         provider=course.provider if course is not None else None,
         agency=None if course is not None else agency,

@@ -1,13 +1,14 @@
-"""A roster in a request: JSON rows, a CSV body or an XLSX body, turned into the bytes the
-import service reads, with the fingerprint that tells a retried request from another one."""
+"""A roster in a request: JSON rows, a CSV body or an XLSX body, turned into the ``Table`` the
+import service reads (JSON rows directly, their values as sent), with the fingerprint that tells
+a retried request from another one."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -15,7 +16,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 
 from clee.imports.roster import AGENCY_COLUMNS, PROVIDER_COLUMNS
-from clee.imports.tables import MAX_BYTES, MAX_ROWS
+from clee.imports.tables import MAX_BYTES, MAX_ROWS, Table, TableError, table_from_rows, table_from_upload
 
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,9 +47,10 @@ class XlsxParser(_RawParser):
 
 @dataclass(frozen=True)
 class RosterBody:
-    content: bytes
     sha256: str  # of the request as understood: the same rows in other JSON spacing match
     extension: str
+    # The roster's table, named; built only when needed (a replayed request is not read again).
+    table: Callable[[str], Table]
 
     @property
     def is_file(self) -> bool:
@@ -66,7 +68,9 @@ def roster_body(request: Request) -> RosterBody:
                 {"body": ["the request has no roster: send JSON rows, a CSV or an XLSX file"]}
             )
         extension = "xlsx" if request.content_type.startswith(XLSX_TYPE) else "csv"
-        return RosterBody(data, hashlib.sha256(b"file\n" + data).hexdigest(), extension)
+        return RosterBody(
+            hashlib.sha256(b"file\n" + data).hexdigest(), extension, partial(table_from_upload, data)
+        )
     if not isinstance(data, dict) or set(data) != {"rows"}:
         raise ValidationError({"rows": ['send {"rows": [{column: value, ...}, ...]} and nothing else']})
     rows = data["rows"]
@@ -96,13 +100,18 @@ def roster_body(request: Request) -> RosterBody:
             break
     if problems:
         raise ValidationError(problems)
-    names = list(columns)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow(["" if row.get(name) is None else str(row[name]) for name in names])
     canonical = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return RosterBody(
-        out.getvalue().encode(), hashlib.sha256(b"json\n" + canonical.encode()).hexdigest(), "json"
+        hashlib.sha256(b"json\n" + canonical.encode()).hexdigest(),
+        "json",
+        partial(_rows_table, list(columns), rows),
     )
+
+
+def _rows_table(names: list[str], rows: list[dict[str, Any]], name: str) -> Table:
+    """JSON rows as a table, their values as sent: JSON row i is the table's row i + 2 (the
+    header is row 1), as docs/api.md says."""
+    try:
+        return table_from_rows(names, ([row.get(column) for column in names] for row in rows), name)
+    except TableError as error:  # e.g. every value blank: refused as a file would be
+        return Table("", (), (), tuple(error.errors), name, unreadable=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.api.models import ApiToken, RosterSubmission
+from clee.api.rosters import RosterBody
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
@@ -152,10 +153,8 @@ def roster_submit(
     *,
     token: ApiToken,
     idempotency_key: str,
-    request_sha256: str,
-    content: bytes,
+    body: RosterBody,
     file_name: str,
-    is_file: bool = True,
 ) -> Submitted:
     """Apply a completion roster through the import service (every row checked, all or nothing)
     and keep the outcome under ``idempotency_key``.
@@ -165,6 +164,7 @@ def roster_submit(
     key at the same time: the second waits for the first (the import's locks, or the unique
     key) and then returns its outcome.
     """
+    request_sha256 = body.sha256
     earlier = _earlier(token, idempotency_key, request_sha256)
     if earlier is not None:
         return Submitted(earlier, replayed=True)
@@ -173,13 +173,12 @@ def roster_submit(
         with transaction.atomic():
             report = import_apply(
                 kind=ImportBatch.Kind.ROSTER,
-                content=content,
-                file_name=file_name,
+                table=body.table(file_name),
                 actor=actor,
                 provider=token.provider,
                 agency=token.agency,
             )
-            if report.unreadable and is_file:
+            if report.unreadable and body.is_file:
                 # A file that is no table is a malformed request (JSON rows CLEE made into a table
                 # itself are refused row by row, as any roster).
                 raise UnreadableRosterError(report)

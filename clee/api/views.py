@@ -388,8 +388,7 @@ class RosterList(ApiView):
         if dry_run:
             report = import_preview(
                 kind=ImportBatch.Kind.ROSTER,
-                content=body.content,
-                file_name=file_name,
+                table=body.table(file_name),
                 actor=token.created_by,
                 provider=token.provider,
                 agency=token.agency,
@@ -410,10 +409,8 @@ class RosterList(ApiView):
         submitted = roster_submit(
             token=token,
             idempotency_key=key,
-            request_sha256=body.sha256,
-            content=body.content,
+            body=body,
             file_name=file_name,
-            is_file=body.is_file,
         )
         submission = submitted.submission
         headers = {"Location": f"/api/v1/rosters/{submission.pk}/"}

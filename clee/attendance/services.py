@@ -4,9 +4,7 @@ nothing; a completion already on file is not added again)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +18,7 @@ from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
+from clee.imports.tables import table_from_rows
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
 from clee.providers.rosters import roster_apply
@@ -231,27 +230,21 @@ def session_confirm(
     if not entries:
         raise ServiceError("keep at least one officer on the list to confirm it", field="officers")
     course = session.offering.course
-    rows = io.StringIO()
-    writer = csv.writer(rows)
-    writer.writerow(["license_number", "last_name", "course_number", "completion_date", "offering"])
-    for entry in entries:
-        officer = entry.officer
-        writer.writerow(
+    table = table_from_rows(
+        ["license_number", "last_name", "course_number", "completion_date", "offering"],
+        [
             [
-                officer.license_number,
-                officer.last_name,
+                entry.officer.license_number,
+                entry.officer.last_name,
                 course.number,
                 session.day.isoformat(),
-                session.offering_id,
+                str(session.offering_id),
             ]
-        )
-    file_name = f"attendance-{course.number}-{session.day.isoformat()}-session-{session.pk}.csv"
-    report = roster_apply(
-        provider=course.provider,
-        content=rows.getvalue().encode(),
-        file_name=file_name,
-        acting_user=acting_user,
+            for entry in entries
+        ],
+        name=f"attendance-{course.number}-{session.day.isoformat()}-session-{session.pk}.csv",
     )
+    report = roster_apply(provider=course.provider, table=table, acting_user=acting_user)
     if not report.applied or report.batch is None:
         return report
     session.status = AttendanceSession.Status.CONFIRMED

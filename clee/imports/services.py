@@ -1,6 +1,8 @@
 """Importing files: completion rosters and onboarding files (agencies, officers, commissions).
 
-The one interface the command, the portals and the API use:
+The one interface the command, the portals and the API use. Each reads a ``Table``
+(clee.imports.tables), which its source built: a file's bytes (``table_from_upload``, CSV or
+XLSX told apart by content), the API's JSON rows or a form's rows (``table_from_rows``).
 
 - ``import_preview`` (a dry run) reads and checks every row and says what would be added,
   what is already on file, and every error, by row and column; it writes nothing.
@@ -15,7 +17,6 @@ them) raises ``ServiceError``.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -31,7 +32,7 @@ from clee.imports.common import Plan, Scope
 from clee.imports.onboarding import plan_agencies, plan_commissions, plan_officers
 from clee.imports.report import ImportReport, RowError, RowOutcome
 from clee.imports.roster import lock_keys, plan_roster
-from clee.imports.tables import Table, TableError, read_table
+from clee.imports.tables import Table
 from clee.providers.models import Provider
 from clee.training.models import ImportBatch
 
@@ -56,16 +57,15 @@ ATTEMPTS = 3
 def import_preview(
     *,
     kind: str,
-    content: bytes,
-    file_name: str,
+    table: Table,
     actor: Any,
     provider: Provider | None = None,
     agency: Agency | None = None,
 ) -> ImportReport:
-    """Check ``content`` and say what applying it would do; writes nothing."""
+    """Check ``table`` and say what applying it would do; writes nothing."""
     scope = _scope(kind, actor, provider, agency)
-    report, table = _read(kind, content, file_name)
-    if table is not None:
+    report = _report(kind, table)
+    if not table.unreadable:
         _fill(report, PLANNERS[kind](table, scope))
     return report
 
@@ -73,22 +73,22 @@ def import_preview(
 def import_apply(
     *,
     kind: str,
-    content: bytes,
-    file_name: str,
+    table: Table,
     actor: Any,
     provider: Provider | None = None,
     agency: Agency | None = None,
 ) -> ImportReport:
-    """Check ``content`` and, when every row is valid, write all of it in one transaction.
+    """Check ``table`` and, when every row is valid, write all of it in one transaction.
 
     Returns the report; ``report.applied`` says whether anything was written. The affected
     officers' compliance is recomputed once the transaction commits.
     """
     scope = _scope(kind, actor, provider, agency)
-    report, table = _read(kind, content, file_name)
+    report = _report(kind, table)
     report.dry_run = False
-    if table is None:
+    if table.unreadable:
         return report
+    file_name = table.name
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -165,19 +165,17 @@ def _scope(kind: str, actor: Any, provider: Provider | None, agency: Agency | No
     return Scope(actor=actor, provider=provider, agency=agency, today=timezone.localdate())
 
 
-def _read(kind: str, content: bytes, file_name: str) -> tuple[ImportReport, Table | None]:
-    report = ImportReport(kind=kind, file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
+def _report(kind: str, table: Table) -> ImportReport:
+    report = ImportReport(kind=kind, file_name=table.name, sha256=table.sha256)
     earlier = ImportBatch.objects.filter(kind=kind, sha256=report.sha256).order_by("-created_at").first()
     if earlier is not None:
         report.earlier_batch_id, report.earlier_batch_at = earlier.pk, earlier.created_at
-    try:
-        table = read_table(content)
-    except TableError as error:
-        report.errors = list(error.errors)
+    if table.unreadable:
+        report.errors = list(table.errors)
         report.unreadable = True
-        return report, None
-    report.rows = len(table.rows)
-    return report, table
+    else:
+        report.rows = len(table.rows)
+    return report
 
 
 def _fill(report: ImportReport, plan: Plan) -> None:

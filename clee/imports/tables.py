@@ -1,22 +1,31 @@
-"""Reading an uploaded table (CSV or XLSX, told apart by content) and parsing its cells.
+"""The table an import reads, whatever its source, and the parsers of its cells.
 
-A table is a header row and data rows. Rows are numbered as a spreadsheet shows them: the
-header is row 1, the first data row is row 2; blank rows are skipped but keep their numbers.
-Every parser returns a value or raises ``CellError`` with the reason to show for that cell.
+A ``Table`` is a header and data rows of cell values as read. Every source builds one:
+``table_from_csv`` and ``table_from_xlsx`` (a file's bytes, within the limits below),
+``read_table`` (bytes of either, told apart by content), ``table_from_upload`` (the same for a
+file a person or a caller sent: a file that is no table becomes an unreadable ``Table`` whose
+errors say why), and ``table_from_rows`` (rows already in hand: the API's JSON, a form, an
+attendance list; their values are kept as given, never written out and parsed again).
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is
+row 2; blank rows are skipped but keep their numbers. Every parser returns a value or raises
+``CellError`` with the reason to show for that cell.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import logging
 import posixpath
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 from xml.etree.ElementTree import XMLPullParser
@@ -77,10 +86,14 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    format: str  # "csv" or "xlsx"
-    columns: tuple[str, ...]
+    format: str  # "csv", "xlsx" or "rows" (built from rows in hand); "" when unreadable
+    columns: tuple[str, ...]  # the header's names, normalized (``normalize_header``)
     rows: tuple[Row, ...]
     errors: tuple[RowError, ...] = ()  # rows that could not be split into cells
+    name: str = ""  # the source's name as shown to people (a file's name)
+    sha256: str = ""  # the source's fingerprint: a file's bytes, or the rows as given
+    # The source could not be read as a table at all (``errors`` say why, with no row).
+    unreadable: bool = False
 
 
 def normalize_header(raw: Any) -> str:
@@ -89,12 +102,65 @@ def normalize_header(raw: Any) -> str:
     return re.sub(r"[\s\-]+", "_", text.replace("\ufeff", "").strip().lower()).strip("_")
 
 
-def read_table(content: bytes) -> Table:
+def read_table(content: bytes, name: str = "") -> Table:
     """Parse ``content`` as XLSX (a zip) or CSV (anything else that is text).
 
     Raises ``TableError`` when it is neither, empty, too large, has no usable header, or
     cannot be read within the limits above (whatever its parts claim about themselves).
     """
+    _check_file(content)
+    if content.startswith(ZIP_SIGNATURE):
+        return _xlsx_table(content, name)
+    if content.startswith(OLE2_SIGNATURE):
+        raise TableError(
+            [RowError(None, "file", "this is an old Excel (.xls) file: save it as .xlsx or CSV")]
+        )
+    if b"\x00" in content[:8192]:
+        raise TableError([RowError(None, "file", "this is not a CSV or XLSX file")])
+    return _csv_table(content, name)
+
+
+def table_from_upload(content: bytes, name: str) -> Table:
+    """The table of a file sent (``read_table``); a file that is no table gives an unreadable
+    ``Table`` whose errors say why, for the import's report to show."""
+    try:
+        return read_table(content, name)
+    except TableError as error:
+        return Table("", (), (), tuple(error.errors), name, _file_sha256(content), unreadable=True)
+
+
+def table_from_csv(content: bytes, name: str = "") -> Table:
+    """A CSV file's table (``TableError`` as ``read_table``)."""
+    _check_file(content)
+    return _csv_table(content, name)
+
+
+def table_from_xlsx(content: bytes, name: str = "") -> Table:
+    """An XLSX workbook's first sheet as a table (``TableError`` as ``read_table``)."""
+    _check_file(content)
+    if not content.startswith(ZIP_SIGNATURE):
+        raise _file_error("this is not a readable XLSX workbook (the zip is damaged)")
+    return _xlsx_table(content, name)
+
+
+def table_from_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]], name: str = "") -> Table:
+    """The table of rows in hand: ``header`` names the columns, each row holds its cells in the
+    header's order (None or a blank string: no value). Values are kept as given (a string stays
+    the same string, a number a number), with the checks a file gets: header row 1, the first
+    row numbered 2, at most ``MAX_COLUMNS`` columns and ``MAX_ROWS`` rows (``TableError``)."""
+    header = list(header)
+    if len(header) > MAX_COLUMNS:
+        raise _file_error(f"a table has at most {MAX_COLUMNS} columns", 1)
+    given = [list(row) for row in rows]
+    if len(given) > MAX_ROWS:
+        raise _file_error(f"a table holds at most {MAX_ROWS:,} rows", MAX_ROWS + 2)
+    fingerprint = json.dumps([header, given], default=str, ensure_ascii=False, separators=(",", ":"))
+    sha256 = hashlib.sha256(b"rows\n" + fingerprint.encode()).hexdigest()
+    numbered = enumerate([header, *given], start=1)
+    return replace(_table("rows", numbered, _Budget()), name=name, sha256=sha256)
+
+
+def _check_file(content: bytes) -> None:
     if not content.strip():
         raise TableError([RowError(None, "file", "the file is empty")])
     if len(content) > MAX_BYTES:
@@ -104,16 +170,22 @@ def read_table(content: bytes) -> Table:
     document = sniff_kind(content)
     if document is not None:
         raise TableError([RowError(None, "file", f"this is a {document.label}, not a CSV or XLSX file")])
+
+
+def _csv_table(content: bytes, name: str) -> Table:
     budget = _Budget()
-    if content.startswith(ZIP_SIGNATURE):
-        return _table("xlsx", _xlsx_rows(content, budget), budget)
-    if content.startswith(OLE2_SIGNATURE):
-        raise TableError(
-            [RowError(None, "file", "this is an old Excel (.xls) file: save it as .xlsx or CSV")]
-        )
-    if b"\x00" in content[:8192]:
-        raise TableError([RowError(None, "file", "this is not a CSV or XLSX file")])
-    return _table("csv", _csv_rows(content, budget), budget)
+    table = _table("csv", _csv_rows(content, budget), budget)
+    return replace(table, name=name, sha256=_file_sha256(content))
+
+
+def _xlsx_table(content: bytes, name: str) -> Table:
+    budget = _Budget()
+    table = _table("xlsx", _xlsx_rows(content, budget), budget)
+    return replace(table, name=name, sha256=_file_sha256(content))
+
+
+def _file_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def _file_error(reason: str, row: int | None = None) -> TableError:

@@ -23,7 +23,7 @@ from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
 from clee.imports.services import import_apply
-from clee.imports.tables import MAX_BYTES
+from clee.imports.tables import MAX_BYTES, Table, table_from_upload
 from clee.providers.models import Offering, Provider, RosterUpload
 from clee.providers.services import offering_instructors_credit
 from clee.training.models import ImportBatch, TrainingRecord
@@ -80,6 +80,11 @@ def roster_upload_store(
     return upload
 
 
+def roster_upload_table(upload: RosterUpload) -> Table:
+    """The stored file's table (kept as bytes; read as CSV or XLSX by content)."""
+    return table_from_upload(bytes(upload.content), upload.file_name)
+
+
 @transaction.atomic
 def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: User | None) -> ImportReport:
     """Apply a previewed roster, all or nothing; returns the import's report (``applied`` says
@@ -104,7 +109,7 @@ def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: User 
             "the file is not the one you previewed: upload it again and check the new preview", field="file"
         )
     report = roster_apply(
-        provider=stored.provider, content=content, file_name=stored.file_name, acting_user=acting_user
+        provider=stored.provider, table=roster_upload_table(stored), acting_user=acting_user
     )
     if report.applied:
         stored.delete()
@@ -112,17 +117,14 @@ def roster_upload_apply(*, upload: RosterUpload, sha256: str, acting_user: User 
 
 
 @transaction.atomic
-def roster_apply(
-    *, provider: Provider, content: bytes, file_name: str, acting_user: User | None
-) -> ImportReport:
-    """Record a provider's completion roster (CSV or XLSX bytes) through the import service, all
+def roster_apply(*, provider: Provider, table: Table, acting_user: User | None) -> ImportReport:
+    """Record a provider's completion roster (a file's table, or rows) through the import service, all
     or nothing (a completion already on file is not added again); returns its report. Applied,
     the instructors of the offerings whose students were recorded get their credit corrected,
     so nobody is credited twice for the same hours."""
     report = import_apply(
         kind=ImportBatch.Kind.ROSTER,
-        content=content,
-        file_name=file_name,
+        table=table,
         actor=acting_user,
         provider=provider,
     )

@@ -218,3 +218,37 @@ def test_a_request_larger_than_a_roster_can_be_is_refused_before_it_is_read(
     )
     assert response.status_code == 400
     assert "at most 60 MB" in error_of(response)["fields"]["body"][0]
+
+
+def test_json_rows_reach_the_import_service_as_sent_not_through_a_csv_file() -> None:
+    from rest_framework.parsers import JSONParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from clee.api.rosters import roster_body
+
+    tricky = 'CMA,"7"\r\nnext line'
+    rows = [{**ROW, "license_number": "0012345", "hours": 4}, {**ROW, "course_number": tricky, "hours": 2.5}]
+    request = APIRequestFactory().post("/api/v1/rosters/", {"rows": rows}, format="json")
+    body = roster_body(Request(request, parsers=[JSONParser()]))
+    table = body.table("API roster k.json")
+    assert (table.format, table.name, body.is_file) == ("rows", "API roster k.json", False)
+    assert [row.number for row in table.rows] == [2, 3]  # JSON row i is row i + 2
+    assert [row.values for row in table.rows] == rows
+    assert [type(row.get("hours")) for row in table.rows] == [int, float]
+
+
+def test_a_json_value_with_commas_quotes_and_line_breaks_is_checked_as_sent(
+    world: dict[str, Any], provider_api: Api
+) -> None:
+    tricky = 'CMA,"7"\nnext line'
+    rows = [ROW, {**ROW, "course_number": tricky}]
+    response = provider_api.post("/api/v1/rosters/?dry_run=true", {"rows": rows})
+    assert response.status_code == 200
+    assert response.json()["errors"] == [
+        {
+            "row": 3,
+            "field": "course_number",
+            "reason": f"provider {world['provider'].number} has no course numbered {tricky}",
+        }
+    ]

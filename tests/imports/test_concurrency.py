@@ -15,6 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from clee.imports.services import ImportReport, import_apply
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.training.models import ImportBatch, TrainingRecord
 from clee.training.services import RecordEntry, course_lines, training_records_add
@@ -62,8 +63,7 @@ def wait_until_blocked(pid: int) -> None:
 def apply_roster(world: dict[str, Any], content: bytes) -> ImportReport:
     return import_apply(
         kind="roster",
-        content=content,
-        file_name="roster.csv",
+        table=table_from_upload(content, "roster.csv"),
         actor=world["dave"],
         provider=world["provider"],
     )
@@ -170,7 +170,9 @@ def test_two_imports_of_the_same_officers_file_at_once_add_each_officer_once(wor
 
     def send() -> ImportReport:
         start.wait(WAIT)
-        return import_apply(kind="officers", content=content, file_name="officers.csv", actor=world["erin"])
+        return import_apply(
+            kind="officers", table=table_from_upload(content, "officers.csv"), actor=world["erin"]
+        )
 
     reports = [result(*run) for run in [in_thread(send), in_thread(send)]]
     assert sorted(len(report.to_add) for report in reports) == [0, 200]
@@ -189,8 +191,7 @@ def test_an_agencys_ad_hoc_roster_sent_twice_at_once_is_recorded_once(world: dic
     def apply_in_service() -> ImportReport:
         return import_apply(
             kind="roster",
-            content=content,
-            file_name="in-service.csv",
+            table=table_from_upload(content, "in-service.csv"),
             actor=world["bob"],
             agency=world["agency_a"],
         )

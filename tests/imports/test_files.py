@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from clee.imports.services import ImportReport, import_preview
+from clee.imports.tables import table_from_upload
 from tests.imports.files import ROSTER, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 def preview(world: dict[str, Any], content: bytes, file_name: str = "roster.csv") -> ImportReport:
     return import_preview(
-        kind="roster", content=content, file_name=file_name, actor=world["dave"], provider=world["provider"]
+        kind="roster",
+        table=table_from_upload(content, file_name),
+        actor=world["dave"],
+        provider=world["provider"],
     )
 
 

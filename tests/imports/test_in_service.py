@@ -11,6 +11,7 @@ import pytest
 
 from clee.core.errors import ServiceError
 from clee.imports.services import ImportReport, import_apply, import_preview
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.providers.models import Course
 from clee.training.models import TrainingRecord
@@ -31,8 +32,7 @@ AD_HOC = (
 def apply(world: dict[str, Any], content: bytes, actor: str = "bob") -> ImportReport:
     return import_apply(
         kind="roster",
-        content=content,
-        file_name="in-service.csv",
+        table=table_from_upload(content, "in-service.csv"),
         actor=world[actor],
         agency=world["agency_a"],
     )
@@ -156,8 +156,9 @@ def test_an_agency_roster_cannot_use_a_licensed_providers_course(world: dict[str
 def test_a_provider_roster_has_no_ad_hoc_columns(world: dict[str, Any]) -> None:
     report = import_preview(
         kind="roster",
-        content=csv_file(AD_HOC, ("P1000001", "Report writing", "2023-06-01", "2", "2", "0")),
-        file_name="r.csv",
+        table=table_from_upload(
+            csv_file(AD_HOC, ("P1000001", "Report writing", "2023-06-01", "2", "2", "0")), "r.csv"
+        ),
         actor=world["dave"],
         provider=world["provider"],
     )
@@ -183,10 +184,13 @@ def test_the_agency_administrator_may_send_its_in_service_providers_roster(
 ) -> None:
     report = import_apply(
         kind="roster",
-        content=csv_file(
-            ("license_number", "course_number", "completion_date"), ("P1000001", "IS-7", dt.date(2023, 5, 5))
+        table=table_from_upload(
+            csv_file(
+                ("license_number", "course_number", "completion_date"),
+                ("P1000001", "IS-7", dt.date(2023, 5, 5)),
+            ),
+            "r.csv",
         ),
-        file_name="r.csv",
         actor=world["bob"],
         provider=in_service.provider,
     )

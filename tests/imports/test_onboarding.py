@@ -12,6 +12,7 @@ from clee.agencies.models import Agency
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.imports.services import ImportReport, import_apply, import_preview
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Commission, LicenseStatusChange, Officer
 from clee.officers.services import license_status_change
 from clee.training.models import ImportBatch
@@ -36,7 +37,9 @@ KEEP = "(an import never changes what is on file)"
 def apply(
     world: dict[str, Any], kind: str, content: bytes, actor: str = "erin", **scope: Any
 ) -> ImportReport:
-    return import_apply(kind=kind, content=content, file_name=f"{kind}.csv", actor=world[actor], **scope)
+    return import_apply(
+        kind=kind, table=table_from_upload(content, f"{kind}.csv"), actor=world[actor], **scope
+    )
 
 
 def errors(report: ImportReport) -> list[str]:
@@ -309,4 +312,4 @@ def test_an_agency_administrators_commission_file_proves_employment_with_each_da
 def test_officers_and_providers_may_not_import_onboarding_files(world: dict[str, Any]) -> None:
     for actor, kind in (("alice", "officers"), ("dave", "commissions"), ("carol", "agencies")):
         with pytest.raises(ServiceError):
-            import_preview(kind=kind, content=NEW_OFFICERS, file_name="f.csv", actor=world[actor])
+            import_preview(kind=kind, table=table_from_upload(NEW_OFFICERS, "f.csv"), actor=world[actor])

@@ -12,6 +12,7 @@ from clee.compliance.models import ComplianceResult
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.imports.services import ImportReport, import_apply, import_preview
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.training.models import CreditLine, ImportBatch, TrainingRecord
 from tests.conftest import SETUP_ACTIONS
@@ -28,12 +29,15 @@ GOOD = csv_file(
 
 def apply(world: dict[str, Any], content: bytes, name: str = "roster.csv", **scope: Any) -> ImportReport:
     scope = scope or {"provider": world["provider"]}
-    return import_apply(kind="roster", content=content, file_name=name, actor=world["dave"], **scope)
+    return import_apply(kind="roster", table=table_from_upload(content, name), actor=world["dave"], **scope)
 
 
 def test_a_dry_run_previews_the_roster_and_writes_nothing(world: dict[str, Any], bert: Officer) -> None:
     report = import_preview(
-        kind="roster", content=GOOD, file_name="roster.csv", actor=world["dave"], provider=world["provider"]
+        kind="roster",
+        table=table_from_upload(GOOD, "roster.csv"),
+        actor=world["dave"],
+        provider=world["provider"],
     )
     assert (report.rows, report.ok, report.applied, report.dry_run) == (2, True, False, True)
     assert [o.summary for o in report.to_add] == [
@@ -162,7 +166,10 @@ def test_a_roster_overlapping_one_on_file_adds_only_the_new_completions(
 def test_the_preview_counts_completions_already_on_file(world: dict[str, Any], bert: Officer) -> None:
     apply(world, csv_file(ROSTER, ("P1000001", "CMA-101", "2023-03-01")))
     report = import_preview(
-        kind="roster", content=GOOD, file_name="roster.csv", actor=world["dave"], provider=world["provider"]
+        kind="roster",
+        table=table_from_upload(GOOD, "roster.csv"),
+        actor=world["dave"],
+        provider=world["provider"],
     )
     assert ([o.row for o in report.already_present], [o.row for o in report.to_add]) == ([2], [3])
 
@@ -207,7 +214,10 @@ def test_a_provider_account_may_not_send_another_providers_roster(
 ) -> None:
     with pytest.raises(ServiceError, match="may not report completions"):
         import_apply(
-            kind="roster", content=GOOD, file_name="r.csv", actor=world["dave"], provider=in_service.provider
+            kind="roster",
+            table=table_from_upload(GOOD, "r.csv"),
+            actor=world["dave"],
+            provider=in_service.provider,
         )
 
 
@@ -217,18 +227,21 @@ def test_officers_and_other_agencies_may_not_send_a_providers_roster(
 ) -> None:
     with pytest.raises(ServiceError):
         import_preview(
-            kind="roster", content=GOOD, file_name="r.csv", actor=world[persona], provider=world["provider"]
+            kind="roster",
+            table=table_from_upload(GOOD, "r.csv"),
+            actor=world[persona],
+            provider=world["provider"],
         )
 
 
 def test_a_roster_needs_its_provider_or_agency(world: dict[str, Any]) -> None:
     with pytest.raises(ServiceError, match="provider or an agency"):
-        import_apply(kind="roster", content=GOOD, file_name="r.csv", actor=world["erin"])
+        import_apply(kind="roster", table=table_from_upload(GOOD, "r.csv"), actor=world["erin"])
 
 
 def test_post_staff_may_send_any_providers_roster(world: dict[str, Any], bert: Officer) -> None:
     report = import_apply(
-        kind="roster", content=GOOD, file_name="r.csv", actor=world["erin"], provider=world["provider"]
+        kind="roster", table=table_from_upload(GOOD, "r.csv"), actor=world["erin"], provider=world["provider"]
     )
     assert report.applied
     assert set(TrainingRecord.objects.values_list("entered_by__username", flat=True)) == {"erin"}

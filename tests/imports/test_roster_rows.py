@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from clee.imports.services import ImportReport, import_preview
+from clee.imports.tables import table_from_upload
 from clee.providers.models import Course, CoursePortion, Offering
 from tests.imports.files import ROSTER, csv_file
 
@@ -19,8 +20,7 @@ pytestmark = pytest.mark.django_db
 def preview(world: dict[str, Any], content: bytes) -> ImportReport:
     return import_preview(
         kind="roster",
-        content=content,
-        file_name="roster.csv",
+        table=table_from_upload(content, "roster.csv"),
         actor=world["dave"],
         provider=world["provider"],
     )

@@ -11,6 +11,7 @@ import pytest
 
 from clee.agencies.models import Agency
 from clee.imports.services import ImportReport, import_apply
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Commission, Officer
 from clee.providers.models import Course, CoursePortion, Provider
 from clee.training.models import TrainingRecord
@@ -58,7 +59,7 @@ def academy(world: dict[str, Any]) -> Provider:
 
 def apply(world: dict[str, Any], kind: str, name: str, **scope: Any) -> ImportReport:
     report = import_apply(
-        kind=kind, content=(SAMPLES / name).read_bytes(), file_name=name, actor=world["erin"], **scope
+        kind=kind, table=table_from_upload((SAMPLES / name).read_bytes(), name), actor=world["erin"], **scope
     )
     assert report.errors == []
     assert report.applied

@@ -15,6 +15,7 @@ from django.test import Client
 from clee.core.models import AuditEvent
 from clee.demo.pdf import tiny_pdf
 from clee.imports.services import import_apply
+from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.providers.models import Course, CourseDocument, Provider
 from clee.providers.services import PortionSpec, course_decide
@@ -184,10 +185,12 @@ def test_once_approved_the_course_is_reported_for_officers_of_any_agency(world: 
     # So does a roster of the course sent through the import service.
     report = import_apply(
         kind="roster",
-        content=csv_file(
-            ("license_number", "course_number", "completion_date"), ("P1000001", "RPD-12", "2023-09-02")
+        table=table_from_upload(
+            csv_file(
+                ("license_number", "course_number", "completion_date"), ("P1000001", "RPD-12", "2023-09-02")
+            ),
+            "r.csv",
         ),
-        file_name="r.csv",
         actor=world["bob"],
         provider=course.provider,
     )

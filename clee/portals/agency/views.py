@@ -38,6 +38,7 @@ from clee.core.paging import paginate
 from clee.core.wording import count_text
 from clee.imports.report import ImportReport, RowError
 from clee.imports.services import import_apply, import_preview
+from clee.imports.tables import table_from_upload
 from clee.officers.access import access_open_commission
 from clee.officers.services import commission_by_agency, commission_end
 from clee.portals.agency import selectors
@@ -430,8 +431,7 @@ def roster_preview(request: HttpRequest) -> HttpResponse:
     draft, content = found
     arguments: dict[str, Any] = {
         "kind": "roster",
-        "content": content,
-        "file_name": draft.file_name,
+        "table": table_from_upload(content, draft.file_name),
         "actor": user,
     }
     try:

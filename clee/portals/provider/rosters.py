@@ -23,7 +23,7 @@ from clee.portals.provider.access import access_provider, access_roster_batch, a
 from clee.portals.provider.forms import RosterUploadForm, error_summary
 from clee.portals.provider.selectors import approved_courses, batch_records, roster_batches
 from clee.providers.models import Provider, RosterUpload
-from clee.providers.rosters import roster_upload_apply, roster_upload_store
+from clee.providers.rosters import roster_upload_apply, roster_upload_store, roster_upload_table
 from clee.training.models import ImportBatch
 
 PROVIDER = User.Role.PROVIDER
@@ -97,8 +97,7 @@ def roster_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     try:
         report = import_preview(
             kind=ImportBatch.Kind.ROSTER,
-            content=bytes(upload.content),
-            file_name=upload.file_name,
+            table=roster_upload_table(upload),
             actor=user,
             provider=upload.provider,
         )

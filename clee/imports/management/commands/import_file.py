@@ -12,6 +12,7 @@ from django.utils import timezone
 from clee.agencies.models import Agency
 from clee.core.errors import ServiceError
 from clee.imports.services import KINDS, import_apply, import_preview
+from clee.imports.tables import table_from_upload
 from clee.providers.models import Provider
 
 
@@ -49,8 +50,7 @@ class Command(BaseCommand):
         try:
             report = run(
                 kind=options["kind"],
-                content=content,
-                file_name=path.name,
+                table=table_from_upload(content, path.name),
                 actor=actor,
                 provider=provider,
                 agency=agency,
