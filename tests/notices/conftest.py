@@ -108,6 +108,44 @@ def make_officer(number: int, first: str, last: str, agency: Any, email_address:
     return officer
 
 
+def deficient_officers(period: Any, count: int, *, prefix: str) -> list[Any]:
+    """``count`` officers with an email address, each with a stored deficient result (4 hours
+    short) of ``period``: a batch of reminders to send."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from clee.compliance.models import ComplianceResult
+    from clee.officers.models import Officer
+
+    officers = Officer.objects.bulk_create(
+        Officer(
+            license_number=f"{prefix}{i:05d}",
+            first_name="Officer",
+            last_name=f"Number{i}",
+            date_of_birth=dt.date(1990, 1, 1),
+            email=f"officer{i}@example.test",
+            licensed_on=dt.date(2010, 1, 1),
+        )
+        for i in range(count)
+    )
+    ComplianceResult.objects.bulk_create(
+        ComplianceResult(
+            officer=officer,
+            period=period,
+            status=ComplianceResult.Status.DEFICIENT,
+            counted_hours=Decimal("20"),
+            additional_hours_needed=Decimal("4"),
+            still_needed={"sentence": f"You need 4 more hours, officer {officer.pk}."},
+            requirements=[],
+            pack="MO-2023",
+            computed_at=timezone.now(),
+        )
+        for officer in officers
+    )
+    return officers
+
+
 @pytest.fixture
 def state(world: dict[str, Any]) -> dict[str, Any]:
     """alice (agency A, no training) and gus (agency B, 4 hours) are deficient with different

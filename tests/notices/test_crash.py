@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +22,13 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from clee.compliance.models import ComplianceResult
 from clee.core.models import AuditEvent
 from clee.jobs.models import JobLease
 from clee.jobs.services import jobs_recover
 from clee.notices.models import Notice
 from clee.notices.services import notice_message_id, notices_prepare
 from clee.notices.tasks import send_due_notices
-from clee.officers.models import Officer
-from tests.notices.conftest import Mailbox, SmtpServer
+from tests.notices.conftest import Mailbox, SmtpServer, deficient_officers
 from tests.workers import NEEDS_POSTGRESQL, Worker, wait_for
 
 pytestmark = [
@@ -61,31 +58,7 @@ def slow_smtp(smtp_port: SmtpServer) -> SmtpServer:
 @pytest.fixture
 def many_notices(world: dict[str, Any]) -> list[int]:
     period = world["period"]
-    officers = Officer.objects.bulk_create(
-        Officer(
-            license_number=f"P40{i:05d}",
-            first_name="Officer",
-            last_name=f"Number{i}",
-            date_of_birth=dt.date(1990, 1, 1),
-            email=f"officer{i}@example.test",
-            licensed_on=dt.date(2010, 1, 1),
-        )
-        for i in range(NOTICES)
-    )
-    ComplianceResult.objects.bulk_create(
-        ComplianceResult(
-            officer=officer,
-            period=period,
-            status=ComplianceResult.Status.DEFICIENT,
-            counted_hours=Decimal("20"),
-            additional_hours_needed=Decimal("4"),
-            still_needed={"sentence": f"You need 4 more hours, officer {officer.pk}."},
-            requirements=[],
-            pack="MO-2023",
-            computed_at=timezone.now(),
-        )
-        for officer in officers
-    )
+    deficient_officers(period, NOTICES, prefix="P40")
     notices_prepare(today=dt.date(2023, 10, 1))  # the October reminder, queued now
     ids = list(Notice.objects.filter(status=Notice.Status.QUEUED).values_list("pk", flat=True))
     assert len(ids) == NOTICES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
 from clee.core.models import AuditEvent
@@ -20,7 +18,7 @@ from clee.notices.models import Notice, NoticeCalendar, NoticeKind, NoticeRun, S
 from clee.notices.services import notices_deliver, notices_prepare
 from clee.notices.tasks import prepare_and_send_notices
 from tests.conftest import PASSWORD
-from tests.notices.conftest import SmtpServer
+from tests.notices.conftest import SmtpServer, deficient_officers
 
 pytestmark = pytest.mark.django_db
 
@@ -233,34 +231,9 @@ def test_a_refused_address_is_marked_failed_and_the_others_still_go(
 def test_two_workers_never_send_a_notice_twice(world: dict[str, Any], smtp: SmtpServer) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks with SKIP LOCKED need PostgreSQL")
-    from clee.officers.models import Officer
 
     period = world["period"]
-    officers = Officer.objects.bulk_create(
-        Officer(
-            license_number=f"P30{i:05d}",
-            first_name="Officer",
-            last_name=f"Number{i}",
-            date_of_birth=dt.date(1990, 1, 1),
-            email=f"officer{i}@example.test",
-            licensed_on=dt.date(2010, 1, 1),
-        )
-        for i in range(120)
-    )
-    ComplianceResult.objects.bulk_create(
-        ComplianceResult(
-            officer=officer,
-            period=period,
-            status=ComplianceResult.Status.DEFICIENT,
-            counted_hours=Decimal("20"),
-            additional_hours_needed=Decimal("4"),
-            still_needed={"sentence": f"You need 4 more hours, officer {officer.pk}."},
-            requirements=[],
-            pack="MO-2023",
-            computed_at=timezone.now(),
-        )
-        for officer in officers
-    )
+    deficient_officers(period, 120, prefix="P30")
     start = morning(2023, 10, 1)
     notices_prepare(today=start.date(), now=start)
     queued = Notice.objects.filter(status=Notice.Status.QUEUED).count()
