@@ -14,13 +14,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms import BoundField
 from django.utils import timezone
 
-from clee.agencies.in_service import SPLIT_NAMES, TOPIC_NAMES
 from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
 from clee.imports.tables import MAX_BYTES
 from clee.portals.agency.selectors import FILTERS, SORT_CHOICES
 from clee.portals.forms import PortalForm, hours_field
 from clee.providers.models import Course, CourseDocument
+from clee.workflows.in_service import SPLIT_NAMES, TOPIC_NAMES
 
 INPUT = {"class": "usa-input"}
 DATE = {"class": "usa-input", "type": "date"}

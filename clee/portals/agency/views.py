@@ -21,15 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
 from clee.agencies.access import access_agency
-from clee.agencies.in_service import (
-    SPLIT_NAMES,
-    TOPIC_NAMES,
-    approved_in_service_courses,
-    held_in_batch,
-    in_service_course_submit,
-    in_service_courses,
-    in_service_session_report,
-)
 from clee.compliance.preview import line_counting
 from clee.compliance.rosters import roster, roster_with_details
 from clee.compliance.selectors import result_is_stale
@@ -58,6 +49,15 @@ from clee.portals.periods import page_period, period_switch
 from clee.providers.models import Provider
 from clee.providers.services import DocumentUpload
 from clee.training.models import ImportBatch, TrainingRecord
+from clee.workflows.in_service import (
+    SPLIT_NAMES,
+    TOPIC_NAMES,
+    approved_in_service_courses,
+    held_in_batch,
+    in_service_course_submit,
+    in_service_courses,
+    in_service_session_report,
+)
 
 agency_only = role_required(User.Role.AGENCY_ADMIN)
 

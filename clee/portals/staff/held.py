@@ -1,7 +1,7 @@
 """Agency training held for POST's review: sessions an agency reported by title, without an
 in-service course POST approved in advance (11 CSR 75-15.060). They count only once POST
 approves them as an in-service course; staff see what approving does to each officer first, or
-refuse them with a reason the officers and the agency see (``clee.agencies.in_service``)."""
+refuse them with a reason the officers and the agency see (``clee.workflows.in_service``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
-from clee.agencies.in_service import held_session, held_session_preview, held_sessions, held_training_decide
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.core.wording import count_text
@@ -24,6 +23,7 @@ from clee.portals.staff.access import access_held_record
 from clee.portals.staff.forms import APPROVE, DENY
 from clee.portals.staff.selectors import record_split
 from clee.portals.staff.views import shown_lines
+from clee.workflows.in_service import held_session, held_session_preview, held_sessions, held_training_decide
 
 staff_only = role_required(User.Role.POST_STAFF)
 

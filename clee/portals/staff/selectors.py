@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from clee.agencies.in_service import held_sessions
 from clee.agencies.models import Agency
 from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
@@ -22,6 +21,7 @@ from clee.providers.models import Course, CourseDocument, Provider, RecognizedCo
 from clee.providers.services import PortionSpec, course_portions, recognized_split
 from clee.rules.pack import NoPackError, SourceRule
 from clee.training.models import CreditLine, CreditRequest, RequestDocument
+from clee.workflows.in_service import held_sessions
 
 CENT = Decimal("0.01")
 # Seed 001: two hours of Approved Provider credit per semester hour, when a pack is missing.
