@@ -21,7 +21,7 @@ from clee.imports.report import ImportReport
 from clee.imports.tables import table_from_rows
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
-from clee.providers.rosters import roster_apply
+from clee.workflows.provider_rosters import roster_apply
 
 if TYPE_CHECKING:
     from clee.accounts.models import User

@@ -1,5 +1,6 @@
-"""Back office: providers, courses (with their split of hours and documents) and offerings,
-written through clee.providers.services."""
+"""Back office: providers and courses (with their split of hours and documents), written
+through clee.providers.services. Offerings, whose saving credits their instructors, are
+``clee.attendance.admin``'s."""
 
 from __future__ import annotations
 
@@ -34,21 +35,15 @@ from clee.providers.models import (
     Course,
     CourseDocument,
     CoursePortion,
-    Offering,
-    OfferingInstructor,
     Provider,
 )
 from clee.providers.services import (
     DEFAULT_CREDIT_CLASS,
     DocumentUpload,
-    InstructorSpec,
     PortionSpec,
     course_details_validate,
     course_save,
     course_split_validate,
-    instructors_validate,
-    offering_save,
-    offering_validate,
     provider_save,
     provider_validate,
 )
@@ -362,70 +357,3 @@ class CourseAdmin(StaffAdmin[Course]):
         course_save(
             course=form.instance, portions=portions, documents=uploads, acting_user=acting_user(request)
         )
-
-
-# Offerings ------------------------------------------------------------------------------
-
-
-class InstructorFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    def specs(self) -> list[InstructorSpec]:
-        return [
-            InstructorSpec(
-                officer_id=form.cleaned_data["officer"].pk, hours_taught=form.cleaned_data["hours_taught"]
-            )
-            for form in kept_forms(self)
-        ]
-
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors) or self.instance.course_id is None:
-            return
-        try:
-            instructors_validate(self.instance.course, self.specs())
-        except ServiceError as error:
-            raise ValidationError(error.message) from error
-
-
-class InstructorInline(StaffInline[OfferingInstructor, Offering]):
-    model = OfferingInstructor
-    formset = InstructorFormSet
-    fields = ("officer", "hours_taught")
-    autocomplete_fields = ("officer",)
-    verbose_name = "instructor"
-    verbose_name_plural = "instructors (one hour of credit per hour taught)"
-
-
-class OfferingForm(ServiceCheckedForm[Offering]):
-    class Meta:
-        model = Offering
-        fields = ("course", "starts_on", "ends_on", "location")
-
-    def service_check(self, candidate: Offering) -> None:
-        offering_validate(candidate, ())
-
-
-@admin.register(Offering, site=site)
-class OfferingAdmin(StaffAdmin[Offering]):
-    form = OfferingForm
-    list_display = ("course", "provider", "starts_on", "ends_on", "location")
-    list_filter = ("course__provider__kind", "course__delivery")
-    search_fields = ("course__number", "course__title", "course__provider__name", "location")
-    date_hierarchy = "starts_on"
-    autocomplete_fields = ("course",)
-    list_select_related = ("course", "course__provider")
-    inlines = (InstructorInline,)
-    readonly_fields = ("audit_trail",)
-
-    @admin.display(description="provider", ordering="course__provider__name")
-    def provider(self, offering: Offering) -> Provider:
-        return offering.course.provider
-
-    def save_model(self, request: HttpRequest, obj: Offering, form: Any, change: bool) -> None:
-        """Saved with its instructors, in one service call, by ``save_related``."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        instructors = None
-        for formset in formsets:
-            if isinstance(formset, InstructorFormSet):
-                instructors = formset.specs()
-        offering_save(offering=form.instance, instructors=instructors, acting_user=acting_user(request))

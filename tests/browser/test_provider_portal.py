@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
-from clee.providers.services import InstructorSpec, offering_save
+from clee.providers.services import InstructorSpec
 from clee.training.models import TrainingRecord
+from clee.workflows.instructor_credit import offering_save_and_credit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,7 +153,7 @@ def test_offerings_and_their_instructors(
         date_of_birth=dt.date(1980, 6, 9),
         licensed_on=dt.date(2005, 3, 1),
     )
-    offering_save(
+    offering_save_and_credit(
         offering=Offering(
             course=world["course"],
             starts_on=dt.date(2023, 5, 1),

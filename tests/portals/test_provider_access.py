@@ -12,8 +12,8 @@ from django.test import Client
 
 from clee.accounts.models import User
 from clee.providers.models import Course, Offering, RosterUpload
-from clee.providers.rosters import roster_upload_store
 from clee.training.models import ImportBatch
+from clee.workflows.provider_rosters import roster_upload_store
 from tests.conftest import PASSWORD
 from tests.portals.test_provider_support import client_of, course_data, elsewhere, offering_data, roster
 

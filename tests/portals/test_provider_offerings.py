@@ -18,14 +18,14 @@ from clee.core.audit import events_for
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering, OfferingInstructor, RosterUpload
-from clee.providers.services import (
-    InstructorSpec,
-    instructors_credit_due,
-    offering_instructors_credit,
-    offering_save,
-)
+from clee.providers.services import InstructorSpec
 from clee.training.models import TrainingRecord
 from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.workflows.instructor_credit import (
+    instructors_credit_due,
+    offering_instructors_credit,
+    offering_save_and_credit,
+)
 from tests.portals.test_provider_support import client_of, instructor, offering_data, roster, text, upload
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +267,7 @@ def test_the_daily_job_credits_an_offering_that_ended_after_it_was_saved(
 ) -> None:
     today = timezone.localdate()
     later = today + dt.timedelta(days=3)
-    offering = offering_save(
+    offering = offering_save_and_credit(
         offering=Offering(course=world["course"], starts_on=later, ends_on=later, location="Annex"),
         instructors=[InstructorSpec(officer_id=instructor.pk, hours_taught=Decimal(4))],
         acting_user=world["dave"],

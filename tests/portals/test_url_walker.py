@@ -176,9 +176,9 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
     )
     from clee.officers.models import Commission
     from clee.providers.models import Offering
-    from clee.providers.rosters import roster_upload_store
     from clee.training.models import ImportBatch, TrainingRecord
     from clee.training.services import credit_request_submit
+    from clee.workflows.provider_rosters import roster_upload_store
     from tests.portals.test_provider_support import roster
 
     officer, period, today = world["officer"], world["period"], timezone.localdate()

@@ -35,7 +35,8 @@ from clee.portals.provider.selectors import (
     provider_offerings,
 )
 from clee.providers.models import Course, Offering
-from clee.providers.services import offering_ended, offering_save
+from clee.providers.services import offering_ended
+from clee.workflows.instructor_credit import offering_save_and_credit
 
 PROVIDER = User.Role.PROVIDER
 INSTRUCTOR_PREFIX = "instructors"
@@ -109,7 +110,9 @@ def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> H
             candidate.ends_on = form.cleaned_data["ends_on"]
             candidate.location = form.cleaned_data["location"]
             try:
-                saved = offering_save(offering=candidate, instructors=formset.specs(), acting_user=user)
+                saved = offering_save_and_credit(
+                    offering=candidate, instructors=formset.specs(), acting_user=user
+                )
             except ServiceError as error:
                 # On a change the course is fixed: its refusal (not approved on the new first
                 # day) is about the dates.

@@ -23,8 +23,8 @@ from clee.portals.provider.access import access_provider, access_roster_batch, a
 from clee.portals.provider.forms import RosterUploadForm, error_summary
 from clee.portals.provider.selectors import approved_courses, batch_records, roster_batches
 from clee.providers.models import Provider, RosterUpload
-from clee.providers.rosters import roster_upload_apply, roster_upload_store, roster_upload_table
 from clee.training.models import ImportBatch
+from clee.workflows.provider_rosters import roster_upload_apply, roster_upload_store, roster_upload_table
 
 PROVIDER = User.Role.PROVIDER
 # The preview lists hundreds of rows by pages of this many.

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clee.providers.services import instructors_credit_due
+from clee.workflows.instructor_credit import instructors_credit_due
 
 
 class Command(BaseCommand):
