@@ -19,8 +19,8 @@ from clee.compliance.models import ComplianceResult
 from clee.core.choices import CoreArea, Delivery, Subject, Topic
 from clee.imports.tables import MAX_ROWS
 from clee.officers.models import LicenseStatus
+from clee.providers.courses import DocumentUpload, PortionSpec
 from clee.providers.models import Course, CourseDocument
-from clee.providers.services import DocumentUpload, PortionSpec
 
 # Hours are sent as a decimal string, 0.01 to 9999.99, to the hundredth at most (a JSON number's
 # float would not keep 0.1 exact). The pattern is the whole rule: the document says what the

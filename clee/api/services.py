@@ -27,8 +27,8 @@ from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.imports.report import ImportReport
 from clee.imports.services import import_apply
+from clee.providers.courses import DocumentUpload, PortionSpec, course_submit
 from clee.providers.models import Course, Provider
-from clee.providers.services import DocumentUpload, PortionSpec, course_submit
 from clee.training.models import ImportBatch
 
 TOKEN_START = "clee_"

@@ -25,7 +25,7 @@ from clee.core.admin_site import (
 )
 from clee.core.errors import ServiceError
 from clee.providers.models import Offering, OfferingInstructor, Provider
-from clee.providers.services import InstructorSpec, instructors_validate, offering_validate
+from clee.providers.offerings import InstructorSpec, instructors_validate, offering_validate
 from clee.workflows.instructor_credit import offering_save_and_credit
 
 

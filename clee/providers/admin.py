@@ -1,6 +1,6 @@
 """Back office: providers and courses (with their split of hours and documents), written
-through clee.providers.services. Offerings, whose saving credits their instructors, are
-``clee.attendance.admin``'s."""
+through clee.providers.services and clee.providers.courses. Offerings, whose saving credits
+their instructors, are ``clee.attendance.admin``'s."""
 
 from __future__ import annotations
 
@@ -31,22 +31,20 @@ from clee.core.admin_site import (
 from clee.core.choices import Topic
 from clee.core.documents import sniff_kind
 from clee.core.errors import ServiceError
+from clee.providers.courses import (
+    DocumentUpload,
+    PortionSpec,
+    course_details_validate,
+    course_save,
+    course_split_validate,
+)
 from clee.providers.models import (
     Course,
     CourseDocument,
     CoursePortion,
     Provider,
 )
-from clee.providers.services import (
-    DEFAULT_CREDIT_CLASS,
-    DocumentUpload,
-    PortionSpec,
-    course_details_validate,
-    course_save,
-    course_split_validate,
-    provider_save,
-    provider_validate,
-)
+from clee.providers.services import DEFAULT_CREDIT_CLASS, provider_save, provider_validate
 
 # Providers ------------------------------------------------------------------------------
 

@@ -31,8 +31,9 @@ from clee.imports.report import ImportReport
 from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS, TOPIC_PLACEMENT
 from clee.imports.services import import_apply
 from clee.imports.tables import Table, table_from_rows
+from clee.providers.courses import DocumentUpload, PortionSpec, course_save
 from clee.providers.models import Course, Provider
-from clee.providers.services import DocumentUpload, PortionSpec, course_save, hours_text, provider_save
+from clee.providers.services import hours_text, provider_save
 from clee.training.models import TrainingRecord
 
 ZERO = Decimal(0)

@@ -24,7 +24,8 @@ from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.choices import Source
 from clee.providers.models import Course, Offering
-from clee.providers.services import InstructorSpec, hours_text, offering_ended, offering_save
+from clee.providers.offerings import InstructorSpec, offering_ended, offering_save
+from clee.providers.services import hours_text
 from clee.training.models import CreditLine, TrainingRecord
 from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
 

@@ -14,8 +14,8 @@ from django.test import Client
 from clee.core.documents import document_check
 from clee.core.models import AuditEvent
 from clee.demo.pdf import tiny_pdf
+from clee.providers.courses import DocumentUpload, course_save
 from clee.providers.models import Course, CoursePortion
-from clee.providers.services import DocumentUpload, course_save
 from tests.admin.conftest import form_data
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
-from clee.providers.services import InstructorSpec
+from clee.providers.offerings import InstructorSpec
 from clee.training.models import TrainingRecord
 from clee.workflows.instructor_credit import offering_save_and_credit
 

@@ -18,8 +18,9 @@ from clee.compliance.models import ComplianceResult, Extension
 from clee.compliance.services import compliance_recompute, extension_request
 from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf
+from clee.providers.catalog import recognized_course_save
+from clee.providers.courses import DocumentUpload, PortionSpec, course_save
 from clee.providers.models import Course, RecognizedCourse
-from clee.providers.services import DocumentUpload, PortionSpec, course_save, recognized_course_save
 from clee.training.models import CreditRequest
 from clee.training.services import credit_request_submit
 from tests.portals.test_staff_requests import png

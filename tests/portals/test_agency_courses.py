@@ -17,8 +17,8 @@ from clee.demo.pdf import tiny_pdf
 from clee.imports.services import import_apply
 from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
+from clee.providers.courses import PortionSpec, course_decide
 from clee.providers.models import Course, CourseDocument, Provider
-from clee.providers.services import PortionSpec, course_decide
 from clee.training.models import TrainingRecord
 from tests.conftest import PASSWORD
 from tests.imports.files import csv_file

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from clee.core.models import AuditEvent
+from clee.providers.courses import course_decide
 from clee.providers.models import Course, CourseDocument, CoursePortion
-from clee.providers.services import course_decide
 from tests.portals.test_provider_support import PDF, client_of, course_data, split_rows, text, upload
 
 pytestmark = pytest.mark.django_db

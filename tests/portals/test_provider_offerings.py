@@ -18,7 +18,7 @@ from clee.core.audit import events_for
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering, OfferingInstructor, RosterUpload
-from clee.providers.services import InstructorSpec
+from clee.providers.offerings import InstructorSpec
 from clee.training.models import TrainingRecord
 from clee.training.services import RecordEntry, course_lines, training_records_add
 from clee.workflows.instructor_credit import (

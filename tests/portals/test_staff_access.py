@@ -15,8 +15,9 @@ from clee.compliance.models import Extension
 from clee.compliance.services import extension_request
 from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf
+from clee.providers.catalog import recognized_course_save
+from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
-from clee.providers.services import PortionSpec, recognized_course_save
 from clee.training.services import credit_request_submit
 from tests.conftest import PASSWORD
 

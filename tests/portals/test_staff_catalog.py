@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 
 from clee.core.audit import events_for
+from clee.providers.catalog import recognized_course_save
+from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
-from clee.providers.services import PortionSpec, recognized_course_save
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

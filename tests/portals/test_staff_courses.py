@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from clee.core.audit import events_for
 from clee.demo.pdf import tiny_pdf
+from clee.providers.courses import DocumentUpload, PortionSpec, course_save
 from clee.providers.models import Course, CoursePortion, Provider
-from clee.providers.services import DocumentUpload, PortionSpec, course_save
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,9 @@ from clee.core.audit import events_for
 from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf
 from clee.portals.staff.selectors import scaled_split
+from clee.providers.catalog import recognized_course_save
+from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
-from clee.providers.services import PortionSpec, recognized_course_save
 from clee.training.models import CreditLine, CreditRequest, TrainingRecord
 from clee.training.services import REQUIRED_DOCUMENTS, credit_request_submit
 from tests.conftest import PASSWORD

@@ -11,14 +11,9 @@ import pytest
 
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
+from clee.providers.catalog import recognized_course_save, recognized_split
+from clee.providers.courses import PortionSpec, course_decide, course_save
 from clee.providers.models import Course, RecognizedCourse
-from clee.providers.services import (
-    PortionSpec,
-    course_decide,
-    course_save,
-    recognized_course_save,
-    recognized_split,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -46,8 +46,8 @@ from clee.portals.agency.forms import (
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.pagecache import agency_roster_fingerprint, cached_page
 from clee.portals.periods import page_period, period_switch
+from clee.providers.courses import DocumentUpload
 from clee.providers.models import Provider
-from clee.providers.services import DocumentUpload
 from clee.training.models import ImportBatch, TrainingRecord
 from clee.workflows.in_service import (
     SPLIT_NAMES,

@@ -22,15 +22,10 @@ from clee.core.errors import ServiceError
 from clee.imports.tables import MAX_BYTES
 from clee.officers.models import Officer
 from clee.portals.forms import PortalForm, hours_field
+from clee.providers.courses import SUBMISSION_DOCUMENTS, DocumentUpload, PortionSpec, portion_validate
 from clee.providers.models import Course, CourseDocument
-from clee.providers.services import (
-    SUBMISSION_DOCUMENTS,
-    DocumentUpload,
-    InstructorSpec,
-    PortionSpec,
-    hours_text,
-    portion_validate,
-)
+from clee.providers.offerings import InstructorSpec
+from clee.providers.services import hours_text
 
 DOCUMENT_TYPES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 ROSTER_TYPES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -35,7 +35,7 @@ from clee.portals.provider.selectors import (
     provider_offerings,
 )
 from clee.providers.models import Course, Offering
-from clee.providers.services import offering_ended
+from clee.providers.offerings import offering_ended
 from clee.workflows.instructor_credit import offering_save_and_credit
 
 PROVIDER = User.Role.PROVIDER

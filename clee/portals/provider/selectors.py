@@ -13,7 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from clee.core.choices import CoreArea, Source, Subject, Topic
 from clee.core.models import AuditEvent
 from clee.providers.models import Course, CoursePortion, Offering, Provider
-from clee.providers.services import hours_text, offering_ended
+from clee.providers.offerings import offering_ended
+from clee.providers.services import hours_text
 from clee.training.models import ImportBatch, TrainingRecord
 from clee.workflows.instructor_credit import instruction_hours
 

@@ -36,8 +36,8 @@ from clee.portals.provider.selectors import (
     provider_courses,
 )
 from clee.portals.selectors import Figure
+from clee.providers.courses import course_submit, course_withdraw
 from clee.providers.models import Course, CourseDocument, Offering
-from clee.providers.services import course_submit, course_withdraw
 from clee.training.models import TrainingRecord
 
 PROVIDER = User.Role.PROVIDER

@@ -28,8 +28,8 @@ from clee.portals.forms import (
     radio_field,
     with_blank,
 )
+from clee.providers.courses import PortionSpec, portion_validate
 from clee.providers.models import Course, Provider, RecognizedCourse
-from clee.providers.services import PortionSpec, portion_validate
 from clee.training.models import CreditRequest
 from clee.training.services import LineSpec
 

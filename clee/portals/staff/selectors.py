@@ -17,8 +17,9 @@ from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod
 from clee.compliance.rulebooks import book_in_force, period_pack
 from clee.officers.models import Commission
+from clee.providers.catalog import recognized_split
+from clee.providers.courses import PortionSpec, course_portions
 from clee.providers.models import Course, CourseDocument, Provider, RecognizedCourse
-from clee.providers.services import PortionSpec, course_portions, recognized_split
 from clee.rules.pack import NoPackError, SourceRule
 from clee.training.models import CreditLine, CreditRequest, RequestDocument
 from clee.workflows.in_service import held_sessions

@@ -77,14 +77,10 @@ from clee.portals.staff.selectors import (
     request_queue,
 )
 from clee.portals.statewide import statewide_context
+from clee.providers.catalog import recognized_course_save, recognized_split
+from clee.providers.courses import PortionSpec, course_decide
 from clee.providers.models import Course, CourseDocument, Provider, RecognizedCourse
-from clee.providers.services import (
-    PortionSpec,
-    course_decide,
-    provider_save,
-    recognized_course_save,
-    recognized_split,
-)
+from clee.providers.services import provider_save
 from clee.training.models import CreditRequest, RequestDocument
 from clee.training.services import LineSpec, credit_request_decide, credit_request_preview
 
