@@ -3,8 +3,8 @@ the instructors, kept in line with each offering's instructors and hours taught.
 
 An offering saved (``offering_save_and_credit``), a provider's roster applied
 (``clee.workflows.provider_rosters``) and the daily job (``instructors_credit_due``) all bring
-an offering's instruction records in line here, and mark the results they change stale, in the
-same transaction as the change that caused it.
+an offering's instruction records in line here and mark the results they change stale: in the
+transaction of the save or the roster, one transaction per offering for the job.
 """
 
 from __future__ import annotations
