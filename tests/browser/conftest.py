@@ -120,6 +120,23 @@ def signed_in(new_page: Callable[..., Any]) -> Callable[..., Any]:
     return sign_in
 
 
+# Resolves once no element has carried htmx's ``htmx-request`` class for 0.6 s in a row.
+HTMX_QUIET = """async () => {
+  let quiet = 0;
+  while (quiet < 6) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    quiet = document.querySelector(".htmx-request") ? 0 : quiet + 1;
+  }
+}"""
+
+
+def htmx_quiet(page: Any) -> None:
+    """Wait until the page's htmx requests have ended and none follows at once. An htmx answer
+    swaps its part of the page and pushes its address (``history.pushState``): a link clicked
+    while one is still on its way can lose its click, or see its navigation cancelled."""
+    page.evaluate(HTMX_QUIET)
+
+
 def accessibility_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules)."""
     # Evaluated by the browser's debugging protocol: a script tag would be (rightly) refused by

@@ -46,6 +46,7 @@ from clee.portals.officer.selectors import (
 )
 from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.periods import page_period, period_switch
+from clee.portals.polling import poll_unchanged, shown_token
 from clee.training.models import CreditRequest
 from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit
 
@@ -66,6 +67,9 @@ def index(request: HttpRequest) -> HttpResponse:
         return _not_linked(request, "Your continuing education")
     period = current_period()
     context: dict[str, Any] = {"officer": officer, "period": period, **dashboard(officer, period)}
+    context["shown"] = shown_token("dashboard", officer.pk, period.pk if period else None)
+    if context.get("updating") and (unchanged := poll_unchanged(request, context["shown"])):
+        return unchanged
     return render(request, "portals/officer/index.html", context)
 
 
@@ -107,6 +111,9 @@ def transcript(request: HttpRequest) -> HttpResponse:
     if period is None:
         raise PeriodMissing(no_period_message("current"))
     context = _transcript_context(officer, period)
+    context["shown"] = shown_token("transcript", officer.pk, period.pk)
+    if context["updating"] and (unchanged := poll_unchanged(request, context["shown"])):
+        return unchanged
     context.update(period_switch(request, period))
     return render(request, "portals/officer/transcript.html", context)
 

@@ -35,6 +35,7 @@ from clee.portals.oversight.selectors import (
     noncompliant_rows,
     requirement_shortfalls,
 )
+from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.selectors import status_counts
 from clee.rules import NoPackError, PackError
 
@@ -81,6 +82,10 @@ def statewide(request: HttpRequest) -> HttpResponse:
     if default is None:
         return _no_period(request, "Statewide compliance")
     form, period, search, sort = _statewide_filters(request, default)
+    updating_count = stale_count(period)
+    shown = shown_token("statewide", period.pk, updating_count)
+    if updating_count and (unchanged := poll_unchanged(request, shown)):
+        return unchanged
     requirements, with_result = requirement_shortfalls(period)
     kept = QueryDict(mutable=True)
     kept.update({"period": str(period.year), **({"q": search} if search else {})})
@@ -111,7 +116,8 @@ def statewide(request: HttpRequest) -> HttpResponse:
         "opens_on": period.grace_deadline + dt.timedelta(days=1),
         "status_counts": status_counts(ComplianceResult.objects.filter(period=period)),
         # Results being recomputed are counted as they were until they are current again.
-        "updating_count": stale_count(period),
+        "updating_count": updating_count,
+        "shown": shown,
         "requirements": requirements,
         "with_result": with_result,
         "columns": columns,

@@ -28,6 +28,7 @@ from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.core.wording import hours_text
+from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.staff.access import (
     access_catalog_entry,
     access_course,
@@ -382,6 +383,10 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     user = acting_user(request)
     credit_request = access_credit_request(user, request_id)
     posted = request.method == "POST"
+    shown = shown_token("request", credit_request.pk)
+    unchanged = None if posted else poll_unchanged(request, shown)
+    if unchanged is not None and _result_updating(credit_request):
+        return unchanged
     queue = kept_queue(request.POST.get("queue", "") if posted else request.GET.get("queue", ""))
     matches = catalog_matches(credit_request)
     entry = _chosen_entry(
@@ -452,6 +457,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
             )
     context = _request_context(credit_request, form, lines, matches, entry, queue)
     context["effect"] = effect
+    context["shown"] = shown
     return render(request, "portals/staff/request_review.html", context)
 
 
@@ -503,13 +509,16 @@ def _request_context(
         "recognized": recognized,
         "recognition_issue": issue,
         "result": officer_result(credit_request.officer_id, credit_request.completed_on.year),
-        "updating": result_is_stale(
-            credit_request.officer_id, period_of_year(credit_request.completed_on.year)
-        ),
+        "updating": _result_updating(credit_request),
         "record_lines": _record_lines(credit_request),
         "age_days": age_in_days(credit_request.created_at),
         "queue": queue,
     }
+
+
+def _result_updating(credit_request: CreditRequest) -> bool:
+    """Whether the officer's result of the request's year is being recomputed."""
+    return result_is_stale(credit_request.officer_id, period_of_year(credit_request.completed_on.year))
 
 
 def _record_lines(credit_request: CreditRequest) -> list[ShownLine]:
