@@ -20,10 +20,7 @@ from clee.portals.provider.access import access_course, access_provider
 from clee.portals.provider.forms import (
     SPLIT_ROWS,
     CourseForm,
-    PortionForm,
-    PortionFormSet,
     error_summary,
-    portion_initial,
     posted_rows,
     posted_values,
 )
@@ -36,8 +33,9 @@ from clee.portals.provider.selectors import (
     provider_courses,
 )
 from clee.portals.selectors import Figure
+from clee.portals.split import HourSplitForm, split_formset, split_initial
 from clee.providers.models import Course, CourseDocument, Offering
-from clee.providers.services import course_submit, course_withdraw
+from clee.providers.services import course_portions, course_submit, course_withdraw
 from clee.training.models import TrainingRecord
 
 PROVIDER = User.Role.PROVIDER
@@ -113,13 +111,15 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
     if request.method == "POST" and "add_row" in request.POST:
         # A browser without JavaScript asks for one more split row: the page comes back with
         # what was typed (files cannot be sent back to a browser: they are chosen again).
-        rows = posted_rows(request.POST, SPLIT_PREFIX, list(PortionForm.base_fields), most=MAX_SPLIT_ROWS - 1)
+        rows = posted_rows(
+            request.POST, SPLIT_PREFIX, list(HourSplitForm.base_fields), most=MAX_SPLIT_ROWS - 1
+        )
         form = CourseForm(initial=posted_values(request.POST, CourseForm), new=new)
-        formset = PortionFormSet(initial=[*rows, {}], prefix=SPLIT_PREFIX)
+        formset = split_formset(initial=[*rows, {}], prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         notice = "A row was added. Choose any files again before you submit."
     elif request.method == "POST":
         form = CourseForm(request.POST, request.FILES, new=new)
-        formset = PortionFormSet(request.POST, prefix=SPLIT_PREFIX)
+        formset = split_formset(request.POST, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form_ok, split_ok = form.is_valid(), formset.is_valid()
         if form_ok and split_ok:
             candidate = course if course is not None else Course(provider=provider)
@@ -148,9 +148,13 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
             },
             new=False,
         )
-        formset = PortionFormSet(initial=[*portion_initial(course), {}], prefix=SPLIT_PREFIX)
+        formset = split_formset(
+            initial=[*split_initial(course_portions(course)), {}],
+            prefix=SPLIT_PREFIX,
+            max_rows=MAX_SPLIT_ROWS,
+        )
     else:
-        formset = PortionFormSet(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX)
+        formset = split_formset(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form = CourseForm(new=True)
     errors = error_summary(form, (formset, "Split row", "split"))
     context = {
@@ -173,7 +177,7 @@ def course_split_row(request: HttpRequest) -> HttpResponse:
     return blank_row(
         request,
         prefix=SPLIT_PREFIX,
-        form_class=PortionForm,
+        form_class=HourSplitForm,
         max_rows=MAX_SPLIT_ROWS,
         focus="core_area",
         template="portals/provider/includes/portion_row.html",

@@ -29,6 +29,7 @@ from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.core.wording import hours_text
 from clee.portals.polling import poll_unchanged, shown_token
+from clee.portals.split import HourSplitFormSet
 from clee.portals.staff.access import (
     access_catalog_entry,
     access_course,
@@ -46,7 +47,6 @@ from clee.portals.staff.forms import (
     CourseQueueFilter,
     ExtensionDecisionForm,
     ExtensionGrantForm,
-    LinesFormSet,
     ProviderFilter,
     ProviderForm,
     RequestDecisionForm,
@@ -284,7 +284,7 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
     )
 
 
-def _valid_specs(split: LinesFormSet) -> list[PortionSpec]:
+def _valid_specs(split: HourSplitFormSet) -> list[PortionSpec]:
     """The posted split, when it reads (a split with errors shows the provider's instead)."""
     return split.specs() if split.is_bound and split.is_valid() else []
 
@@ -314,7 +314,7 @@ def _next_course(request: HttpRequest, decided: Course, queue: str) -> HttpRespo
     return redirect(with_query(reverse("staff:course_review", args=[upcoming.pk]), query))
 
 
-def _errors(form: Any, lines: LinesFormSet | None = None) -> list[tuple[str, str]]:
+def _errors(form: Any, lines: HourSplitFormSet | None = None) -> list[tuple[str, str]]:
     """The error summary: (anchor, message) for each error of the form and the lines."""
     summary: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
     for field in form:
@@ -398,7 +398,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         form = RequestDecisionForm(request.POST, request=credit_request, preview=True)
         lines = lines_formset(request.POST)
         if form.is_valid() and lines.is_valid() and lines.specs():
-            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
         elif lines.is_valid() and not lines.specs():
             lines.non_form_errors().append(
                 "Add at least one line of core area and hours to see what approving does."
@@ -408,7 +408,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         lines = lines_formset(request.POST)
         approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
         if lines.is_valid() and lines.specs() and form.is_valid() and credit_request.status == "submitted":
-            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
         if approve and lines.is_valid() and not lines.specs():
             lines.non_form_errors().append("Add at least one line of core area and hours to approve.")
         elif form.is_valid() and (not approve or lines.is_valid()):
@@ -418,7 +418,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                     request=credit_request,
                     approve=approve,
                     reason=data["reason"],
-                    lines=lines.line_specs() if approve else (),
+                    lines=record_lines(lines.specs()) if approve else (),
                     delivery=data["delivery"],
                     credit_class=data.get("credit_class") or "licensed",
                     recognition_reason=data.get("recognition_reason") or "",
@@ -482,7 +482,7 @@ def _approval_effect(
 def _request_context(
     credit_request: CreditRequest,
     form: RequestDecisionForm,
-    lines: LinesFormSet,
+    lines: HourSplitFormSet,
     matches: list[RecognizedCourse],
     entry: RecognizedCourse | None,
     queue: str,
