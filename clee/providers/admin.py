@@ -1,5 +1,6 @@
-"""Back office: providers, courses (with their split of hours and documents) and offerings,
-written through clee.providers.services."""
+"""Back office: courses (with their split of hours and documents) and offerings, written
+through clee.providers.services; providers to look at (POST staff change them on their
+pages)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from clee.accounts.access import acting_user
 from clee.core.admin_site import (
     BaseInlineFormSet,
     ModelForm,
+    ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceCheckedForm,
     StaffAdmin,
@@ -39,7 +41,6 @@ from clee.providers.models import (
     Provider,
 )
 from clee.providers.services import (
-    DEFAULT_CREDIT_CLASS,
     DocumentUpload,
     InstructorSpec,
     PortionSpec,
@@ -49,64 +50,40 @@ from clee.providers.services import (
     instructors_validate,
     offering_save,
     offering_validate,
-    provider_save,
-    provider_validate,
 )
 
 # Providers ------------------------------------------------------------------------------
 
 
-class ProviderForm(ServiceCheckedForm[Provider]):
-    class Meta:
-        model = Provider
-        fields = (
-            "number",
-            "name",
-            "kind",
-            "credit_class",
-            "agency",
-            "state",
-            "approved_from",
-            "approved_until",
-        )
-        help_texts = {
-            "credit_class": "Leave empty for the usual class of the provider's kind: approved for "
-            "licensed academies, out-of-state sources and colleges; licensed for agency in-service "
-            "and military training.",
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["credit_class"].required = False
-
-    def clean_number(self) -> str:
-        return str(self.cleaned_data["number"]).strip().upper()
-
-    def clean_state(self) -> str:
-        return str(self.cleaned_data["state"]).strip().upper()
-
-    def clean(self) -> dict[str, Any]:
-        kind = self.cleaned_data.get("kind")
-        if not self.cleaned_data.get("credit_class") and kind in DEFAULT_CREDIT_CLASS:
-            self.cleaned_data["credit_class"] = DEFAULT_CREDIT_CLASS[kind]
-        return super().clean()
-
-    def service_check(self, candidate: Provider) -> None:
-        provider_validate(candidate)
-
-
 @admin.register(Provider, site=site)
-class ProviderAdmin(StaffAdmin[Provider]):
-    form = ProviderForm
+class ProviderAdmin(ReadOnlyAdmin[Provider]):
+    """Providers are added and changed on POST staff's pages (/staff/providers/), through the
+    same service and with the same checks: here they are looked at and searched."""
+
     list_display = ("name", "number", "kind", "credit_class", "state", "approved_from", "approved_until")
     list_filter = ("kind", "credit_class", "state")
     search_fields = ("name", "number")
-    autocomplete_fields = ("agency",)
-    readonly_fields = ("audit_trail", "created_at", "updated_at")
     list_select_related = ("agency",)
+    fields = (
+        "number",
+        "name",
+        "kind",
+        "credit_class",
+        "agency",
+        "state",
+        "approved_from",
+        "approved_until",
+        "staff_page",
+        "created_at",
+        "updated_at",
+        "audit_trail",
+    )
+    readonly_fields = fields
 
-    def save_model(self, request: HttpRequest, obj: Provider, form: Any, change: bool) -> None:
-        provider_save(provider=obj, acting_user=acting_user(request))
+    @admin.display(description="changed on")
+    def staff_page(self, provider: Provider) -> str:
+        url = reverse("staff:provider", args=[provider.pk])
+        return format_html('<a href="{}">the provider\'s page in the staff portal</a>', url)
 
 
 # Courses --------------------------------------------------------------------------------
