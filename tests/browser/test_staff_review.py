@@ -223,6 +223,17 @@ def test_every_other_staff_page(
     expect(page.get_by_role("alert").first).to_be_visible()  # a denial needs a reason
     look(page, "staff-course-review-errors")
 
+    # An approved course: its approval ended on a day, with the reason the provider sees.
+    page.goto(f"/staff/courses/{world['course'].pk}/")
+    page.get_by_role("button", name="Change the approval window").click()
+    expect(page.get_by_role("alert").first).to_be_visible()  # the reason is missing
+    look(page, "staff-course-window-errors")
+    page.get_by_label("Approved until").fill("2026-06-30")
+    page.get_by_label("Reason").fill("The curriculum is retired.")
+    page.get_by_role("button", name="Change the approval window").click()
+    expect(page.get_by_text("until Jun 30, 2026")).to_be_visible()
+    look(page, "staff-course-window")
+
     page.goto("/staff/extensions/")
     look(page, "staff-extensions")
     page.get_by_label("License number").fill("P0000000")

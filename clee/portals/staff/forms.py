@@ -134,6 +134,22 @@ class CourseDecisionForm(PortalForm):
         return data
 
 
+class CourseWindowForm(PortalForm):
+    """A new approval window for an approved course (ending its approval, or extending it)."""
+
+    approved_from = date_field("Approved from")
+    approved_until = date_field(
+        "Approved until", required=False, help_text="Leave empty for an approval without an end."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider sees it.",
+        error_messages={"required": "Say why the approval window changes: the provider sees it."},
+    )
+
+
 # Extensions and waivers -----------------------------------------------------------------------
 
 GRANT, REFUSE = "grant", "refuse"

@@ -45,6 +45,7 @@ from clee.portals.staff.forms import (
     CatalogFilter,
     CourseDecisionForm,
     CourseQueueFilter,
+    CourseWindowForm,
     ExtensionDecisionForm,
     ExtensionGrantForm,
     ProviderFilter,
@@ -82,6 +83,7 @@ from clee.providers.models import Course, CourseDocument, Provider, RecognizedCo
 from clee.providers.services import (
     PortionSpec,
     course_decide,
+    course_window_change,
     provider_save,
     recognized_course_save,
     recognized_split,
@@ -227,7 +229,33 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
     course = access_course(user, course_id)
     posted = request.method == "POST"
     queue = kept_queue((request.POST if posted else request.GET).get("queue", ""))
-    if posted:
+    window = None
+    if course.status == Course.Status.APPROVED:
+        window = CourseWindowForm(
+            request.POST if posted else None,
+            prefix="window",
+            initial={"approved_from": course.approved_from, "approved_until": course.approved_until},
+        )
+    if posted and window is not None:
+        if window.is_valid():
+            try:
+                course_window_change(
+                    course=course,
+                    approved_from=window.cleaned_data["approved_from"],
+                    approved_until=window.cleaned_data["approved_until"],
+                    reason=window.cleaned_data["reason"],
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                window.refuse(error)
+            else:
+                messages.success(
+                    request, f"The approval window of {course.number} “{course.title}” was changed."
+                )
+                return redirect("staff:course_review", course_id=course.pk)
+        form = CourseDecisionForm()
+        split = lines_formset(initial=course_prefill(course), prefix="split")
+    elif posted:
         form = CourseDecisionForm(request.POST)
         split = lines_formset(request.POST, prefix="split")
         approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
@@ -275,7 +303,8 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
             "course": course,
             "form": form,
             "split": split,
-            "errors": _errors(form, split),
+            "window": window,
+            "errors": _errors(window) if window is not None and window.is_bound else _errors(form, split),
             "documents": documents,
             "proposed": shown_lines(course_prefill(course)),
             "age_days": age_in_days(course.submitted_at),
