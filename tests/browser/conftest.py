@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 # Playwright's assertions wait as long as its actions (10 s, set on each context): a busy CI
 # machine answers an htmx request in more than the 5 s they wait by default.
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=20_000)
 
 # Impacts that fail a page; "minor" and "moderate" are reported in the screenshot folder.
 BLOCKING = {"serious", "critical"}
@@ -82,7 +82,7 @@ def new_page(browser: Any, live_server: Any, jobs_run_at_once: None) -> Iterator
     def open_page(*, phone: bool = False) -> Any:
         viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
         context = browser.new_context(base_url=live_server.url, viewport=viewport)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
         page.clee_policy_breaches = refused
