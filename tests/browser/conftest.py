@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Playwright's assertions wait as long as its actions (10 s, set on each context): a busy CI
+# Playwright's assertions wait as long as its actions (20 s, set on each context): a busy CI
 # machine answers an htmx request in more than the 5 s they wait by default.
 expect.set_options(timeout=20_000)
 
