@@ -17,7 +17,8 @@ from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.officers.services import commission_end, commission_start, license_status_change, officer_create
 from clee.training.models import CreditRequest, TrainingRecord
-from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
