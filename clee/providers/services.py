@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from clee.compliance.outbox import results_mark_stale
+from clee.compliance.records import training_records_add
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.changes import changes, plain, refuse_invalid, snapshot
@@ -35,7 +36,7 @@ from clee.providers.models import (
     RecognizedCourse,
 )
 from clee.training.models import CreditLine, TrainingRecord
-from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+from clee.training.services import LineSpec, RecordEntry, course_lines
 
 if TYPE_CHECKING:
     from clee.accounts.models import User

@@ -21,7 +21,7 @@ from clee.demo.pdf import tiny_pdf
 from clee.providers.models import Course, RecognizedCourse
 from clee.providers.services import DocumentUpload, PortionSpec, course_save, recognized_course_save
 from clee.training.models import CreditRequest
-from clee.training.services import credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 from tests.portals.test_staff_requests import png
 
 pytestmark = pytest.mark.django_db(transaction=True)

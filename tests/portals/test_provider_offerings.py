@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.records import training_records_add
 from clee.core.audit import events_for
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
@@ -25,7 +26,7 @@ from clee.providers.services import (
     offering_save,
 )
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from tests.portals.test_provider_support import client_of, instructor, offering_data, roster, text, upload
 
 pytestmark = pytest.mark.django_db

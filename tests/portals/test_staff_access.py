@@ -17,7 +17,7 @@ from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf
 from clee.providers.models import RecognizedCourse
 from clee.providers.services import PortionSpec, recognized_course_save
-from clee.training.services import credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from clee.portals.staff.selectors import scaled_split
 from clee.providers.models import RecognizedCourse
 from clee.providers.services import PortionSpec, recognized_course_save
 from clee.training.models import CreditLine, CreditRequest, TrainingRecord
-from clee.training.services import REQUIRED_DOCUMENTS, credit_request_submit
+from clee.workflows.credit_requests import REQUIRED_DOCUMENTS, credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -178,7 +178,7 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
     from clee.providers.models import Offering
     from clee.providers.rosters import roster_upload_store
     from clee.training.models import ImportBatch, TrainingRecord
-    from clee.training.services import credit_request_submit
+    from clee.workflows.credit_requests import credit_request_submit
     from tests.portals.test_provider_support import roster
 
     officer, period, today = world["officer"], world["period"], timezone.localdate()

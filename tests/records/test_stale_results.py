@@ -32,9 +32,10 @@ from clee.compliance.outbox import (
     stale_results_recompute,
     stale_results_sweep,
 )
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute
 from clee.officers.models import Officer
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from tests.conftest import PASSWORD
 from tests.threads import in_thread, result
 

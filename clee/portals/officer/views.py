@@ -21,6 +21,7 @@ from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.compliance.access import PeriodMissing
 from clee.compliance.calendar import current_period, no_period_message
+from clee.compliance.certificates import CERTIFIED_STATUSES, certificate_issue
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
@@ -48,7 +49,7 @@ from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.periods import page_period, period_switch
 from clee.portals.polling import poll_unchanged, shown_token
 from clee.training.models import CreditRequest
-from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 
 OFFICER = User.Role.OFFICER
 

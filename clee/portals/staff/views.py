@@ -89,7 +89,8 @@ from clee.providers.services import (
     recognized_split,
 )
 from clee.training.models import CreditRequest, RequestDocument
-from clee.training.services import LineSpec, credit_request_decide, credit_request_preview
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_preview
 
 staff_only = role_required(User.Role.POST_STAFF)
 
