@@ -1,6 +1,6 @@
 """What an officer may reach of their training: their own records, credit requests and
 certificates; what a provider may reach: the rosters it sent; what POST staff may reach: every
-record and request.
+record and request; and who may see an uploaded document (of a request, a record or a course).
 
 Each helper returns the object or raises the same 404 for "missing" and "not yours": one
 officer learns nothing about another's requests from the difference.
@@ -8,13 +8,18 @@ officer learns nothing about another's requests from the difference.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
-from clee.accounts.access import NOT_FOUND, access_as_post_staff
+from clee.accounts.access import NOT_FOUND, access_as_post_staff, is_post
 from clee.accounts.models import User
+from clee.core.models import Document
 from clee.officers.access import access_linked_officer
+from clee.officers.selectors import agency_sees
 from clee.providers.access import access_own_provider
-from clee.training.models import Certificate, CreditRequest, ImportBatch, TrainingRecord
+from clee.providers.models import CourseDocument
+from clee.training.models import Certificate, CreditRequest, ImportBatch, RequestDocument, TrainingRecord
 
 
 def access_own_credit_request(user: User, request_id: int) -> CreditRequest:
@@ -91,4 +96,51 @@ def access_held_record(user: User, record_id: int) -> TrainingRecord:
             status=TrainingRecord.Status.PENDING, course__isnull=True, import_batch__agency__isnull=False
         ).select_related("import_batch__agency", "import_batch__submitted_by"),
         record_id,
+    )
+
+
+def access_document(user: User, document_id: int) -> Document:
+    """The document if ``user`` may see it; otherwise 404. POST staff and the Director see every
+    document; an officer the documents of their own credit requests and records; an agency
+    administrator those of the officers it commissions now and those of its in-service courses;
+    a provider's staff those of its own courses."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or not user.is_active:
+        raise Http404(NOT_FOUND)
+    if is_post(user):
+        return document
+    allowed = False
+    if user.role == User.Role.OFFICER and user.officer_id is not None:
+        allowed = _officers_document(document, {"officer_id": user.officer_id})
+    elif user.role == User.Role.AGENCY_ADMIN and user.agency_id is not None:
+        own_courses = CourseDocument.objects.filter(
+            document=document, course__provider__agency_id=user.agency_id
+        )
+        allowed = _agency_sees(document, user.agency_id) or own_courses.exists()
+    elif user.role == User.Role.PROVIDER and user.provider_id is not None:
+        allowed = CourseDocument.objects.filter(
+            document=document, course__provider_id=user.provider_id
+        ).exists()
+    if not allowed:
+        raise Http404(NOT_FOUND)
+    return document
+
+
+def _agency_sees(document: Document, agency_id: int) -> bool:
+    """Whether the document is one of a credit request or a record of an officer the agency
+    commissions now, of training completed from the day its view of the officer begins (the
+    commission's start, unless POST staff opened earlier records to it)."""
+    requests = RequestDocument.objects.filter(document=document).filter(
+        agency_sees(agency_id, officer="request__officer_id", day="request__completed_on")
+    )
+    records = TrainingRecord.objects.filter(documents=document).filter(agency_sees(agency_id))
+    return bool(requests.exists() or records.exists())
+
+
+def _officers_document(document: Document, officers: dict[str, Any]) -> bool:
+    """Whether the document is one of a credit request or a record of these officers."""
+    requests = {f"request__{lookup}": value for lookup, value in officers.items()}
+    return (
+        RequestDocument.objects.filter(document=document, **requests).exists()
+        or TrainingRecord.objects.filter(documents=document, **officers).exists()
     )
