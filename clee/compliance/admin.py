@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clee.accounts.access import acting_user
-from clee.compliance.calendar import period_open, period_phase_shown, program_today
+from clee.compliance.calendar import period_of_year, period_open, period_phase_shown, program_today
 from clee.compliance.models import (
     ComplianceResult,
     Exemption,
@@ -51,9 +51,7 @@ class PeriodForm(ServiceCheckedForm[ReportingPeriod]):
         }
 
     def service_check(self, candidate: ReportingPeriod) -> None:
-        if ReportingPeriod.objects.filter(
-            jurisdiction=settings.CLEE_JURISDICTION, year=candidate.year
-        ).exists():
+        if period_of_year(candidate.year) is not None:
             raise ServiceError(f"the {candidate.year} reporting period is already open", field="year")
         try:
             book_in_force(settings.CLEE_JURISDICTION, program_today()).pack(str(candidate.year))
@@ -238,7 +236,7 @@ def pack_detail_view(request: HttpRequest, jurisdiction: str, period: str) -> Ht
     """One period's pack, each value with its dates and the rule section it comes from."""
     if jurisdiction.upper() != settings.CLEE_JURISDICTION.upper() or not period.isdigit():
         raise Http404("no such rule pack")
-    stored = ReportingPeriod.objects.filter(jurisdiction=jurisdiction.upper(), year=int(period)).first()
+    stored = period_of_year(int(period), jurisdiction)
     number = stored.pack_version if stored else number_in_force(jurisdiction, program_today())
     context: dict[str, Any] = {**site.each_context(request), "title": f"Rule pack {jurisdiction} {period}"}
     try:

@@ -358,7 +358,7 @@ def test_the_directors_access_helpers_refuse_anyone_else(world: dict[str, Any]) 
     from django.http import Http404
     from django.utils import timezone
 
-    from clee.portals.director.access import access_case, access_inactivation
+    from clee.compliance.access import access_case, access_inactivation
 
     officer, period = world["officer"], world["period"]
     compliance_recompute(period=period, officer_ids=[officer.pk])

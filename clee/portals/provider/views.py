@@ -16,7 +16,6 @@ from clee.accounts.models import User
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.portals.periods import page_period, period_switch
-from clee.portals.provider.access import access_course, access_provider
 from clee.portals.provider.forms import (
     SPLIT_ROWS,
     CourseForm,
@@ -34,6 +33,7 @@ from clee.portals.provider.selectors import (
 )
 from clee.portals.selectors import Figure
 from clee.portals.split import HourSplitForm, split_formset, split_initial
+from clee.providers.access import access_own_course, access_own_provider
 from clee.providers.models import Course, CourseDocument, Offering
 from clee.providers.services import course_portions, course_submit, course_withdraw
 from clee.training.models import TrainingRecord
@@ -94,7 +94,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     """Correct a course while it awaits review."""
-    course = access_course(acting_user(request), course_id)
+    course = access_own_course(acting_user(request), course_id)
     if course.status != Course.Status.PENDING:
         messages.warning(
             request, f"{course.number} is {course.get_status_display().lower()}: it cannot be corrected."
@@ -105,7 +105,7 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
 
 def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpResponse:
     user = acting_user(request)
-    provider = access_provider(user)
+    provider = access_own_provider(user)
     new = course is None
     notice = ""
     if request.method == "POST" and "add_row" in request.POST:
@@ -173,7 +173,7 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
 @require_GET
 def course_split_row(request: HttpRequest) -> HttpResponse:
     """One more blank row of a course's split (htmx), and the formset's new row count."""
-    access_provider(acting_user(request))
+    access_own_provider(acting_user(request))
     return blank_row(
         request,
         prefix=SPLIT_PREFIX,
@@ -188,7 +188,7 @@ def course_split_row(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     """A course's status, POST's decision, split, documents and offerings."""
-    course = access_course(acting_user(request), course_id)
+    course = access_own_course(acting_user(request), course_id)
     documents = course.documents.select_related("document").order_by("kind", "-document__uploaded_at")
     today = timezone.localdate()
     offerings = course.offerings.filter(ends_on__gte=today).order_by("starts_on")[:10]
@@ -213,7 +213,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 def course_withdraw_page(request: HttpRequest, course_id: int) -> HttpResponse:
     """Ask, then withdraw a course awaiting review."""
     user = acting_user(request)
-    course = access_course(user, course_id)
+    course = access_own_course(user, course_id)
     if request.method == "POST":
         try:
             course_withdraw(course=course, acting_user=user)

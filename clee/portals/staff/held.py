@@ -20,10 +20,10 @@ from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.core.wording import count_text
 from clee.portals.forms import PortalForm, radio_field
-from clee.portals.staff.access import access_held_record
 from clee.portals.staff.forms import APPROVE, DENY
 from clee.portals.staff.selectors import record_split
 from clee.portals.staff.views import shown_lines
+from clee.training.access import access_held_record
 
 staff_only = role_required(User.Role.POST_STAFF)
 

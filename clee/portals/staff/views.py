@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
+from clee.compliance.access import access_extension
 from clee.compliance.calendar import current_period, period_of_year
 from clee.compliance.preview import Effect, LineCount, counting_pack, course_counts, extension_effect
 from clee.compliance.recognized import recognition_issue
@@ -30,13 +31,6 @@ from clee.core.paging import paginate
 from clee.core.wording import hours_text
 from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.split import HourSplitFormSet
-from clee.portals.staff.access import (
-    access_catalog_entry,
-    access_course,
-    access_credit_request,
-    access_extension,
-    access_provider,
-)
 from clee.portals.staff.forms import (
     APPROVE,
     GRANT,
@@ -79,6 +73,7 @@ from clee.portals.staff.selectors import (
     request_queue,
 )
 from clee.portals.statewide import statewide_context
+from clee.providers.access import access_catalog_entry, access_course, access_provider
 from clee.providers.models import Course, CourseDocument, Provider, RecognizedCourse
 from clee.providers.services import (
     PortionSpec,
@@ -88,6 +83,7 @@ from clee.providers.services import (
     recognized_course_save,
     recognized_split,
 )
+from clee.training.access import access_credit_request
 from clee.training.models import CreditRequest, RequestDocument
 from clee.training.services import LineSpec
 from clee.workflows.credit_requests import credit_request_decide, credit_request_preview
