@@ -57,6 +57,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from clee.accounts.models import User
+    from clee.compliance.records import training_records_add
     from clee.credentials.keys import signing_key_generate
     from clee.credentials.models import IssuedCredential
     from clee.credentials.services import (
@@ -68,7 +69,7 @@ def main() -> None:
     from clee.officers.models import Officer
     from clee.providers.models import Course, CoursePortion, Provider
     from clee.training.models import TrainingRecord
-    from clee.training.services import RecordEntry, course_lines, training_records_add
+    from clee.training.services import RecordEntry, course_lines
 
     signing_key_generate()
     staff = User.objects.create_user(username="bench-staff", role="post_staff")

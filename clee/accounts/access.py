@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from clee.accounts.models import User
@@ -17,6 +18,7 @@ from clee.accounts.models import User
 NOT_FOUND = "No such page."
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+M = TypeVar("M", bound=Model)
 
 
 def role_required(*roles: str) -> Callable[[View], View]:
@@ -46,3 +48,15 @@ def acting_user(request: HttpRequest) -> User:
 def is_post(user: User) -> bool:
     """POST staff and the Director see every officer."""
     return user.role in (User.Role.POST_STAFF, User.Role.DIRECTOR)
+
+
+def access_as_post_staff(user: User, queryset: QuerySet[M], key: int) -> M:
+    """The row of ``queryset`` with this key, if ``user`` is active POST staff; otherwise 404.
+    Staff review every provider's courses and every officer's requests, so the apps' staff
+    helpers check the role and the key: a missing row and a wrong role give the same 404."""
+    if user.role != User.Role.POST_STAFF or not user.is_active:
+        raise Http404(NOT_FOUND)
+    found = queryset.filter(pk=key).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found

@@ -97,6 +97,13 @@ class OfficerSessionAuthentication(SessionAuthentication):
         return 'Session realm="CLEE"'
 
 
+def caller(request: Request) -> User:
+    """The account a request acts as: its token's maker, or the signed-in officer."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def caller_token(request: Request) -> ApiToken:
     """The token of a request that passed a token permission."""
     token = request.auth

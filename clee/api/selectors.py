@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.api.errors import NOT_FOUND
 from clee.api.models import ApiToken, RosterSubmission
@@ -28,12 +29,12 @@ def hours(value: Decimal | float | None) -> str | None:
     return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
-def period_for(year: int | None) -> ReportingPeriod | None:
+def period_for(user: User, year: int | None) -> ReportingPeriod | None:
     """The period of ``year`` (a 404 naming the periods on record when there is none), or the
     current one (the period containing today)."""
     if year is None:
         return current_period()
-    return access_period(year, default_current=False)
+    return access_period(user, year)
 
 
 def licenses(numbers: Iterable[str], token: ApiToken) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from clee.api.auth import (
     ProviderOrAgencyToken,
     ProviderToken,
     SignedInOfficer,
+    caller,
     caller_token,
 )
 from clee.api.pagination import MAX_PAGE_SIZE, Paging
@@ -460,7 +461,8 @@ class AgencyOfficerList(ApiView):
     def get(self, request: Request) -> Response:
         token = caller_token(request)
         wanted = choice_param(request, "status", STATUS_VALUES)
-        period = selectors.period_for(int_param(request, "period", low=YEARS[0], high=YEARS[1]))
+        asked = int_param(request, "period", low=YEARS[0], high=YEARS[1])
+        period = selectors.period_for(caller(request), asked)
         assert token.agency is not None
         rows = selectors.agency_officers(token.agency, period, wanted)
         year = period.year if period else None
@@ -480,7 +482,8 @@ class AgencyOfficerDetail(ApiView):
     )
     def get(self, request: Request, license_number: str) -> Response:
         token = caller_token(request)
-        period = selectors.period_for(int_param(request, "period", low=YEARS[0], high=YEARS[1]))
+        asked = int_param(request, "period", low=YEARS[0], high=YEARS[1])
+        period = selectors.period_for(caller(request), asked)
         assert token.agency is not None
         return Response(selectors.agency_officer(token.agency, period, license_number))
 
@@ -499,7 +502,8 @@ class OwnRecord(ApiView):
         tags=["officer"],
     )
     def get(self, request: Request) -> Response:
-        period = selectors.period_for(int_param(request, "period", low=YEARS[0], high=YEARS[1]))
+        asked = int_param(request, "period", low=YEARS[0], high=YEARS[1])
+        period = selectors.period_for(caller(request), asked)
         officer = request.user.officer  # type: ignore[union-attr]
         assert officer is not None  # SignedInOfficer let only a linked officer in
         return Response(selectors.own_record(officer, period))

@@ -1,6 +1,6 @@
 """Back office: reporting periods (written through clee.compliance.services), the rule packs
 (read-only pages), stored results, exemptions, extensions and the Director's license
-decisions (read-only)."""
+decisions (read-only); and the officer's page with their results under it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clee.accounts.access import acting_user
-from clee.compliance.calendar import period_open, period_phase_shown, program_today
+from clee.compliance.calendar import period_of_year, period_open, period_phase_shown, program_today
 from clee.compliance.models import (
     ComplianceResult,
     Exemption,
@@ -27,8 +28,10 @@ from clee.compliance.models import (
 )
 from clee.compliance.outbox import period_recompute_request
 from clee.compliance.rulebooks import book_in_force, number_in_force, rule_book
-from clee.core.admin_site import ReadOnlyAdmin, ServiceCheckedForm, StaffAdmin, site
+from clee.core.admin_site import ReadOnlyAdmin, ReadOnlyInline, ServiceCheckedForm, StaffAdmin, site
 from clee.core.errors import ServiceError
+from clee.officers.admin import OfficerAdmin
+from clee.officers.models import Officer
 from clee.rules import Dated, NoPackError, PackError, RulePack
 from clee.rules.vocabulary import CORE_AREA_LABELS
 
@@ -48,9 +51,7 @@ class PeriodForm(ServiceCheckedForm[ReportingPeriod]):
         }
 
     def service_check(self, candidate: ReportingPeriod) -> None:
-        if ReportingPeriod.objects.filter(
-            jurisdiction=settings.CLEE_JURISDICTION, year=candidate.year
-        ).exists():
+        if period_of_year(candidate.year) is not None:
             raise ServiceError(f"the {candidate.year} reporting period is already open", field="year")
         try:
             book_in_force(settings.CLEE_JURISDICTION, program_today()).pack(str(candidate.year))
@@ -235,7 +236,7 @@ def pack_detail_view(request: HttpRequest, jurisdiction: str, period: str) -> Ht
     """One period's pack, each value with its dates and the rule section it comes from."""
     if jurisdiction.upper() != settings.CLEE_JURISDICTION.upper() or not period.isdigit():
         raise Http404("no such rule pack")
-    stored = ReportingPeriod.objects.filter(jurisdiction=jurisdiction.upper(), year=int(period)).first()
+    stored = period_of_year(int(period), jurisdiction)
     number = stored.pack_version if stored else number_in_force(jurisdiction, program_today())
     context: dict[str, Any] = {**site.each_context(request), "title": f"Rule pack {jurisdiction} {period}"}
     try:
@@ -326,3 +327,39 @@ class LicenseDecisionAdmin(ReadOnlyAdmin[LicenseDecision]):
     list_filter = ("period", "decision")
     search_fields = ("officer__license_number", "officer__last_name", "reason")
     list_select_related = ("officer", "period", "decided_by")
+
+
+# The officer's page, with their results: compliance knows officers, not the other way -------
+
+
+class ResultInline(ReadOnlyInline[ComplianceResult, Officer]):
+    model = ComplianceResult
+    fields = (
+        "period",
+        "status",
+        "counted_hours",
+        "additional_hours_needed",
+        "exemption",
+        "extended_until",
+        "computed_at",
+    )
+    readonly_fields = fields
+    verbose_name_plural = "compliance results"
+    ordering = ("-period__year",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ComplianceResult]:
+        return super().get_queryset(request).select_related("period")
+
+
+class OfficerWithResultsAdmin(OfficerAdmin):
+    """``clee.officers.admin.OfficerAdmin`` with the officer's compliance results under the
+    license history (issue 15: the officers app does not import compliance)."""
+
+    def get_inlines(
+        self, request: HttpRequest, obj: Officer | None
+    ) -> list[type[InlineModelAdmin[Any, Any]]]:
+        return [*super().get_inlines(request, obj), ResultInline]
+
+
+site.unregister(Officer)
+site.register(Officer, OfficerWithResultsAdmin)

@@ -54,6 +54,8 @@ def periods_on_record(jurisdiction: str | None = None) -> QuerySet[ReportingPeri
 
 
 def period_of_year(year: int, jurisdiction: str | None = None) -> ReportingPeriod | None:
+    """The jurisdiction's period of ``year``; None when there is none. (A page refusing a year
+    without a period uses ``clee.compliance.access.access_period``.)"""
     return periods_on_record(jurisdiction).filter(year=year).first()
 
 
@@ -208,16 +210,3 @@ def _record_transitions(period: ReportingPeriod, today: dt.date) -> list[str]:
 def period_phase_shown(period: ReportingPeriod) -> str:
     """The period's phase today in words (``ReportingPeriod.phase_shown``)."""
     return period.phase_shown
-
-
-def period_shown(year: Any, jurisdiction: str | None = None) -> ReportingPeriod | None:
-    """The period a page shows: the one of ``year`` when it is given and on record, else the
-    current one (pages refuse a year without a period themselves: ``access.access_period``)."""
-    if year not in (None, ""):
-        try:
-            found = period_of_year(int(str(year)), jurisdiction)
-        except ValueError:
-            found = None
-        if found is not None:
-            return found
-    return current_period(jurisdiction=jurisdiction)

@@ -28,6 +28,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult, ReportingPeriod
+from clee.compliance.records import training_record_reverse
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
@@ -40,7 +41,6 @@ from clee.credentials.models import IssuedCredential, SigningKey, StatusList
 from clee.credentials.proofs import proof_add, timestamp
 from clee.officers.models import Officer
 from clee.training.models import TrainingRecord
-from clee.training.services import training_record_reverse
 
 if TYPE_CHECKING:
     from clee.accounts.models import User

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from clee.compliance.models import ReportingPeriod
+from clee.compliance.calendar import period_of_year
 from clee.core.errors import ServiceError
 from clee.credentials.badges import CONTEXT, period_achievement, provider_profile
 from clee.credentials.identity import did_document
@@ -77,7 +77,8 @@ def course_achievement(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @require_GET
 def period_requirement(request: HttpRequest, jurisdiction: str, year: int) -> HttpResponse:
-    period = ReportingPeriod.objects.filter(jurisdiction=jurisdiction, year=year).first()
+    # Only the stored (capital) spelling names a period: the achievement's id repeats it.
+    period = period_of_year(year, jurisdiction) if jurisdiction == jurisdiction.upper() else None
     if period is None:
         raise Http404(NOT_FOUND)
     achievement = period_achievement(period, f"{jurisdiction}-{year}-v{period.pack_version}")

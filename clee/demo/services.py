@@ -62,6 +62,7 @@ from clee.compliance.models import (
 )
 from clee.compliance.publishing import rule_book_draft_create, rule_book_submit
 from clee.compliance.recognized import recognition_issue, recognized_source_add
+from clee.compliance.records import training_records_add
 from clee.compliance.rulebooks import version_in_force
 from clee.compliance.selectors import decision_queue
 from clee.compliance.services import compliance_recompute
@@ -87,7 +88,7 @@ from clee.providers.models import (
     RecognizedCourse,
 )
 from clee.training.models import CreditRequest, RequestDocument
-from clee.training.services import LineSpec, RecordEntry, training_records_add
+from clee.training.services import LineSpec, RecordEntry
 
 LOADED_ACTION = AuditAction.DEMO_LOADED
 DEFAULT_SEED = 2025
@@ -1670,7 +1671,7 @@ class _Loader:
         self.counts["rule book drafts awaiting the Director"] = 1
 
 
-# Documents each kind of request carries (the required ones of training.services, and more).
+# Documents each kind of request carries (the required ones of workflows.credit_requests, and more).
 _REQUEST_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "out_of_state": ("certificate", "affirmation", "agenda"),
     "college": ("transcript", "agenda"),

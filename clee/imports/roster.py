@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
+from clee.compliance.records import training_records_add
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.core.wording import day_text
@@ -30,7 +31,7 @@ from clee.imports.tables import CellError, Table
 from clee.officers.models import Commission, Officer
 from clee.providers.models import Course, Offering, Provider
 from clee.training.models import ImportBatch, TrainingRecord
-from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+from clee.training.services import LineSpec, RecordEntry, course_lines
 
 ZERO = Decimal(0)
 

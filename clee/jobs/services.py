@@ -58,7 +58,7 @@ DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
         "at_time": dt.time(0, 5),
     },
     "license-expiry": {
-        "task_path": "clee.jobs.tasks.expire_licenses",
+        "task_path": "clee.notices.tasks.expire_licenses",
         "recurrence": Schedule.Recurrence.DAILY,
         "at_time": dt.time(1, 30),
     },

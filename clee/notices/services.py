@@ -7,6 +7,9 @@ mail server with no row lock held, and records each one in its own short transac
 server only delays a notice: it stays queued with its error and a later attempt time. A sender
 that dies mid-send leaves its claim to expire; the notice is then sent again under the same
 Message-ID (docs/operations.md §3.4 says what window remains).
+
+The license-expiry job (``licenses_expire``) is here too: it expires licenses and queues each
+holder's notice in the same transaction, so it lives above ``clee.officers`` (issue 15).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -38,8 +41,10 @@ from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import decision_queue
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events_by_id
+from clee.core.errors import ServiceError
 from clee.notices.models import Notice, NoticeCalendar, NoticeKind, NoticeRun, Step
-from clee.officers.models import Commission, LicenseStatus, Officer
+from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, Officer
+from clee.officers.services import license_status_change
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +113,55 @@ def license_expired_notice(
         summary=f"license expiry notice for {officer.full_name} ({officer.license_number}) queued",
     )
     return notice
+
+
+LICENSE_EXPIRY_REASON = "not commissioned for five consecutive years (11 CSR 75-15; DESIGN §2)"
+
+
+def _five_years_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 5)
+    except ValueError:  # February 29 in a year five years after a non-leap one
+        return day.replace(year=day.year - 5, day=28)
+
+
+@transaction.atomic
+def licenses_expire(*, today: dt.date, acting_user: User | None = None) -> list[LicenseStatusChange]:
+    """Expire every active or inactive license whose holder, licensed at least five years ago,
+    held no commission at any time in the five years up to ``today``; returns the license
+    history rows written (none on a second run the same day: the job is safe to run twice).
+
+    Each change goes through ``license_status_change`` (history and audit with who and why).
+    Each expired holder is sent a notice (``license_expired_notice``), queued in the same
+    transaction.
+    """
+    window_start = _five_years_before(today)
+    commissioned_in_window = Commission.objects.filter(officer=OuterRef("pk"), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=window_start)
+    )
+    candidates = (
+        Officer.objects.filter(
+            license_status__in=[LicenseStatus.ACTIVE, LicenseStatus.INACTIVE], licensed_on__lte=window_start
+        )
+        .exclude(Exists(commissioned_in_window))
+        .order_by("pk")
+    )
+    changes = []
+    for officer in candidates:
+        try:
+            with transaction.atomic():
+                change = license_status_change(
+                    officer=officer,
+                    to_status=LicenseStatus.EXPIRED,
+                    reason=LICENSE_EXPIRY_REASON,
+                    effective_on=today,
+                    acting_user=acting_user,
+                )
+                license_expired_notice(officer, today=today)
+        except ServiceError:
+            continue  # changed meanwhile by another run or by staff: nothing to do
+        changes.append(change)
+    return changes
 
 
 # The calendar ------------------------------------------------------------------------------

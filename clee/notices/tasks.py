@@ -1,12 +1,15 @@
-"""The notice jobs, run by the scheduler (clee.jobs): the daily one that prepares and sends, and
-the frequent one that sends what waits (retries after a mail-server failure)."""
+"""The notice jobs, run by the scheduler (clee.jobs): the daily one that prepares and sends, the
+frequent one that sends what waits (retries after a mail-server failure), and the daily
+license-expiry job, which tells each holder whose license it expires."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import task
 
-from clee.notices.services import notices_deliver, notices_prepare
+from clee.notices.services import licenses_expire, notices_deliver, notices_prepare
 
 
 @task()
@@ -35,3 +38,10 @@ def send_due_notices() -> dict[str, int]:
         "failed": delivery.failed,
         "withdrawn": delivery.withdrawn,
     }
+
+
+@task()
+def expire_licenses() -> dict[str, Any]:
+    """The daily license-expiry job: licenses of holders not commissioned for five years."""
+    changes = licenses_expire(today=timezone.localdate())
+    return {"expired": len(changes), "license_numbers": [change.officer.license_number for change in changes]}

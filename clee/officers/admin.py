@@ -1,4 +1,5 @@
-"""Back office: officers, read-only, with their commissions, license history and results.
+"""Back office: officers, read-only, with their commissions and license history (their
+compliance results are shown under them by ``clee.compliance.admin``, which knows officers).
 
 Officers are written by onboarding imports and the license services (with their history and
 audit rows), never edited here; nothing about an officer is deleted.
@@ -12,7 +13,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clee.compliance.models import ComplianceResult
 from clee.core.admin_site import ReadOnlyAdmin, ReadOnlyInline, site
 from clee.officers.models import Commission, LicenseStatusChange, LicenseUpgrade, Officer
 
@@ -44,25 +44,6 @@ class LicenseUpgradeInline(ReadOnlyInline[LicenseUpgrade, Officer]):
     readonly_fields = fields
 
 
-class ResultInline(ReadOnlyInline[ComplianceResult, Officer]):
-    model = ComplianceResult
-    fields = (
-        "period",
-        "status",
-        "counted_hours",
-        "additional_hours_needed",
-        "exemption",
-        "extended_until",
-        "computed_at",
-    )
-    readonly_fields = fields
-    verbose_name_plural = "compliance results"
-    ordering = ("-period__year",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ComplianceResult]:
-        return super().get_queryset(request).select_related("period")
-
-
 @admin.register(Officer, site=site)
 class OfficerAdmin(ReadOnlyAdmin[Officer]):
     list_display = ("license_number", "last_name", "first_name", "license_status", "licensed_on", "email")
@@ -82,7 +63,7 @@ class OfficerAdmin(ReadOnlyAdmin[Officer]):
         "audit_trail",
     )
     readonly_fields = fields
-    inlines = (CommissionInline, LicenseHistoryInline, LicenseUpgradeInline, ResultInline)
+    inlines = (CommissionInline, LicenseHistoryInline, LicenseUpgradeInline)
 
     @admin.display(description="training records")
     def training_records(self, officer: Officer) -> str:

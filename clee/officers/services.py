@@ -1,4 +1,8 @@
-"""Writes about officers: onboarding, license status with its history, upgrades, commissions."""
+"""Writes about officers: license status with its history, commissions.
+
+Licensing an officer and recording a license upgrade mark compliance results stale, so they are
+in ``clee.workflows.officers``; the license-expiry job, which sends a notice to each holder, is
+in ``clee.notices.services`` (issue 15: officers know nothing of the apps above them)."""
 
 from __future__ import annotations
 
@@ -11,70 +15,23 @@ from typing import TYPE_CHECKING
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clee.accounts.services import administrators_leave
 from clee.agencies.models import Agency
-from clee.compliance.outbox import results_mark_stale
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.core.wording import day_text
-from clee.notices.services import license_expired_notice
-from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, LicenseUpgrade, Officer
+from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, Officer
 from clee.officers.selectors import officer_by_identity
 
 if TYPE_CHECKING:
     from clee.accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-
-@transaction.atomic
-def officer_create(
-    *,
-    license_number: str,
-    first_name: str,
-    last_name: str,
-    date_of_birth: dt.date,
-    licensed_on: dt.date,
-    email: str = "",
-    basic_training_completed_on: dt.date | None = None,
-    acting_user: User | None,
-) -> Officer:
-    """A newly licensed officer, with the first line of the license history."""
-    license_number = license_number.strip().upper()
-    if not license_number:
-        raise ServiceError("a license number is required", field="license_number")
-    if Officer.objects.filter(license_number=license_number).exists():
-        raise ServiceError(f"license number {license_number} is already on file", field="license_number")
-    if date_of_birth >= licensed_on:
-        raise ServiceError("the date of birth must come before the licensed-on date", field="date_of_birth")
-    officer = Officer.objects.create(
-        license_number=license_number,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        date_of_birth=date_of_birth,
-        licensed_on=licensed_on,
-        email=email.strip(),
-        basic_training_completed_on=basic_training_completed_on,
-    )
-    LicenseStatusChange.objects.create(
-        officer=officer,
-        from_status="",
-        to_status=LicenseStatus.ACTIVE,
-        effective_on=licensed_on,
-        reason="licensed",
-        changed_by=acting_user,
-    )
-    record_event(
-        actor=acting_user, action=AuditAction.OFFICER_CREATE, target=officer, summary=f"licensed {officer}"
-    )
-    results_mark_stale([officer.pk], [licensed_on.year, timezone.localdate().year], reason="officer added")
-    return officer
 
 
 @transaction.atomic
@@ -107,22 +64,6 @@ def license_status_change(
         data={"from": change.from_status, "to": to_status, "effective_on": effective_on.isoformat()},
     )
     return change
-
-
-@transaction.atomic
-def license_upgrade_record(
-    *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: User | None
-) -> LicenseUpgrade:
-    """Record a license upgrade; it exempts the officer for that period (11 CSR 75-15.010(3))."""
-    upgrade = LicenseUpgrade.objects.create(officer=officer, upgraded_on=upgraded_on, description=description)
-    record_event(
-        actor=acting_user,
-        action=AuditAction.OFFICER_LICENSE_UPGRADE,
-        target=officer,
-        summary=f"license upgrade: {description}",
-    )
-    results_mark_stale([officer.pk], [upgraded_on.year], reason="license upgrade")
-    return upgrade
 
 
 @transaction.atomic
@@ -175,54 +116,6 @@ def commission_end(
     # An administrator of the agency who is this officer leaves with the commission, at once.
     administrators_leave(commission=commission, acting_user=acting_user)
     return commission
-
-
-LICENSE_EXPIRY_REASON = "not commissioned for five consecutive years (11 CSR 75-15; DESIGN §2)"
-
-
-def _five_years_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 5)
-    except ValueError:  # February 29 in a year five years after a non-leap one
-        return day.replace(year=day.year - 5, day=28)
-
-
-@transaction.atomic
-def licenses_expire(*, today: dt.date, acting_user: User | None = None) -> list[LicenseStatusChange]:
-    """Expire every active or inactive license whose holder, licensed at least five years ago,
-    held no commission at any time in the five years up to ``today``; returns the license
-    history rows written (none on a second run the same day: the job is safe to run twice).
-
-    Each change goes through ``license_status_change`` (history and audit with who and why).
-    Each expired holder is sent a notice (``clee.notices``), queued in the same transaction.
-    """
-    window_start = _five_years_before(today)
-    commissioned_in_window = Commission.objects.filter(officer=OuterRef("pk"), start__lte=today).filter(
-        Q(end__isnull=True) | Q(end__gte=window_start)
-    )
-    candidates = (
-        Officer.objects.filter(
-            license_status__in=[LicenseStatus.ACTIVE, LicenseStatus.INACTIVE], licensed_on__lte=window_start
-        )
-        .exclude(Exists(commissioned_in_window))
-        .order_by("pk")
-    )
-    changes = []
-    for officer in candidates:
-        try:
-            with transaction.atomic():
-                change = license_status_change(
-                    officer=officer,
-                    to_status=LicenseStatus.EXPIRED,
-                    reason=LICENSE_EXPIRY_REASON,
-                    effective_on=today,
-                    acting_user=acting_user,
-                )
-                license_expired_notice(officer, today=today)
-        except ServiceError:
-            continue  # changed meanwhile by another run or by staff: nothing to do
-        changes.append(change)
-    return changes
 
 
 # Commissioning by an agency: proof of employment, notices, what the agency then sees --------

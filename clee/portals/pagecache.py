@@ -37,6 +37,7 @@ from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, Extension, ReportingPeriod, StaleResult
 from clee.officers.models import Commission, Officer
+from clee.portals.polling import is_poll
 from clee.training.models import CreditRequest
 
 CACHE = "pages"
@@ -152,6 +153,8 @@ def _who(request: HttpRequest, name: str) -> list[Any] | None:
     user = request.user
     if not session_key or not csrf_cookie or not isinstance(user, User):
         return None
+    if is_poll(request):
+        return None  # the view answers "unchanged" with no page at all (clee.portals.polling)
     return [
         name,
         request.get_full_path(),

@@ -10,29 +10,22 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from clee.compliance.access import PeriodMissing
-from clee.compliance.calendar import current_period, no_period_message, period_of_year, periods_on_record
+from clee.accounts.access import acting_user
+from clee.compliance.access import access_period
+from clee.compliance.calendar import current_period, periods_on_record
 from clee.compliance.models import ReportingPeriod
 
 _MEMO = "_clee_periods"
 
 
-def page_period(request: HttpRequest, *, refuse: bool = True) -> ReportingPeriod | None:
-    """The period of ``?year=`` (None, or PeriodMissing when ``refuse``, for a year without
-    one), else the current period (None when there is no period at all)."""
+def page_period(request: HttpRequest) -> ReportingPeriod | None:
+    """The period of ``?year=`` (``access_period``: PeriodMissing for a year without one),
+    else the current period (None when there is no period at all)."""
     year = request.GET.get("year", "").strip()
     memo: dict[str, ReportingPeriod | None] = request.__dict__.setdefault(_MEMO, {})
     if year not in memo:
-        if not year:
-            memo[year] = current_period()
-        elif year.isdigit() and len(year) == 4:
-            memo[year] = period_of_year(int(year))
-        else:
-            memo[year] = None
-    found = memo[year]
-    if found is None and year and refuse:
-        raise PeriodMissing(no_period_message(year[:12]))
-    return found
+        memo[year] = access_period(acting_user(request), year) if year else current_period()
+    return memo[year]
 
 
 def period_switch(request: HttpRequest, period: ReportingPeriod | None, **keep: Any) -> dict[str, Any]:

@@ -329,3 +329,31 @@ def course_decide(
     stored.approved_until = approved_until if approve else None
     stored.decision_reason = reason
     return course_save(course=stored, portions=portions, acting_user=acting_user)
+
+
+@transaction.atomic
+def course_window_change(
+    *,
+    course: Course,
+    approved_from: dt.date | None,
+    approved_until: dt.date | None,
+    reason: str,
+    acting_user: User | None,
+) -> Course:
+    """Move an approved course's approval window (end an approval, or extend it), with the
+    reason the provider sees; audited as a change of the course."""
+    stored = Course.objects.select_for_update().get(pk=course.pk)
+    if stored.status != Course.Status.APPROVED:
+        status = stored.get_status_display().lower()
+        raise ServiceError(f"only an approved course has an approval window; this one is {status}")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("say why the approval window changes: the provider sees it", field="reason")
+    if approved_from is None:
+        raise ServiceError("the first day of the approval is required", field="approved_from")
+    if (approved_from, approved_until) == (stored.approved_from, stored.approved_until):
+        raise ServiceError("the approval window is already this one", field="approved_from")
+    stored.approved_from = approved_from
+    stored.approved_until = approved_until
+    stored.decision_reason = reason
+    return course_save(course=stored, acting_user=acting_user)

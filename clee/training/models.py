@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject
 from clee.core.models import TimeStamped
+from clee.core.periods import DatedPeriod
 from clee.core.wording import day_text
 from clee.providers.models import hours_field
-
-if TYPE_CHECKING:
-    from clee.compliance.models import ReportingPeriod
 
 
 class ImportBatch(TimeStamped):
@@ -40,7 +36,7 @@ class ImportBatch(TimeStamped):
 
 
 class TrainingRecordQuerySet(models.QuerySet["TrainingRecord"]):
-    def counting_in(self, period: ReportingPeriod) -> TrainingRecordQuerySet:
+    def counting_in(self, period: DatedPeriod) -> TrainingRecordQuerySet:
         """Records that belong to ``period``: completed in it and not applied elsewhere, or
         applied to it as make-up training."""
         return self.filter(

@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from clee.compliance.outbox import results_mark_stale
+from clee.compliance.records import training_records_add
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.choices import Source
@@ -27,7 +28,7 @@ from clee.providers.models import Course, Offering
 from clee.providers.offerings import InstructorSpec, offering_ended, offering_save
 from clee.providers.services import hours_text
 from clee.training.models import CreditLine, TrainingRecord
-from clee.training.services import LineSpec, RecordEntry, course_lines, training_records_add
+from clee.training.services import LineSpec, RecordEntry, course_lines
 
 if TYPE_CHECKING:
     from clee.accounts.models import User

@@ -1,22 +1,24 @@
-"""Courses in the back office: the split of hours over core areas must account for every
-hour (topic hours inside their portion's), written with its portions by ``course_save`` in one
-audited step; documents are checked by content and served to staff only."""
+"""Courses in the back office: looked at, searched and their documents downloaded by staff
+only; providers propose them and POST staff decide them (and move an approved course's window)
+on their own pages. ``course_save``, which every one of those pages calls, keeps the split of
+hours over core areas accounting for every hour (topic hours inside their portion's) and
+writes the course with its portions and documents in one audited step."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from clee.core.documents import document_check
+from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.demo.pdf import tiny_pdf
-from clee.providers.courses import DocumentUpload, course_save
+from clee.providers.courses import DocumentUpload, PortionSpec, course_save
 from clee.providers.models import Course, CoursePortion
-from tests.admin.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,32 +41,27 @@ def change_url(course: Course) -> str:
     return f"/admin/providers/course/{course.pk}/change/"
 
 
-def portions(data: dict[str, Any], *rows: dict[str, Any], initial: int = 0) -> dict[str, Any]:
-    """``data`` with the portion rows replaced by ``rows``."""
-    data = {k: v for k, v in data.items() if not (k.startswith("portions-") and k[9:10].isdigit())}
-    data["portions-TOTAL_FORMS"] = str(len(rows))
-    data["portions-INITIAL_FORMS"] = str(initial)
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"portions-{index}-{key}"] = value
-    return data
+def new_course(world: dict[str, Any], **fields: Any) -> Course:
+    values: dict[str, Any] = {
+        "provider": world["provider"],
+        "number": "cma-220",
+        "title": "Use of force and de-escalation",
+        "hours": Decimal(4),
+        "delivery": "live",
+        "status": Course.Status.APPROVED,
+        "approved_from": dt.date(2023, 1, 1),
+    }
+    values.update(fields)
+    return Course(**values)
 
 
-def new_course(client: Client, world: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    data = form_data(client.get(ADD))
-    data.update(
-        {
-            "provider": str(world["provider"].pk),
-            "number": "cma-220",
-            "title": "Use of force and de-escalation",
-            "hours": "4",
-            "delivery": "live",
-            "status": "approved",
-            "approved_from": "2023-01-01",
-        }
+def portion(area: str, hours: str, subject: str = "", **topics: str) -> PortionSpec:
+    return PortionSpec(
+        core_area=area,
+        subject=subject,
+        hours=Decimal(hours),
+        topics={topic: Decimal(value) for topic, value in topics.items()},
     )
-    data.update(fields)
-    return data
 
 
 def test_staff_list_search_and_filter_courses(staff_client: Client, world: dict[str, Any]) -> None:
@@ -90,22 +87,35 @@ def test_staff_list_search_and_filter_courses(staff_client: Client, world: dict[
     assert "CMA-101" in by_area.content.decode()
 
 
-def test_adding_a_course_whose_portions_add_up_saves_it_with_its_split_and_an_audit_row(
-    staff_client: Client, world: dict[str, Any], erin: Any
+def test_courses_are_read_only_here_and_link_to_the_staff_portal(
+    staff_client: Client, world: dict[str, Any]
 ) -> None:
-    data = portions(
-        new_course(staff_client, world),
-        {"core_area": "legal_studies", "hours": "1.5"},
-        {
-            "core_area": "interpersonal_perspectives",
-            "hours": "2.5",
-            "de_escalation_hours": "1",
-            "implicit_bias_hours": "0.5",
-        },
+    course = world["course"]
+    assert staff_client.get(ADD).status_code == 403
+    page = staff_client.get(change_url(course))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="/staff/courses/{course.pk}/"' in text
+    assert "De-escalation: 1" in text  # the split, with its topic hours
+    assert 'name="hours"' not in text
+    assert staff_client.post(change_url(course), {"hours": "6", "title": "Renamed"}).status_code == 403
+    course.refresh_from_db()
+    assert (course.hours, course.title) == (Decimal("4.00"), "Legal update and de-escalation")
+    assert not AuditEvent.objects.filter(action__startswith="course.").exists()
+
+
+def test_a_course_whose_portions_add_up_is_saved_with_its_split_and_an_audit_row(
+    world: dict[str, Any], erin: Any
+) -> None:
+    course = course_save(
+        course=new_course(world),
+        portions=[
+            portion("legal_studies", "1.5"),
+            portion("interpersonal_perspectives", "2.5", de_escalation="1", implicit_bias="0.5"),
+        ],
+        acting_user=erin,
     )
-    response = staff_client.post(ADD, data)
-    assert response.status_code == 302, response.content.decode()[-3000:]
-    course = Course.objects.get(number="CMA-220")
+    assert course.number == "CMA-220"
     split = [(p.core_area, p.hours, p.topics) for p in course.portions.order_by("id")]
     assert split == [
         ("legal_studies", Decimal("1.50"), {}),
@@ -117,96 +127,70 @@ def test_adding_a_course_whose_portions_add_up_saves_it_with_its_split_and_an_au
     assert len(event.data["values"]["portions"]) == 2
 
 
-def test_a_course_whose_portions_do_not_add_up_is_refused_with_a_clear_message_and_nothing_saved(
-    staff_client: Client, world: dict[str, Any]
+@pytest.mark.parametrize(
+    ("fields", "portions", "message"),
+    [
+        (
+            {},
+            [portion("legal_studies", "2"), portion("technical_studies", "1")],
+            "the portions add up to 3 hours but the course is 4 hours: the split over core areas must "
+            "account for every hour of the course",
+        ),
+        (
+            {"hours": Decimal(2)},
+            [portion("interpersonal_perspectives", "2", racial_profiling="1.5", implicit_bias="1")],
+            "the topic hours (2.5) are more than the portion's 2 hours",
+        ),
+        (
+            {"hours": Decimal(2)},
+            [portion("technical_studies", "2", subject="firearms")],
+            "Firearms is a subject of Skill Development only",
+        ),
+        ({"approved_from": None}, [portion("legal_studies", "4")], "an approved course needs the first day"),
+        ({}, [], "an approved course needs the split of its hours over core areas"),
+    ],
+    ids=["split-short", "topics-over", "firearms-elsewhere", "no-approval-date", "no-split"],
+)
+def test_a_course_that_cannot_be_is_refused_with_a_clear_message_and_nothing_saved(
+    world: dict[str, Any], erin: Any, fields: dict[str, Any], portions: list[PortionSpec], message: str
 ) -> None:
-    data = portions(
-        new_course(staff_client, world),
-        {"core_area": "legal_studies", "hours": "2"},
-        {"core_area": "technical_studies", "hours": "1"},
-    )
-    response = staff_client.post(ADD, data)
-    assert response.status_code == 200
-    assert (
-        "the portions add up to 3 hours but the course is 4 hours: the split over core areas must "
-        "account for every hour of the course"
-    ) in response.content.decode()
+    with pytest.raises(ServiceError) as refused:
+        course_save(course=new_course(world, **fields), portions=portions, acting_user=erin)
+    assert message in refused.value.message
     assert not Course.objects.filter(number="CMA-220").exists()
     assert CoursePortion.objects.count() == 2  # the fixture course's, untouched
     assert not AuditEvent.objects.filter(action__startswith="course.").exists()
 
 
-def test_topic_hours_beyond_their_portions_hours_are_refused(
-    staff_client: Client, world: dict[str, Any]
-) -> None:
-    data = portions(
-        new_course(staff_client, world, hours="2"),
-        {
-            "core_area": "interpersonal_perspectives",
-            "hours": "2",
-            "racial_profiling_hours": "1.5",
-            "implicit_bias_hours": "1",
-        },
+def test_a_course_awaiting_review_may_wait_for_its_split(world: dict[str, Any], erin: Any) -> None:
+    course = course_save(
+        course=new_course(world, status=Course.Status.PENDING, approved_from=None),
+        portions=[],
+        acting_user=erin,
     )
-    response = staff_client.post(ADD, data)
-    assert response.status_code == 200
-    assert "the topic hours (2.5) are more than the portion&#x27;s 2 hours" in response.content.decode()
-    assert not Course.objects.filter(number="CMA-220").exists()
-
-
-def test_firearms_outside_skill_development_is_refused(staff_client: Client, world: dict[str, Any]) -> None:
-    data = portions(
-        new_course(staff_client, world, hours="2"),
-        {"core_area": "technical_studies", "subject": "firearms", "hours": "2"},
-    )
-    response = staff_client.post(ADD, data)
-    assert response.status_code == 200
-    assert "Firearms is a subject of Skill Development only" in response.content.decode()
-
-
-def test_an_approved_course_needs_a_split_and_an_approval_date(
-    staff_client: Client, world: dict[str, Any]
-) -> None:
-    data = portions(new_course(staff_client, world, approved_from=""))
-    response = staff_client.post(ADD, data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "an approved course needs the first day of its approval" in page
-    assert "an approved course needs the split of its hours over core areas" in page
-    assert not Course.objects.filter(number="CMA-220").exists()
-
-
-def test_a_course_awaiting_review_may_wait_for_its_split(staff_client: Client, world: dict[str, Any]) -> None:
-    data = portions(new_course(staff_client, world, status="pending", approved_from=""))
-    assert staff_client.post(ADD, data).status_code == 302
-    course = Course.objects.get(number="CMA-220")
     assert course.decided_by is None
     assert not course.portions.exists()
 
 
-def test_changing_a_courses_hours_without_its_split_is_refused(
-    staff_client: Client, world: dict[str, Any]
-) -> None:
+def test_changing_a_courses_hours_without_its_split_is_refused(world: dict[str, Any], erin: Any) -> None:
     course = world["course"]
-    data = form_data(staff_client.get(change_url(course)))
-    data["hours"] = "6"
-    response = staff_client.post(change_url(course), data)
-    assert response.status_code == 200
-    assert "the portions add up to 4 hours but the course is 6 hours" in response.content.decode()
+    course.hours = Decimal(6)
+    with pytest.raises(ServiceError, match="the portions add up to 4 hours but the course is 6 hours"):
+        course_save(course=course, acting_user=erin)
     course.refresh_from_db()
     assert course.hours == Decimal("4.00")
 
 
-def test_changing_a_courses_split_is_audited_with_before_and_after(
-    staff_client: Client, world: dict[str, Any], erin: Any
-) -> None:
+def test_changing_a_courses_split_is_audited_with_before_and_after(world: dict[str, Any], erin: Any) -> None:
     course = world["course"]
-    data = form_data(staff_client.get(change_url(course)))
-    assert data["portions-1-de_escalation_hours"] == "1"  # the stored topic hours are shown
-    data["portions-0-hours"] = "1"
-    data["portions-1-hours"] = "3"
-    response = staff_client.post(change_url(course), data)
-    assert response.status_code == 302, response.content.decode()[-3000:]
+    course_save(
+        course=course,
+        portions=[
+            portion("legal_studies", "1"),
+            portion("interpersonal_perspectives", "3", de_escalation="1"),
+        ],
+        acting_user=erin,
+    )
     assert [p.hours for p in course.portions.order_by("id")] == [Decimal("1.00"), Decimal("3.00")]
     event = AuditEvent.objects.get(action="course.update")
     assert event.actor == erin
@@ -214,22 +198,16 @@ def test_changing_a_courses_split_is_audited_with_before_and_after(
     assert [p["hours"] for p in event.data["changes"]["portions"][1]] == ["1", "3"]
 
 
-def test_saving_a_course_unchanged_writes_no_audit_row(staff_client: Client, world: dict[str, Any]) -> None:
-    course = world["course"]
-    response = staff_client.post(change_url(course), form_data(staff_client.get(change_url(course))))
-    assert response.status_code == 302
+def test_saving_a_course_unchanged_writes_no_audit_row(world: dict[str, Any], erin: Any) -> None:
+    course_save(course=world["course"], acting_user=erin)
     assert not AuditEvent.objects.filter(action="course.update").exists()
 
 
-def test_a_pdf_uploaded_with_a_course_is_kept_and_served_to_staff_only(
-    staff_client: Client, world: dict[str, Any]
+def test_a_pdf_kept_with_a_course_is_served_to_staff_only(
+    staff_client: Client, world: dict[str, Any], erin: Any
 ) -> None:
     course = world["course"]
-    data = form_data(staff_client.get(change_url(course)))
-    data["documents-2-0-kind"] = "synopsis"
-    data["documents-2-0-upload"] = SimpleUploadedFile("synopsis.pdf", PDF, content_type="application/pdf")
-    response = staff_client.post(change_url(course), data)
-    assert response.status_code == 302, response.content.decode()[-3000:]
+    course_save(course=course, documents=[DocumentUpload("synopsis", "synopsis.pdf", PDF)], acting_user=erin)
     link = course.documents.get()
     assert (link.kind, link.document.original_name, link.document.content_type) == (
         "synopsis",
@@ -250,15 +228,15 @@ def test_a_pdf_uploaded_with_a_course_is_kept_and_served_to_staff_only(
 
 
 def test_a_document_that_is_not_a_pdf_png_or_jpeg_is_refused_by_its_content(
-    staff_client: Client, world: dict[str, Any]
+    world: dict[str, Any], erin: Any
 ) -> None:
     course = world["course"]
-    data = form_data(staff_client.get(change_url(course)))
-    data["documents-2-0-kind"] = "synopsis"
-    data["documents-2-0-upload"] = SimpleUploadedFile("synopsis.pdf", b"MZ\x90\x00 not a pdf")
-    response = staff_client.post(change_url(course), data)
-    assert response.status_code == 200
-    assert "only PDF, PNG and JPEG documents are accepted" in response.content.decode()
+    with pytest.raises(ServiceError, match="only PDF, PNG and JPEG documents are accepted"):
+        course_save(
+            course=course,
+            documents=[DocumentUpload("synopsis", "synopsis.pdf", b"MZ\x90\x00 not a pdf")],
+            acting_user=erin,
+        )
     assert not course.documents.exists()
 
 

@@ -1,4 +1,5 @@
-"""Providers and offerings in the back office, written through the provider services."""
+"""Providers and offerings in the back office: offerings written through the provider services,
+providers only looked at (POST staff write them on their own pages)."""
 
 from __future__ import annotations
 
@@ -31,62 +32,30 @@ def test_staff_list_search_and_filter_providers(staff_client: Client) -> None:
     )
 
 
-def test_a_new_provider_gets_its_kinds_credit_class_and_an_audit_row(staff_client: Client, erin: Any) -> None:
-    data = form_data(staff_client.get(ADD_PROVIDER))
-    data.update(
-        {
-            "number": "mil-7",
-            "name": "Missouri National Guard",
-            "kind": "military",
-            "approved_from": "2020-01-01",
-        }
-    )
-    response = staff_client.post(ADD_PROVIDER, data)
-    assert response.status_code == 302, response.content.decode()[-3000:]
-    provider = Provider.objects.get(number="MIL-7")
-    assert provider.credit_class == "licensed"
-    event = AuditEvent.objects.get(object_type="providers.provider", object_id=str(provider.pk))
-    assert (event.actor, event.action) == (erin, "provider.create")
-
-
-def test_an_in_service_provider_without_its_agency_is_refused(staff_client: Client) -> None:
-    data = form_data(staff_client.get(ADD_PROVIDER))
-    data.update(
-        {"number": "IS-1", "name": "Riverton in-service", "kind": "in_service", "approved_from": "2020-01-01"}
-    )
-    response = staff_client.post(ADD_PROVIDER, data)
-    assert response.status_code == 200
-    assert "an agency in-service provider belongs to an agency: choose it" in response.content.decode()
-    assert not Provider.objects.filter(number="IS-1").exists()
-
-
-def test_an_out_of_state_source_needs_another_states_code(staff_client: Client) -> None:
-    data = form_data(staff_client.get(ADD_PROVIDER))
-    data.update(
-        {
-            "number": "OS-1",
-            "name": "Kansas academy",
-            "kind": "out_of_state",
-            "state": "mo",
-            "approved_from": "2021-01-01",
-        }
-    )
-    response = staff_client.post(ADD_PROVIDER, data)
-    assert response.status_code == 200
-    assert "a Missouri provider is not an out-of-state source" in response.content.decode()
-
-
-def test_changing_a_providers_approval_records_the_change(
-    staff_client: Client, world: dict[str, Any], erin: Any
+def test_providers_are_read_only_here_and_link_to_the_staff_portal(
+    staff_client: Client, world: dict[str, Any]
 ) -> None:
+    """One back office writes providers: POST staff's pages (/staff/providers/), through the
+    same service (tests/portals/test_staff_providers.py)."""
     provider = world["provider"]
     url = f"/admin/providers/provider/{provider.pk}/change/"
-    data = form_data(staff_client.get(url))
-    data["approved_until"] = "2025-12-31"
-    assert staff_client.post(url, data).status_code == 302
-    event = AuditEvent.objects.get(action="provider.update")
-    assert event.actor == erin
-    assert event.data["changes"] == {"approved_until": [None, "2025-12-31"]}
+    assert staff_client.get(ADD_PROVIDER).status_code == 403
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert f'href="/staff/providers/{provider.pk}/"' in page.content.decode()
+    assert 'name="approved_until"' not in page.content.decode()  # nothing to type into
+    data = {
+        "number": provider.number,
+        "name": "Renamed",
+        "kind": provider.kind,
+        "approved_from": "2020-01-01",
+    }
+    assert staff_client.post(url, data).status_code == 403
+    assert staff_client.post(ADD_PROVIDER, {**data, "number": "MIL-7"}).status_code == 403
+    provider.refresh_from_db()
+    assert provider.name != "Renamed"
+    assert not Provider.objects.filter(number="MIL-7").exists()
+    assert not AuditEvent.objects.filter(object_type="providers.provider").exists()
 
 
 def test_an_offering_is_added_with_its_instructors(

@@ -10,12 +10,13 @@ import pytest
 from django.test import Client
 
 from clee.agencies.services import agency_update
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute
 from clee.core.actions import AuditAction
 from clee.core.models import AuditEvent
 from clee.officers.models import LicenseStatusChange, Officer
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,13 @@ from clee.attendance.services import (
     session_end,
     session_start,
 )
+from clee.compliance.records import training_records_add
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 
 pytestmark = pytest.mark.django_db
 

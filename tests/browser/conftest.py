@@ -32,9 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Playwright's assertions wait as long as its actions (10 s, set on each context): a busy CI
+# Playwright's assertions wait as long as its actions (20 s, set on each context): a busy CI
 # machine answers an htmx request in more than the 5 s they wait by default.
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=20_000)
 
 # Impacts that fail a page; "minor" and "moderate" are reported in the screenshot folder.
 BLOCKING = {"serious", "critical"}
@@ -82,7 +82,7 @@ def new_page(browser: Any, live_server: Any, jobs_run_at_once: None) -> Iterator
     def open_page(*, phone: bool = False) -> Any:
         viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
         context = browser.new_context(base_url=live_server.url, viewport=viewport)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
         page.clee_policy_breaches = refused
@@ -118,6 +118,23 @@ def signed_in(new_page: Callable[..., Any]) -> Callable[..., Any]:
         return page
 
     return sign_in
+
+
+# Resolves once no element has carried htmx's ``htmx-request`` class for 0.6 s in a row.
+HTMX_QUIET = """async () => {
+  let quiet = 0;
+  while (quiet < 6) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    quiet = document.querySelector(".htmx-request") ? 0 : quiet + 1;
+  }
+}"""
+
+
+def htmx_quiet(page: Any) -> None:
+    """Wait until the page's htmx requests have ended and none follows at once. An htmx answer
+    swaps its part of the page and pushes its address (``history.pushState``): a link clicked
+    while one is still on its way can lose its click, or see its navigation cancelled."""
+    page.evaluate(HTMX_QUIET)
 
 
 def accessibility_violations(page: Any) -> list[dict[str, Any]]:

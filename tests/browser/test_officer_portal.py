@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from clee.demo.pdf import tiny_pdf
-from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_submit
 from tests.portals.test_officer_support import (
     NO_TECHNICAL_LINES,
     course_with_offering,

@@ -22,7 +22,7 @@ from clee.providers.catalog import recognized_course_save
 from clee.providers.courses import DocumentUpload, PortionSpec, course_save
 from clee.providers.models import Course, RecognizedCourse
 from clee.training.models import CreditRequest
-from clee.training.services import credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 from tests.portals.test_staff_requests import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -223,6 +223,17 @@ def test_every_other_staff_page(
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("alert").first).to_be_visible()  # a denial needs a reason
     look(page, "staff-course-review-errors")
+
+    # An approved course: its approval ended on a day, with the reason the provider sees.
+    page.goto(f"/staff/courses/{world['course'].pk}/")
+    page.get_by_role("button", name="Change the approval window").click()
+    expect(page.get_by_role("alert").first).to_be_visible()  # the reason is missing
+    look(page, "staff-course-window-errors")
+    page.get_by_label("Approved until").fill("2026-06-30")
+    page.get_by_label("Reason").fill("The curriculum is retired.")
+    page.get_by_role("button", name="Change the approval window").click()
+    expect(page.get_by_text("until Jun 30, 2026")).to_be_visible()
+    look(page, "staff-course-window")
 
     page.goto("/staff/extensions/")
     look(page, "staff-extensions")

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from clee.compliance.records import training_records_add
 from clee.imports.services import ImportReport, import_apply
 from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.training.models import ImportBatch, TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from tests.imports.files import ROSTER, csv_file
 from tests.threads import WAIT, backend_pid, in_thread, result
 

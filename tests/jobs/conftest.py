@@ -15,7 +15,7 @@ CENTRAL = ZoneInfo("America/Chicago")  # settings.TIME_ZONE
 def make_schedule(
     name: str = "test-job",
     *,
-    task_path: str = "clee.jobs.tasks.expire_licenses",
+    task_path: str = "clee.notices.tasks.expire_licenses",
     recurrence: str = Schedule.Recurrence.DAILY,
     at_time: dt.time = dt.time(2, 0),
     month_days: list[str] | None = None,

@@ -18,12 +18,13 @@ from django.test import Client
 
 from clee.compliance.calendar import calendar_advance, current_period
 from clee.compliance.models import ComplianceResult, PeriodTransition, ReportingPeriod
+from clee.compliance.records import training_records_add
 from clee.compliance.selectors import decision_queue
 from clee.compliance.services import ensure_period
 from clee.core.models import AuditEvent
 from clee.jobs.models import Schedule, ScheduledRun
 from clee.jobs.services import ensure_default_schedule, scheduler_tick
-from clee.training.services import LineSpec, RecordEntry, training_records_add
+from clee.training.services import LineSpec, RecordEntry
 from tests.conftest import PASSWORD
 from tests.jobs.conftest import CENTRAL
 

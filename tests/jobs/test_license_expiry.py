@@ -4,16 +4,19 @@ for five consecutive years (DESIGN §2, 11 CSR 75-15)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.utils.module_loading import import_string
 
 from clee.core.models import AuditEvent
-from clee.jobs.tasks import expire_licenses
+from clee.notices.services import LICENSE_EXPIRY_REASON, licenses_expire
+from clee.notices.tasks import expire_licenses
 from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, Officer
-from clee.officers.services import LICENSE_EXPIRY_REASON, licenses_expire
-from tests.jobs.conftest import CENTRAL
+from tests.jobs.conftest import CENTRAL, make_schedule
 
 TODAY = dt.date(2023, 10, 1)
 
@@ -111,3 +114,19 @@ def test_the_recent_officer_expires_the_day_five_years_have_passed(officers: dic
 
     licenses_expire(today=dt.date(2023, 10, 2))
     assert status_of(officers["recent"]) == LicenseStatus.EXPIRED
+
+
+def test_a_schedule_naming_the_tasks_old_place_is_pointed_at_its_new_one(db: None) -> None:
+    # The task moved from clee.jobs.tasks to clee.notices.tasks (issue 15); a schedule on file
+    # keeps running it, and an operator's change to its time is kept.
+    migration = importlib.import_module("clee.jobs.migrations.0004_license_expiry_task_path")
+    old = make_schedule("license-expiry", task_path="clee.jobs.tasks.expire_licenses", at_time=dt.time(3, 0))
+    other = make_schedule("notices", task_path="clee.notices.tasks.prepare_and_send_notices")
+
+    migration.forwards(django_apps, None)
+
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert (old.task_path, old.at_time) == ("clee.notices.tasks.expire_licenses", dt.time(3, 0))
+    assert import_string(old.task_path) is expire_licenses
+    assert other.task_path == "clee.notices.tasks.prepare_and_send_notices"

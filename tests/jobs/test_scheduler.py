@@ -176,7 +176,7 @@ def test_the_worker_runs_the_enqueued_job_and_records_what_it_did(
 def test_the_license_expiry_job_runs_through_the_worker(
     django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
-    make_schedule(task_path="clee.jobs.tasks.expire_licenses")
+    make_schedule(task_path="clee.notices.tasks.expire_licenses")
     with time_machine.travel(at(2023, 10, 1, 3), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             [run] = scheduler_tick()
@@ -235,7 +235,7 @@ def test_the_default_schedule_is_seeded_once_and_keeps_an_operators_changes() ->
     ensure_default_schedule()
 
     schedules = {schedule.name: schedule for schedule in Schedule.objects.all()}
-    assert schedules["license-expiry"].task_path == "clee.jobs.tasks.expire_licenses"
+    assert schedules["license-expiry"].task_path == "clee.notices.tasks.expire_licenses"
     assert schedules["notices"].task_path == "clee.notices.tasks.prepare_and_send_notices"
     assert schedules["notices"].at_time == dt.time(7, 30)
     delivery = schedules["notice-delivery"]

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import time_machine
 
-from clee.jobs.tasks import expire_licenses
 from clee.notices.models import Notice, NoticeKind
-from clee.notices.tasks import send_due_notices
+from clee.notices.tasks import expire_licenses, send_due_notices
 from clee.officers.models import Commission, LicenseStatus, Officer
 from tests.jobs.conftest import CENTRAL
 from tests.notices.conftest import SmtpServer

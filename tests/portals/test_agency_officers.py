@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.compliance.models import StaleResult
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute
 from clee.core.models import AuditEvent
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.officers.services import license_status_change
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from tests.conftest import PASSWORD
 from tests.portals.test_agency_roster import commissioned
 

@@ -16,11 +16,13 @@ import pytest
 import time_machine
 from django.test import Client
 
+from clee.compliance.records import training_records_add
 from clee.core.documents import document_store
 from clee.core.models import AuditEvent
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Commission
-from clee.training.services import RecordEntry, course_lines, credit_request_submit, training_records_add
+from clee.training.services import RecordEntry, course_lines
+from clee.workflows.credit_requests import credit_request_submit
 from tests.api.conftest import Api, make_token
 from tests.conftest import PASSWORD
 

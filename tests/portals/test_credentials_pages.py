@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from clee.attendance.services import session_start
+from clee.compliance.records import training_records_add
 from clee.credentials.keys import signing_key_generate
 from clee.credentials.services import course_credential_issue
 from clee.credentials.sharing import pack
 from clee.providers.models import Offering, Provider
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 
 pytestmark = pytest.mark.django_db
 

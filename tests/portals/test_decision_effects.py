@@ -15,11 +15,12 @@ from django.db import transaction
 
 from clee.compliance.makeup import makeup_preview, training_apply_to_period
 from clee.compliance.models import ComplianceResult, Extension
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute, ensure_period
 from clee.providers.courses import PortionSpec
 from clee.providers.models import Course, CoursePortion
 from clee.training.models import CreditRequest, TrainingRecord
-from clee.training.services import LineSpec, RecordEntry, training_records_add
+from clee.training.services import LineSpec, RecordEntry
 from tests.portals.test_oversight_statewide import build_state, client_of, lines, record
 from tests.portals.test_staff_requests import catalog_entry, lines_post, submit
 

@@ -13,13 +13,13 @@ from django.test import Client
 
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.models import LicenseDecision
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.officers.models import LicenseStatus, LicenseStatusChange, Officer
 from clee.officers.services import commission_start
-from clee.training.services import training_records_add
 from tests.conftest import PASSWORD
 from tests.portals.test_oversight_statewide import PERSONAS, build_state, client_of, lines, record
 
@@ -358,7 +358,7 @@ def test_the_directors_access_helpers_refuse_anyone_else(world: dict[str, Any]) 
     from django.http import Http404
     from django.utils import timezone
 
-    from clee.portals.director.access import access_case, access_inactivation
+    from clee.compliance.access import access_case, access_inactivation
 
     officer, period = world["officer"], world["period"]
     compliance_recompute(period=period, officer_ids=[officer.pk])

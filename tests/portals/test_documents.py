@@ -14,7 +14,7 @@ from django.test import Client
 from clee.core.documents import document_check, document_store
 from clee.demo.pdf import tiny_pdf
 from clee.providers.models import CourseDocument
-from clee.training.services import credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from clee.core.audit import events_for
 from clee.core.models import Document
 from clee.officers.models import Commission
 from clee.training.models import CreditRequest, RequestDocument
-from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_submit
 from tests.portals.test_officer_support import NOT_A_DOCUMENT, PDF, PNG, client_of, second_officer
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,7 @@ def test_courses_taught_need_no_document(world: dict[str, Any]) -> None:
 
 def test_the_service_refuses_on_its_own_what_the_form_also_checks(world: dict[str, Any]) -> None:
     from clee.core.errors import ServiceError
-    from clee.training.services import RequestUpload
+    from clee.workflows.credit_requests import RequestUpload
 
     with pytest.raises(ServiceError, match="give the state's two-letter code") as state:
         credit_request_submit(

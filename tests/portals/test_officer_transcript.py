@@ -12,11 +12,13 @@ from django.template.loader import render_to_string
 from django.test import Client
 from weasyprint import HTML  # type: ignore[import-untyped]
 
+from clee.compliance.certificates import certificate_issue
+from clee.compliance.records import training_records_add
 from clee.compliance.services import ensure_period, exemption_grant
 from clee.core.audit import events_for
 from clee.officers.models import LicenseStatus
 from clee.training.models import Certificate, TrainingRecord
-from clee.training.services import LineSpec, RecordEntry, certificate_issue, training_records_add
+from clee.training.services import LineSpec, RecordEntry
 from tests.portals.test_officer_support import (
     COMPLIANT_LINES,
     NO_TECHNICAL_LINES,

@@ -19,7 +19,8 @@ from clee.agencies.services import agency_update
 from clee.compliance.services import ensure_period, extension_decide, extension_request
 from clee.officers.models import Commission, Officer
 from clee.officers.services import commission_end, commission_start
-from clee.training.services import LineSpec, RequestUpload, credit_request_submit
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import RequestUpload, credit_request_submit
 from tests.portals.test_officer_support import (
     COMPLIANT_LINES,
     NO_TECHNICAL_LINES,

@@ -100,8 +100,8 @@ def test_the_course_page_shows_its_status_and_links_its_documents(world: dict[st
                 {
                     "core_area": "interpersonal_perspectives",
                     "hours": "4",
-                    "racial_profiling": "3",
-                    "de_escalation": "2",
+                    "racial_profiling_hours": "3",
+                    "de_escalation_hours": "2",
                 }
             ],
             "The topic hours (5) are more than the portion's 4 hours",
@@ -110,7 +110,7 @@ def test_the_course_page_shows_its_status_and_links_its_documents(world: dict[st
             [{"core_area": "legal_studies", "subject": "firearms", "hours": "4"}],
             "Firearms is a subject of Skill Development only",
         ),
-        ([{"subject": "firearms", "hours": "4"}], "choose the core area of these hours"),
+        ([{"subject": "firearms", "hours": "4"}], "Choose the core area of these hours."),
         ([], "Propose how the course's hours split over the core areas"),
     ],
     ids=["split-short", "topics-over", "firearms-elsewhere", "no-area", "no-split"],
@@ -182,7 +182,7 @@ def test_a_pending_course_can_be_corrected_before_review(world: dict[str, Any]) 
         other_document=upload("agenda.pdf"),
         **split_rows(
             {"core_area": "legal_studies", "hours": "4"},
-            {"core_area": "interpersonal_perspectives", "hours": "2", "implicit_bias": "1"},
+            {"core_area": "interpersonal_perspectives", "hours": "2", "implicit_bias_hours": "1"},
         ),
     )
     response = dave.post(f"/provider/courses/{course.pk}/correct/", data)

@@ -14,13 +14,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
+from clee.compliance.records import training_records_add
 from clee.core.audit import events_for
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.providers.models import Course, Offering, OfferingInstructor, RosterUpload
 from clee.providers.offerings import InstructorSpec
 from clee.training.models import TrainingRecord
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from clee.workflows.instructor_credit import (
     instructors_credit_due,
     offering_instructors_credit,

@@ -67,7 +67,7 @@ def course_data(**overrides: Any) -> dict[str, Any]:
         "learning_objectives": "Write a clear narrative.\nName three forms of implicit bias.",
         **split_rows(
             {"core_area": "legal_studies", "hours": "2"},
-            {"core_area": "interpersonal_perspectives", "hours": "2", "implicit_bias": "1"},
+            {"core_area": "interpersonal_perspectives", "hours": "2", "implicit_bias_hours": "1"},
         ),
         "instructor_record": upload("instructors.pdf"),
         "sample_certificate": upload("certificate.png", PNG, "image/png"),

@@ -18,7 +18,7 @@ from clee.demo.pdf import tiny_pdf
 from clee.providers.catalog import recognized_course_save
 from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
-from clee.training.services import credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -247,3 +247,88 @@ def test_after_a_decision_the_next_course_of_the_queue_opens(world: dict[str, An
     )
     assert last["Location"] == "/staff/courses/"
     assert "No more course submissions are waiting" in client.get(last["Location"]).content.decode()
+
+
+def window_post(**fields: str) -> dict[str, str]:
+    return {f"window-{name}": value for name, value in fields.items()}
+
+
+def test_staff_end_an_approved_courses_approval_with_a_reason_the_provider_sees(
+    world: dict[str, Any],
+) -> None:
+    course = world["course"]
+    url = f"/staff/courses/{course.pk}/"
+    client = staff(world)
+    page = client.get(url).content.decode()
+    assert "Change the approval window" in page
+    assert 'value="2020-01-01"' in page  # the window as it stands
+    response = client.post(
+        url,
+        window_post(
+            approved_from="2020-01-01", approved_until="2026-06-30", reason="The curriculum is retired."
+        ),
+    )
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert (course.approved_from, course.approved_until) == (dt.date(2020, 1, 1), dt.date(2026, 6, 30))
+    assert course.decision_reason == "The curriculum is retired."
+    event = events_for(course).get(action="course.update")
+    assert event.actor == world["erin"]
+    assert event.data["changes"]["approved_until"] == [None, "2026-06-30"]
+    dave = Client()
+    assert dave.login(username=world["dave"].username, password=PASSWORD)
+    shown = dave.get(f"/provider/courses/{course.pk}/").content.decode()
+    assert "The curriculum is retired." in shown
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"approved_from": "2020-01-01", "approved_until": "2019-12-31", "reason": "x"},
+            "before it starts (January 1, 2020)",
+        ),
+        (
+            {"approved_from": "2020-01-01", "approved_until": "", "reason": ""},
+            "Say why the approval window changes",
+        ),
+        ({"approved_from": "", "approved_until": "", "reason": "x"}, "Enter the approved from."),
+        ({"approved_from": "2020-01-01", "approved_until": "", "reason": "x"}, "already this one"),
+    ],
+    ids=["ends-before", "no-reason", "no-start", "unchanged"],
+)
+def test_a_window_that_cannot_be_is_refused_and_nothing_changes(
+    world: dict[str, Any], fields: dict[str, str], message: str
+) -> None:
+    course = world["course"]
+    response = staff(world).post(f"/staff/courses/{course.pk}/", window_post(**fields))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    course.refresh_from_db()
+    assert (course.approved_from, course.approved_until) == (dt.date(2020, 1, 1), None)
+    assert not events_for(course).filter(action="course.update").exists()
+
+
+def test_a_course_awaiting_review_has_no_window_to_change(world: dict[str, Any]) -> None:
+    course = submitted(world)
+    client = staff(world)
+    assert "Change the approval window" not in client.get(f"/staff/courses/{course.pk}/").content.decode()
+    # A window posted to it is read as a decision (none made): nothing is approved.
+    client.post(f"/staff/courses/{course.pk}/", window_post(approved_from="2020-01-01", reason="x"))
+    course.refresh_from_db()
+    assert course.status == Course.Status.PENDING
+
+
+def test_the_window_service_refuses_a_course_not_approved(world: dict[str, Any]) -> None:
+    from clee.core.errors import ServiceError
+    from clee.providers.courses import course_window_change
+
+    course = submitted(world)
+    with pytest.raises(ServiceError, match="only an approved course has an approval window; this one is"):
+        course_window_change(
+            course=course,
+            approved_from=dt.date(2020, 1, 1),
+            approved_until=None,
+            reason="x",
+            acting_user=world["erin"],
+        )

@@ -17,12 +17,12 @@ from django.test import Client
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.makeup import makeup_preview, training_apply_to_period
 from clee.compliance.models import ComplianceResult
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute, ensure_period, officer_period_scenario
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.officers.models import LicenseStatus, Officer
 from clee.training.models import TrainingRecord
-from clee.training.services import training_records_add
 from tests.portals.test_oversight_statewide import PERSONAS, build_state, client_of, lines, record
 
 pytestmark = pytest.mark.django_db

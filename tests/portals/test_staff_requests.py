@@ -24,7 +24,7 @@ from clee.providers.catalog import recognized_course_save
 from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
 from clee.training.models import CreditLine, CreditRequest, TrainingRecord
-from clee.training.services import REQUIRED_DOCUMENTS, credit_request_submit
+from clee.workflows.credit_requests import REQUIRED_DOCUMENTS, credit_request_submit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -177,7 +177,7 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
     from clee.officers.models import Commission
     from clee.providers.models import Offering
     from clee.training.models import ImportBatch, TrainingRecord
-    from clee.training.services import credit_request_submit
+    from clee.workflows.credit_requests import credit_request_submit
     from clee.workflows.provider_rosters import roster_upload_store
     from tests.portals.test_provider_support import roster
 

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from clee.compliance.models import ComplianceResult, StaleResult
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute, officer_period_scenario
 from clee.core.models import AuditEvent
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

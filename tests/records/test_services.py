@@ -15,9 +15,11 @@ from clee.core.documents import document_store
 from clee.core.errors import ServiceError
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Commission, LicenseStatus, Officer
-from clee.officers.services import commission_end, commission_start, license_status_change, officer_create
+from clee.officers.services import commission_end, commission_start, license_status_change
 from clee.training.models import CreditRequest, TrainingRecord
-from clee.training.services import LineSpec, credit_request_decide, credit_request_submit
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_submit
+from clee.workflows.officers import officer_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])

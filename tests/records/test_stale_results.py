@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,9 +32,10 @@ from clee.compliance.outbox import (
     stale_results_recompute,
     stale_results_sweep,
 )
+from clee.compliance.records import training_records_add
 from clee.compliance.services import compliance_recompute
 from clee.officers.models import Officer
-from clee.training.services import RecordEntry, course_lines, training_records_add
+from clee.training.services import RecordEntry, course_lines
 from tests.conftest import PASSWORD
 from tests.threads import in_thread, result
 
@@ -176,6 +178,50 @@ def test_pages_show_updating_until_a_worker_recomputes_the_result(
     assert "Updating…" not in dashboard
     assert "Deficient" in dashboard
     assert "Updating…" not in bob.get(f"/agency/{year}").content.decode()
+
+
+def poll(client: Client, page: str) -> Any:
+    """What htmx asks when the block of ``page`` that shows an updating result polls: the
+    token of what the block shows, as the page gave it."""
+    shown = re.search(r'"X-Clee-Shown": "([0-9a-f]+)"', client.get(page).content.decode())
+    assert shown is not None, f"{page} has no block polling"
+    return client.get(page, headers={"HX-Request": "true", "X-Clee-Shown": shown.group(1)})
+
+
+def test_a_polling_block_is_left_alone_until_its_result_is_current(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    compliance_recompute(period=world["period"])
+    alice, bob, erin = signed_in("alice"), signed_in("bob"), signed_in("erin")
+    with django_capture_on_commit_callbacks(execute=True):
+        training_records_add(entries=[entry(world, dt.date(2023, 3, 1))], actor=world["erin"])
+    year = "?year=2023"
+    pages = [
+        (alice, f"/officer/{year}"),
+        (alice, f"/officer/transcript/{year}"),
+        (bob, f"/agency/{year}"),
+        (bob, f"/agency/officers/{world['officer'].pk}/{year}"),
+        (erin, "/state/compliance/?period=2023"),
+    ]
+    # Still updating: "nothing new" (204, no body: htmx swaps nothing), for every block.
+    for client, page in pages:
+        response = poll(client, page)
+        assert (page, response.status_code, response.content) == (page, 204, b"")
+    # A poll that shows something else (an older token) gets the page.
+    stale = bob.get(f"/agency/{year}", headers={"HX-Request": "true", "X-Clee-Shown": "0" * 16})
+    assert stale.status_code == 200
+    assert "Updating…" in stale.content.decode()
+    tokens = {
+        page: re.search(r'"X-Clee-Shown": "([0-9a-f]+)"', c.get(page).content.decode()) for c, page in pages
+    }
+    run_worker()
+    for client, page in pages:
+        token = tokens[page]
+        assert token is not None
+        response = client.get(page, headers={"HX-Request": "true", "X-Clee-Shown": token.group(1)})
+        assert response.status_code == 200, page
+        assert "Updating…" not in response.content.decode(), page
+        assert "X-Clee-Shown" not in response.content.decode(), page  # the block stops polling
 
 
 @pytest.mark.django_db(transaction=True)

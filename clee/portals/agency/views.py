@@ -46,6 +46,7 @@ from clee.portals.agency.forms import (
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.pagecache import agency_roster_fingerprint, cached_page
 from clee.portals.periods import page_period, period_switch
+from clee.portals.polling import poll_unchanged, shown_token
 from clee.providers.courses import DocumentUpload
 from clee.providers.models import Provider
 from clee.training.models import ImportBatch, TrainingRecord
@@ -98,7 +99,11 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     context["rows"] = list(selectors.roster_rows(context["page_obj"].object_list))
     # Results being recomputed (read with the page's rows): the list polls until they are current.
-    context["updating"] = any(row.updating for row in context["rows"])
+    updating_ids = [row.officer_id for row in context["rows"] if row.updating]
+    context["updating"] = bool(updating_ids)
+    context["shown"] = shown_token("roster", updating_ids)
+    if unchanged := poll_unchanged(request, context["shown"]):
+        return unchanged
     # Each row links to its officer: the address is put together, not reversed 50 times.
     context["officer_url"] = reverse("agency:index") + "officers/"
     context["officer_query"] = f"?year={period.year}" if period and request.GET.get("year") else ""
@@ -162,6 +167,9 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
     period = page_period(request)
     result = selectors.officer_result(commission.officer, period)
     updating = period is not None and result_is_stale(commission.officer_id, period)
+    shown = shown_token("officer", commission.officer_id, period.pk if period else None)
+    if updating and (unchanged := poll_unchanged(request, shown)):
+        return unchanged
     total = None
     if result is not None:
         total = next((r for r in result.requirements if r["key"] == "total"), None)
@@ -175,6 +183,7 @@ def officer(request: HttpRequest, officer_id: int) -> HttpResponse:
             "period": period,
             "result": result,
             "updating": updating,
+            "shown": shown,
             "total": total,
             "records": _counted_records(commission, period),
             "visible_from": commission.records_visible_from,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
+from clee.compliance.access import access_case, access_inactivation
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.models import ComplianceResult, LicenseDecision
 from clee.compliance.selectors import (
@@ -28,7 +29,6 @@ from clee.compliance.selectors import (
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.officers.models import Commission
-from clee.portals.director.access import access_case, access_inactivation
 from clee.portals.director.forms import DecisionForm, QueueForm, ReactivationForm
 from clee.portals.oversight.selectors import NoncompliantRow
 

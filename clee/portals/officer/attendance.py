@@ -17,7 +17,7 @@ from clee.attendance.models import AttendanceScan
 from clee.attendance.selectors import awaiting_confirmation
 from clee.attendance.services import attendance_scan, code_session, next_action
 from clee.core.errors import ServiceError, sentence
-from clee.portals.officer.access import linked_officer
+from clee.officers.access import linked_officer
 
 OFFICER = User.Role.OFFICER
 TEMPLATE = "portals/officer/attend.html"

@@ -8,14 +8,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
-from clee.compliance.access import PeriodMissing
+from clee.compliance.access import PeriodMissing, access_period
 from clee.compliance.calendar import no_period_message
 from clee.compliance.models import ComplianceResult
 from clee.core.errors import ServiceError
@@ -23,9 +23,10 @@ from clee.credentials.access import access_own_credential
 from clee.credentials.models import IssuedCredential
 from clee.credentials.services import CERTIFIED, course_credential_issue, period_credential_issue
 from clee.credentials.sharing import qr_code
-from clee.portals.officer.access import access_officer, access_period, linked_officer
+from clee.officers.access import access_linked_officer, linked_officer
 from clee.portals.officer.pdf import pdf_response
 from clee.portals.periods import page_period, period_switch
+from clee.training.access import access_own_record
 from clee.training.models import TrainingRecord
 
 OFFICER = User.Role.OFFICER
@@ -74,10 +75,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
 @require_POST
 def credential_for_record(request: HttpRequest, record_id: int) -> HttpResponse:
     user = acting_user(request)
-    officer = access_officer(user)
-    record = TrainingRecord.objects.filter(pk=record_id, officer=officer).first()
-    if record is None:
-        raise Http404("No such page.")
+    record = access_own_record(user, record_id)
     try:
         credential = course_credential_issue(record=record, acting_user=user)
     except ServiceError as error:
@@ -89,8 +87,8 @@ def credential_for_record(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def credential_for_period(request: HttpRequest, year: int) -> HttpResponse:
     user = acting_user(request)
-    officer = access_officer(user)
-    period = access_period(year, None)
+    officer = access_linked_officer(user)
+    period = access_period(user, year)
     try:
         credential = period_credential_issue(officer=officer, period=period, acting_user=user)
     except ServiceError as error:

@@ -15,9 +15,9 @@ from clee.compliance.calendar import current_period
 from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
+from clee.officers.access import access_linked_officer
 from clee.officers.models import Officer
 from clee.portals.forms import PortalForm
-from clee.portals.officer.access import access_officer
 
 
 class ExtensionRequestForm(PortalForm):
@@ -60,7 +60,7 @@ class ExtensionRequestForm(PortalForm):
 @require_http_methods(["GET", "POST"])
 def extension_new(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    officer = access_officer(user)
+    officer = access_linked_officer(user)
     period = current_period()
     if period is None:
         raise Http404(NOT_FOUND)

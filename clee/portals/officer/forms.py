@@ -23,7 +23,7 @@ from clee.core.documents import sniff_kind
 from clee.portals.forms import PortalForm, hours_field
 from clee.rules import NoPackError
 from clee.training.models import CreditRequest
-from clee.training.services import REQUIRED_DOCUMENTS, RequestUpload
+from clee.workflows.credit_requests import REQUIRED_DOCUMENTS, RequestUpload
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 

@@ -10,7 +10,7 @@ from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.paging import paginate
 from clee.notices.models import Notice
-from clee.portals.officer.access import linked_officer
+from clee.officers.access import linked_officer
 
 
 @role_required(User.Role.OFFICER)

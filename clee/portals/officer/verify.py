@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clee.compliance.certificates import CERTIFIED_STATUSES
 from clee.compliance.models import ComplianceResult
 from clee.credentials.sharing import PackedError, unpack
 from clee.credentials.verification import MAX_CHARS, credential_check
-from clee.portals.officer.access import certificate_by_code
 from clee.portals.officer.selectors import day_shown, hours_shown
-from clee.training.services import CERTIFIED_STATUSES
+from clee.training.selectors import certificate_by_code
 
 
 def _private(response: HttpResponse) -> HttpResponse:

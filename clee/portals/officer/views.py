@@ -19,20 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
-from clee.compliance.access import PeriodMissing
+from clee.compliance.access import PeriodMissing, access_period
 from clee.compliance.calendar import current_period, no_period_message
+from clee.compliance.certificates import CERTIFIED_STATUSES, certificate_issue
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.selectors import result_is_stale
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
+from clee.officers.access import access_linked_officer, linked_officer
 from clee.officers.models import Officer
-from clee.portals.officer.access import (
-    access_credit_request,
-    access_officer,
-    access_own_certificate,
-    access_period,
-    linked_officer,
-)
 from clee.portals.officer.forms import DOCUMENT_FIELDS, GUIDES, CreditRequestForm, kind_of
 from clee.portals.officer.pdf import pdf_response
 from clee.portals.officer.ranking import rank_offerings, upcoming_offerings
@@ -46,8 +41,10 @@ from clee.portals.officer.selectors import (
 )
 from clee.portals.pagecache import cached_page, officer_dashboard_fingerprint
 from clee.portals.periods import page_period, period_switch
+from clee.portals.polling import poll_unchanged, shown_token
+from clee.training.access import access_own_certificate, access_own_credit_request
 from clee.training.models import CreditRequest
-from clee.training.services import CERTIFIED_STATUSES, certificate_issue, credit_request_submit
+from clee.workflows.credit_requests import credit_request_submit
 
 OFFICER = User.Role.OFFICER
 
@@ -66,6 +63,9 @@ def index(request: HttpRequest) -> HttpResponse:
         return _not_linked(request, "Your continuing education")
     period = current_period()
     context: dict[str, Any] = {"officer": officer, "period": period, **dashboard(officer, period)}
+    context["shown"] = shown_token("dashboard", officer.pk, period.pk if period else None)
+    if context.get("updating") and (unchanged := poll_unchanged(request, context["shown"])):
+        return unchanged
     return render(request, "portals/officer/index.html", context)
 
 
@@ -107,6 +107,9 @@ def transcript(request: HttpRequest) -> HttpResponse:
     if period is None:
         raise PeriodMissing(no_period_message("current"))
     context = _transcript_context(officer, period)
+    context["shown"] = shown_token("transcript", officer.pk, period.pk)
+    if context["updating"] and (unchanged := poll_unchanged(request, context["shown"])):
+        return unchanged
     context.update(period_switch(request, period))
     return render(request, "portals/officer/transcript.html", context)
 
@@ -114,8 +117,9 @@ def transcript(request: HttpRequest) -> HttpResponse:
 @role_required(OFFICER)
 @require_GET
 def transcript_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    officer = access_officer(acting_user(request))
-    period = access_period(year, None)
+    user = acting_user(request)
+    officer = access_linked_officer(user)
+    period = access_period(user, year)
     context = _transcript_context(officer, period)
     return pdf_response(
         request,
@@ -130,8 +134,8 @@ def transcript_pdf(request: HttpRequest, year: int) -> HttpResponse:
 def certificate(request: HttpRequest, year: int) -> HttpResponse:
     """Issue (or find) the period's certificate, then download it."""
     user = acting_user(request)
-    officer = access_officer(user)
-    period = access_period(year, None)
+    officer = access_linked_officer(user)
+    period = access_period(user, year)
     try:
         certificate_issue(officer=officer, period=period, acting_user=user)
     except ServiceError as error:
@@ -144,9 +148,9 @@ def certificate(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def certificate_pdf(request: HttpRequest, year: int) -> HttpResponse:
     user = acting_user(request)
-    officer = access_officer(user)
-    period = access_period(year, None)
-    issued = access_own_certificate(user, period)
+    officer = access_linked_officer(user)
+    period = access_period(user, year)
+    issued = access_own_certificate(user, period.pk)
     result = ComplianceResult.objects.filter(officer=officer, period=period).first()
     if result is None or result.status not in CERTIFIED_STATUSES:
         # The record changed since the certificate was issued: no certificate of a status
@@ -261,7 +265,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @role_required(OFFICER)
 @require_GET
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    claim = access_credit_request(acting_user(request), request_id)
+    claim = access_own_credit_request(acting_user(request), request_id)
     record = claim.record
     context: dict[str, Any] = {
         "claim": claim,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from clee.compliance.calendar import program_today
+from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.rulebooks import number_in_force, rule_book
 from clee.rules import Dated, NoPackError, PackError, RulePack
@@ -77,7 +77,7 @@ def pack_rows() -> list[PackRow]:
 def pack_of_year(year: str) -> tuple[RulePack, ReportingPeriod | None]:
     """The pack of ``year``: its period's version's, or (not opened yet) the version in force's."""
     jurisdiction = settings.CLEE_JURISDICTION.upper()
-    period = ReportingPeriod.objects.filter(jurisdiction=jurisdiction, year=int(year)).first()
+    period = period_of_year(int(year), jurisdiction)
     number = period.pack_version if period else number_in_force(jurisdiction, program_today())
     return rule_book(jurisdiction, number).pack(year), period
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
+from clee.compliance.access import access_rule_book_version
 from clee.compliance.calendar import program_today
 from clee.compliance.models import ImpactPreview, RecognizedSource, RuleBookVersion
 from clee.compliance.publishing import (
@@ -35,7 +36,6 @@ from clee.compliance.publishing import (
 from clee.compliance.recognized import recognized_now, recognized_source_add, recognized_source_end
 from clee.compliance.rulebooks import version_in_force
 from clee.core.errors import ServiceError
-from clee.portals.oversight.access import access_rule_book_version
 from clee.portals.oversight.forms import (
     DraftImpactForm,
     DraftTextForm,
@@ -168,7 +168,7 @@ def _version_context(version: RuleBookVersion, user: User) -> dict[str, Any]:
 def version(request: HttpRequest, version_id: int) -> HttpResponse:
     """A version or draft: its state, what is wrong with it, the periods it changes, its text
     against the version before, and what may be done with it."""
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     return render(request, "portals/oversight/version.html", _version_context(found, acting_user(request)))
 
 
@@ -176,7 +176,7 @@ def version(request: HttpRequest, version_id: int) -> HttpResponse:
 @statewide_only
 def version_text(request: HttpRequest, version_id: int) -> HttpResponse:
     """The version's text, to download (and to try with ``clee check --pack``)."""
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     name = f"{found.jurisdiction.lower()}-v{found.number}" if found.number else f"draft-{found.pk}"
     response = HttpResponse(found.text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
@@ -187,7 +187,7 @@ def version_text(request: HttpRequest, version_id: int) -> HttpResponse:
 @staff_only
 def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     """Edit a draft's text in the page; it is saved even while it has a problem (shown)."""
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     if found.status != RuleBookVersion.Status.DRAFT:
         messages.error(
             request, f"This draft is {found.get_status_display().lower()}: it can no longer be edited."
@@ -238,7 +238,7 @@ def _version_refused(request: HttpRequest, found: RuleBookVersion, form: Any, ke
 @require_POST
 @staff_only
 def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     form = SubmitDraftForm(request.POST)
     if not form.is_valid():
         return _version_refused(request, found, form, "submit_form")
@@ -258,7 +258,7 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 @staff_only
 def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     try:
         rule_book_withdraw(draft=found, acting_user=acting_user(request))
     except ServiceError as error:
@@ -271,7 +271,7 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 @director_only
 def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     try:
         published = rule_book_publish(draft=found, acting_user=acting_user(request))
     except ServiceError as error:
@@ -291,7 +291,7 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 @director_only
 def version_return(request: HttpRequest, version_id: int) -> HttpResponse:
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     form = ReturnDraftForm(request.POST)
     if not form.is_valid():
         return _version_refused(request, found, form, "return_form")
@@ -309,7 +309,7 @@ def version_impact(request: HttpRequest, version_id: int) -> HttpResponse:
     """Preview a draft's (or version's) impact on a period: the impact page's own preview."""
     from clee.portals.oversight.views import impact_preview  # the views module imports this one
 
-    found = access_rule_book_version(version_id)
+    found = access_rule_book_version(acting_user(request), version_id)
     form = DraftImpactForm(request.POST)
     if not form.is_valid() or draft_problem(found) is not None:
         messages.error(request, "Choose a period; a draft with a problem cannot be previewed.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.access import NOT_FOUND, acting_user, role_required
 from clee.accounts.models import User
+from clee.compliance.access import access_impact_preview, access_pack_year
 from clee.compliance.calendar import current_period
 from clee.compliance.impact import Impact, impact_preview_cancel, impact_preview_request
 from clee.compliance.models import ComplianceResult, ImpactPreview, ReportingPeriod, RuleBookVersion
@@ -23,7 +24,6 @@ from clee.compliance.selectors import grace_passed, periods_past_grace, stale_co
 from clee.core.paging import paginate
 from clee.officers.models import Commission, Officer
 from clee.portals.exports import csv_response, xlsx_response
-from clee.portals.oversight.access import access_impact_preview, access_pack_year
 from clee.portals.oversight.forms import AgencySearchForm, DraftPackForm, NoncompliantFilterForm
 from clee.portals.oversight.packs import pack_context, pack_of_year, pack_rows
 from clee.portals.oversight.rules import versions_context
@@ -35,6 +35,7 @@ from clee.portals.oversight.selectors import (
     noncompliant_rows,
     requirement_shortfalls,
 )
+from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.selectors import status_counts
 from clee.rules import NoPackError, PackError
 
@@ -81,6 +82,10 @@ def statewide(request: HttpRequest) -> HttpResponse:
     if default is None:
         return _no_period(request, "Statewide compliance")
     form, period, search, sort = _statewide_filters(request, default)
+    updating_count = stale_count(period)
+    shown = shown_token("statewide", period.pk, updating_count)
+    if updating_count and (unchanged := poll_unchanged(request, shown)):
+        return unchanged
     requirements, with_result = requirement_shortfalls(period)
     kept = QueryDict(mutable=True)
     kept.update({"period": str(period.year), **({"q": search} if search else {})})
@@ -111,7 +116,8 @@ def statewide(request: HttpRequest) -> HttpResponse:
         "opens_on": period.grace_deadline + dt.timedelta(days=1),
         "status_counts": status_counts(ComplianceResult.objects.filter(period=period)),
         # Results being recomputed are counted as they were until they are current again.
-        "updating_count": stale_count(period),
+        "updating_count": updating_count,
+        "shown": shown,
         "requirements": requirements,
         "with_result": with_result,
         "columns": columns,
@@ -267,7 +273,7 @@ def packs(request: HttpRequest) -> HttpResponse:
 @statewide_only
 def pack(request: HttpRequest, year: str) -> HttpResponse:
     """One period's pack: each value with its effective dates and citation."""
-    year = access_pack_year(year)
+    year = access_pack_year(acting_user(request), year)
     context: dict[str, Any] = {"year": year}
     try:
         pack, context["period"] = pack_of_year(year)
@@ -325,7 +331,7 @@ def _kept_preview(request: HttpRequest) -> ImpactPreview | None:
         request.session.pop(IMPACT_SESSION_KEY, None)
         return None
     try:
-        return access_impact_preview(preview_id, acting_user(request))
+        return access_impact_preview(acting_user(request), preview_id)
     except Http404:  # another person's session, or a preview gone with its draft
         request.session.pop(IMPACT_SESSION_KEY, None)
         return None
@@ -379,7 +385,7 @@ def impact_preview(
 def impact_progress(request: HttpRequest, preview_id: int) -> HttpResponse:
     """The progress fragment the page polls; once the preview is no longer running, htmx is
     told to reload the page, which shows it."""
-    preview = access_impact_preview(preview_id, acting_user(request))
+    preview = access_impact_preview(acting_user(request), preview_id)
     response = render(request, "portals/oversight/includes/impact_progress.html", {"preview": preview})
     if not preview.is_active:
         response["HX-Refresh"] = "true"
@@ -390,7 +396,7 @@ def impact_progress(request: HttpRequest, preview_id: int) -> HttpResponse:
 @statewide_only
 def impact_cancel(request: HttpRequest, preview_id: int) -> HttpResponse:
     """Cancel the person's own preview while it runs."""
-    preview = access_impact_preview(preview_id, acting_user(request))
+    preview = access_impact_preview(acting_user(request), preview_id)
     if impact_preview_cancel(preview=preview, acting_user=acting_user(request)):
         messages.info(request, "The preview is cancelled.")
     else:

@@ -24,7 +24,7 @@ from clee.attendance.models import AttendanceSession
 from clee.attendance.selectors import session_list
 from clee.attendance.services import entry_add, session_confirm, session_end, session_start
 from clee.core.errors import ServiceError
-from clee.portals.provider.access import access_offering
+from clee.providers.access import access_own_offering
 
 PROVIDER = User.Role.PROVIDER
 
@@ -39,7 +39,7 @@ def check_in_url(request: HttpRequest, session: AttendanceSession, window: int) 
 @require_POST
 def attendance_start(request: HttpRequest, offering_id: int) -> HttpResponse:
     user = acting_user(request)
-    offering = access_offering(user, offering_id)
+    offering = access_own_offering(user, offering_id)
     try:
         session = session_start(offering=offering, acting_user=user)
     except ServiceError as error:

@@ -7,7 +7,6 @@ have the last word.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -16,13 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from clee.core.choices import CoreArea, Delivery, Subject, Topic
+from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
-from clee.core.errors import ServiceError
 from clee.imports.tables import MAX_BYTES
 from clee.officers.models import Officer
 from clee.portals.forms import PortalForm, hours_field
-from clee.providers.courses import SUBMISSION_DOCUMENTS, DocumentUpload, PortionSpec, portion_validate
+from clee.providers.courses import SUBMISSION_DOCUMENTS, DocumentUpload
 from clee.providers.models import Course, CourseDocument
 from clee.providers.offerings import InstructorSpec
 from clee.providers.services import hours_text
@@ -151,82 +149,7 @@ class CourseForm(PortalForm):
         return [self[name] for name in ("title", "number", "hours", "delivery")]
 
 
-TOPIC_FIELDS: tuple[tuple[str, str], ...] = tuple((str(topic.value), str(topic.label)) for topic in Topic)
-
-
-class PortionForm(PortalForm):
-    """One row of a course's split: hours in a core area (and subject), with the topic hours
-    inside them."""
-
-    core_area = forms.ChoiceField(
-        label="Core area", choices=[("", "- Select -"), *CoreArea.choices], required=False
-    )
-    subject = forms.ChoiceField(
-        label="Subject",
-        choices=[("", "None"), (Subject.FIREARMS.value, "Firearms")],
-        required=False,
-    )
-    hours = hours_field("Hours", required=False)
-    racial_profiling = hours_field("Racial profiling hours", required=False)
-    implicit_bias = hours_field("Implicit bias hours", required=False)
-    de_escalation = hours_field("De-escalation hours", required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.filled():
-            return cleaned
-        if not cleaned.get("core_area") and "core_area" not in self.errors:
-            self.add_error("core_area", "choose the core area of these hours")
-        if cleaned.get("hours") is None and "hours" not in self.errors:
-            self.add_error("hours", "give the hours in this core area")
-        if self.errors:
-            return cleaned
-        try:
-            portion_validate(self.spec())
-        except ServiceError as error:
-            at_fault = "subject" if cleaned.get("subject") and "Firearms" in error.message else "hours"
-            self.refuse(error, aliases={error.field or "": at_fault})
-        return cleaned
-
-    def spec(self) -> PortionSpec:
-        cleaned = self.cleaned_data
-        return PortionSpec(
-            core_area=cleaned["core_area"],
-            subject=cleaned.get("subject") or "",
-            hours=cleaned["hours"],
-            topics={topic: cleaned[topic] for topic, _ in TOPIC_FIELDS if cleaned.get(topic)},
-        )
-
-    def topic_fields(self) -> list[forms.BoundField]:
-        return [self[topic] for topic, _ in TOPIC_FIELDS]
-
-
-class BasePortionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def specs(self) -> list[PortionSpec]:
-        """The filled rows, in order (blank rows are left out)."""
-        return [form.spec() for form in self.forms if form.filled() and form.is_valid()]
-
-
-PortionFormSet = cast(
-    type[BasePortionFormSet],
-    forms.formset_factory(PortionForm, formset=BasePortionFormSet, extra=0, max_num=12, validate_max=True),
-)
 SPLIT_ROWS = 4  # rows a new course's split starts with: the four core areas fit
-
-
-def portion_initial(course: Course) -> list[dict[str, Any]]:
-    """A stored course's split as the rows' initial values."""
-    rows = []
-    for portion in course.portions.all():
-        row: dict[str, Any] = {
-            "core_area": portion.core_area,
-            "subject": portion.subject,
-            "hours": portion.hours,
-        }
-        for topic, hours in portion.topics.items():
-            row[topic] = Decimal(str(hours))
-        rows.append(row)
-    return rows
 
 
 # Offerings ----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from clee.accounts.models import User
 from clee.attendance.selectors import offering_sessions
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
-from clee.portals.provider.access import access_course, access_offering, access_provider
 from clee.portals.provider.forms import (
     INSTRUCTOR_ROWS,
     InstructorForm,
@@ -34,6 +33,7 @@ from clee.portals.provider.selectors import (
     offering_completions,
     provider_offerings,
 )
+from clee.providers.access import access_own_course, access_own_offering, access_own_provider
 from clee.providers.models import Course, Offering
 from clee.providers.offerings import offering_ended
 from clee.workflows.instructor_credit import offering_save_and_credit
@@ -51,7 +51,7 @@ CHANGE_FIELDS = {**OFFERING_FIELDS, "course": "starts_on"}
 def offerings(request: HttpRequest) -> HttpResponse:
     """Upcoming and current offerings, then past ones (latest first, by pages)."""
     user = acting_user(request)
-    provider = access_provider(user)
+    provider = access_own_provider(user)
     today = timezone.localdate()
     courses = list(
         Course.objects.filter(provider=provider, offerings__isnull=False).distinct().order_by("number")
@@ -84,12 +84,12 @@ def offering_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offering_edit(request: HttpRequest, offering_id: int) -> HttpResponse:
     """Change an offering's dates, place or instructors (their credit follows)."""
-    return _offering_form_page(request, offering=access_offering(acting_user(request), offering_id))
+    return _offering_form_page(request, offering=access_own_offering(acting_user(request), offering_id))
 
 
 def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> HttpResponse:
     user = acting_user(request)
-    provider = access_provider(user)
+    provider = access_own_provider(user)
     courses = approved_courses(provider) if offering is None else None
     notice = ""
     if request.method == "POST" and "add_row" in request.POST:
@@ -148,7 +148,7 @@ def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> H
         initial: dict[str, Any] = {}
         wanted = request.GET.get("course", "")
         if wanted.isdigit():
-            initial["course"] = access_course(user, int(wanted)).pk
+            initial["course"] = access_own_course(user, int(wanted)).pk
         form = OfferingForm(initial=initial, courses=courses)
         formset = InstructorFormSet(initial=[{}] * INSTRUCTOR_ROWS, prefix=INSTRUCTOR_PREFIX)
     errors = error_summary(form, (formset, "Instructor", "instructors"))
@@ -168,7 +168,7 @@ def _offering_form_page(request: HttpRequest, *, offering: Offering | None) -> H
 @require_GET
 def offering_instructor_row(request: HttpRequest) -> HttpResponse:
     """One more blank instructor row (htmx), and the formset's new row count."""
-    access_provider(acting_user(request))
+    access_own_provider(acting_user(request))
     return blank_row(
         request,
         prefix=INSTRUCTOR_PREFIX,
@@ -183,7 +183,7 @@ def offering_instructor_row(request: HttpRequest) -> HttpResponse:
 @require_GET
 def offering_detail(request: HttpRequest, offering_id: int) -> HttpResponse:
     """An offering: its dates and place, instructors with their credit, completions recorded."""
-    offering = access_offering(acting_user(request), offering_id)
+    offering = access_own_offering(acting_user(request), offering_id)
     today = timezone.localdate()
     completions = offering_completions(offering)
     context: dict[str, Any] = {

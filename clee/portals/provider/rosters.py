@@ -19,10 +19,11 @@ from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.imports.report import ImportReport
 from clee.imports.services import import_preview
-from clee.portals.provider.access import access_provider, access_roster_batch, access_roster_upload
 from clee.portals.provider.forms import RosterUploadForm, error_summary
 from clee.portals.provider.selectors import approved_courses, batch_records, roster_batches
+from clee.providers.access import access_own_provider, access_own_roster_upload
 from clee.providers.models import Provider, RosterUpload
+from clee.training.access import access_own_roster_batch
 from clee.training.models import ImportBatch
 from clee.workflows.provider_rosters import roster_upload_apply, roster_upload_store, roster_upload_table
 
@@ -41,7 +42,7 @@ SHOWN = {
 def rosters(request: HttpRequest) -> HttpResponse:
     """Upload a roster (then see its preview), and the rosters sent before."""
     user = acting_user(request)
-    provider = access_provider(user)
+    provider = access_own_provider(user)
     form = RosterUploadForm()
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
@@ -81,7 +82,7 @@ def _rosters_page(request: HttpRequest, provider: Provider, form: RosterUploadFo
 @require_GET
 def roster_sample(request: HttpRequest) -> HttpResponse:
     """A sample roster to fill in (the rows of docs/samples/roster.csv)."""
-    access_provider(acting_user(request))
+    access_own_provider(acting_user(request))
     content = render_to_string("portals/provider/roster_sample.csv")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="roster-sample.csv"'
@@ -93,7 +94,7 @@ def roster_sample(request: HttpRequest) -> HttpResponse:
 def roster_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     """What the uploaded roster would record, what is already on file, and every error."""
     user = acting_user(request)
-    upload = access_roster_upload(user, upload_id)
+    upload = access_own_roster_upload(user, upload_id)
     try:
         report = import_preview(
             kind=ImportBatch.Kind.ROSTER,
@@ -146,7 +147,7 @@ def _earlier(report: ImportReport, provider: Provider) -> ImportBatch | None:
 def roster_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Record the previewed roster, all or nothing."""
     user = acting_user(request)
-    upload = access_roster_upload(user, upload_id)
+    upload = access_own_roster_upload(user, upload_id)
     try:
         report = roster_upload_apply(upload=upload, sha256=request.POST.get("sha256", ""), acting_user=user)
     except ServiceError as error:
@@ -172,7 +173,7 @@ def roster_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
 @require_GET
 def roster_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     """A roster sent before: who sent it, its counts, and the completions it recorded."""
-    batch = access_roster_batch(acting_user(request), batch_id)
+    batch = access_own_roster_batch(acting_user(request), batch_id)
     context: dict[str, Any] = {"batch": batch}
     context.update(paginate(request, batch_records(batch)))
     return render(request, "portals/provider/roster_batch.html", context)

@@ -16,14 +16,10 @@ from clee.accounts.models import User
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.portals.periods import page_period, period_switch
-from clee.portals.provider.access import access_course, access_provider
 from clee.portals.provider.forms import (
     SPLIT_ROWS,
     CourseForm,
-    PortionForm,
-    PortionFormSet,
     error_summary,
-    portion_initial,
     posted_rows,
     posted_values,
 )
@@ -36,7 +32,9 @@ from clee.portals.provider.selectors import (
     provider_courses,
 )
 from clee.portals.selectors import Figure
-from clee.providers.courses import course_submit, course_withdraw
+from clee.portals.split import HourSplitForm, split_formset, split_initial
+from clee.providers.access import access_own_course, access_own_provider
+from clee.providers.courses import course_portions, course_submit, course_withdraw
 from clee.providers.models import Course, CourseDocument, Offering
 from clee.training.models import TrainingRecord
 
@@ -96,7 +94,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     """Correct a course while it awaits review."""
-    course = access_course(acting_user(request), course_id)
+    course = access_own_course(acting_user(request), course_id)
     if course.status != Course.Status.PENDING:
         messages.warning(
             request, f"{course.number} is {course.get_status_display().lower()}: it cannot be corrected."
@@ -107,19 +105,21 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
 
 def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpResponse:
     user = acting_user(request)
-    provider = access_provider(user)
+    provider = access_own_provider(user)
     new = course is None
     notice = ""
     if request.method == "POST" and "add_row" in request.POST:
         # A browser without JavaScript asks for one more split row: the page comes back with
         # what was typed (files cannot be sent back to a browser: they are chosen again).
-        rows = posted_rows(request.POST, SPLIT_PREFIX, list(PortionForm.base_fields), most=MAX_SPLIT_ROWS - 1)
+        rows = posted_rows(
+            request.POST, SPLIT_PREFIX, list(HourSplitForm.base_fields), most=MAX_SPLIT_ROWS - 1
+        )
         form = CourseForm(initial=posted_values(request.POST, CourseForm), new=new)
-        formset = PortionFormSet(initial=[*rows, {}], prefix=SPLIT_PREFIX)
+        formset = split_formset(initial=[*rows, {}], prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         notice = "A row was added. Choose any files again before you submit."
     elif request.method == "POST":
         form = CourseForm(request.POST, request.FILES, new=new)
-        formset = PortionFormSet(request.POST, prefix=SPLIT_PREFIX)
+        formset = split_formset(request.POST, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form_ok, split_ok = form.is_valid(), formset.is_valid()
         if form_ok and split_ok:
             candidate = course if course is not None else Course(provider=provider)
@@ -148,9 +148,13 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
             },
             new=False,
         )
-        formset = PortionFormSet(initial=[*portion_initial(course), {}], prefix=SPLIT_PREFIX)
+        formset = split_formset(
+            initial=[*split_initial(course_portions(course)), {}],
+            prefix=SPLIT_PREFIX,
+            max_rows=MAX_SPLIT_ROWS,
+        )
     else:
-        formset = PortionFormSet(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX)
+        formset = split_formset(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form = CourseForm(new=True)
     errors = error_summary(form, (formset, "Split row", "split"))
     context = {
@@ -169,11 +173,11 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
 @require_GET
 def course_split_row(request: HttpRequest) -> HttpResponse:
     """One more blank row of a course's split (htmx), and the formset's new row count."""
-    access_provider(acting_user(request))
+    access_own_provider(acting_user(request))
     return blank_row(
         request,
         prefix=SPLIT_PREFIX,
-        form_class=PortionForm,
+        form_class=HourSplitForm,
         max_rows=MAX_SPLIT_ROWS,
         focus="core_area",
         template="portals/provider/includes/portion_row.html",
@@ -184,7 +188,7 @@ def course_split_row(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     """A course's status, POST's decision, split, documents and offerings."""
-    course = access_course(acting_user(request), course_id)
+    course = access_own_course(acting_user(request), course_id)
     documents = course.documents.select_related("document").order_by("kind", "-document__uploaded_at")
     today = timezone.localdate()
     offerings = course.offerings.filter(ends_on__gte=today).order_by("starts_on")[:10]
@@ -209,7 +213,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 def course_withdraw_page(request: HttpRequest, course_id: int) -> HttpResponse:
     """Ask, then withdraw a course awaiting review."""
     user = acting_user(request)
-    course = access_course(user, course_id)
+    course = access_own_course(user, course_id)
     if request.method == "POST":
         try:
             course_withdraw(course=course, acting_user=user)

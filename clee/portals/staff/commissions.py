@@ -19,17 +19,12 @@ from clee.accounts.models import User
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
+from clee.officers.access import access_commission
 from clee.officers.models import Commission
 from clee.officers.services import commission_history_grant
 from clee.portals.forms import PortalForm
-from clee.portals.staff.access import _one
 
 staff_only = role_required(User.Role.POST_STAFF)
-
-
-def access_commission(user: User, commission_id: int) -> Commission:
-    """A commission (open or ended) with its officer and agency."""
-    return _one(user, Commission.objects.select_related("officer", "agency"), commission_id)
 
 
 def latest_commissions(query: str) -> QuerySet[Commission]:

@@ -6,7 +6,6 @@ services check the rules, and their refusals are put back on the form by ``Porta
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,98 +14,27 @@ from django.db.models import Q
 
 from clee.agencies.models import Agency
 from clee.compliance.models import Extension, ReportingPeriod
-from clee.core.choices import CoreArea, Delivery, ProviderCredit, Subject, Topic
-from clee.core.errors import ServiceError
+from clee.core.choices import Delivery, ProviderCredit
 from clee.officers.models import Officer
 from clee.portals.forms import (
     DateInput,
     PortalForm,
     PortalModelForm,
     date_field,
-    hours_field,
     plain_hours,
     radio_field,
     with_blank,
 )
-from clee.providers.courses import PortionSpec, portion_validate
+from clee.portals.split import HourSplitFormSet, split_formset, split_initial
+from clee.providers.courses import PortionSpec
 from clee.providers.models import Course, Provider, RecognizedCourse
 from clee.training.models import CreditRequest
 from clee.training.services import LineSpec
 
 # Lines: the core areas and hours a reviewer decides ------------------------------------------
 
-TOPIC_FIELDS = {str(topic): f"{topic}_hours" for topic in Topic}
 # A service's refusal naming one of these is about the lines as a whole.
 LINE_FIELDS = ("lines", "portions", "hours")
-
-
-class LineForm(PortalForm):
-    """One line of credit: hours in one core area (and subject), with topic hours inside them.
-
-    Every field may be left empty: an empty line is not a line (the form offers spare rows, so
-    adding a line needs no script, and emptying one removes it)."""
-
-    core_area = forms.ChoiceField(label="Core area", choices=with_blank(CoreArea.choices), required=False)
-    subject = forms.ChoiceField(
-        label="Subject", choices=[("", "None"), (Subject.FIREARMS, "Firearms")], required=False
-    )
-    hours = hours_field("Hours")
-    racial_profiling_hours = hours_field("Racial profiling")
-    implicit_bias_hours = hours_field("Implicit bias")
-    de_escalation_hours = hours_field("De-escalation")
-
-    def is_empty(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return not any(data.get(name) for name in ("core_area", "hours", *TOPIC_FIELDS.values()))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.is_empty() or self.errors:
-            return data
-        if not data.get("core_area"):
-            self.add_error("core_area", "Choose the core area of these hours.")
-        if not data.get("hours"):
-            self.add_error("hours", "Enter the hours of this line.")
-        if self.errors:
-            return data
-        try:
-            portion_validate(self.spec())
-        except ServiceError as error:
-            raise ValidationError(error.sentence) from error
-        return data
-
-    def spec(self) -> PortionSpec:
-        data = self.cleaned_data
-        return PortionSpec(
-            core_area=data["core_area"],
-            subject=data.get("subject") or "",
-            hours=data["hours"],
-            topics={topic: data[name] for topic, name in TOPIC_FIELDS.items() if data.get(name)},
-        )
-
-
-class LinesFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    """The lines of a decision; what a service said about them as a whole is among
-    ``non_form_errors``."""
-
-    def specs(self) -> list[PortionSpec]:
-        return [form.spec() for form in self.forms if isinstance(form, LineForm) and not form.is_empty()]
-
-    def line_specs(self) -> list[LineSpec]:
-        """The lines as a training record keeps them (topic hours as numbers)."""
-        return record_lines(self.specs())
-
-    def total(self) -> Decimal:
-        return sum((spec.hours for spec in self.specs()), Decimal(0))
-
-    def all_errors(self) -> list[str]:
-        """Every error of the lines, each naming its line, for the error summary."""
-        messages = [str(error) for error in self.non_form_errors()]
-        for number, form in enumerate(self.forms, start=1):
-            for name, errors in form.errors.items():
-                label = "" if name == "__all__" else f"{form.fields[name].label}: "
-                messages.extend(f"Line {number}, {label}{error}" for error in errors)
-        return messages
 
 
 def record_lines(portions: list[PortionSpec]) -> list[LineSpec]:
@@ -127,23 +55,9 @@ LINE_SPARE_ROWS = 2
 
 def lines_formset(
     data: Any = None, *, initial: list[PortionSpec] | None = None, prefix: str = "lines"
-) -> LinesFormSet:
-    """The lines form: the given lines, then spare empty rows."""
-    factory = forms.formset_factory(
-        LineForm, formset=LinesFormSet, extra=LINE_SPARE_ROWS, max_num=30, validate_max=True
-    )
-    rows = [
-        {
-            "core_area": spec.core_area,
-            "subject": spec.subject,
-            "hours": plain_hours(spec.hours),
-            **{TOPIC_FIELDS[topic]: plain_hours(hours) for topic, hours in spec.topics.items()},
-        }
-        for spec in initial or []
-    ]
-    formset = factory(data, initial=rows, prefix=prefix)
-    assert isinstance(formset, LinesFormSet)
-    return formset
+) -> HourSplitFormSet:
+    """The lines a reviewer decides (the split form of every page), then spare empty rows."""
+    return split_formset(data, initial=split_initial(initial or []), prefix=prefix, spare=LINE_SPARE_ROWS)
 
 
 # Decisions --------------------------------------------------------------------------------
@@ -218,6 +132,22 @@ class CourseDecisionForm(PortalForm):
             elif starts is not None and ends is not None and ends < starts:
                 self.add_error("approved_until", f"The approval ends before it starts ({starts:%B %-d, %Y}).")
         return data
+
+
+class CourseWindowForm(PortalForm):
+    """A new approval window for an approved course (ending its approval, or extending it)."""
+
+    approved_from = date_field("Approved from")
+    approved_until = date_field(
+        "Approved until", required=False, help_text="Leave empty for an approval without an end."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider sees it.",
+        error_messages={"required": "Say why the approval window changes: the provider sees it."},
+    )
 
 
 # Extensions and waivers -----------------------------------------------------------------------

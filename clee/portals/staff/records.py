@@ -17,9 +17,10 @@ from clee.accounts.models import User
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.credentials.services import credit_reverse
+from clee.officers.access import access_officer
 from clee.officers.models import Officer
 from clee.portals.periods import page_period, period_switch
-from clee.portals.staff.access import access_officer, access_record
+from clee.training.access import access_record
 from clee.training.models import TrainingRecord
 
 STAFF = User.Role.POST_STAFF

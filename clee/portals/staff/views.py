@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
+from clee.compliance.access import access_extension
 from clee.compliance.calendar import current_period, period_of_year
 from clee.compliance.preview import Effect, LineCount, counting_pack, course_counts, extension_effect
 from clee.compliance.recognized import recognition_issue
@@ -28,13 +29,8 @@ from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.core.wording import hours_text
-from clee.portals.staff.access import (
-    access_catalog_entry,
-    access_course,
-    access_credit_request,
-    access_extension,
-    access_provider,
-)
+from clee.portals.polling import poll_unchanged, shown_token
+from clee.portals.split import HourSplitFormSet
 from clee.portals.staff.forms import (
     APPROVE,
     GRANT,
@@ -43,9 +39,9 @@ from clee.portals.staff.forms import (
     CatalogFilter,
     CourseDecisionForm,
     CourseQueueFilter,
+    CourseWindowForm,
     ExtensionDecisionForm,
     ExtensionGrantForm,
-    LinesFormSet,
     ProviderFilter,
     ProviderForm,
     RequestDecisionForm,
@@ -77,12 +73,15 @@ from clee.portals.staff.selectors import (
     request_queue,
 )
 from clee.portals.statewide import statewide_context
+from clee.providers.access import access_catalog_entry, access_course, access_provider
 from clee.providers.catalog import recognized_course_save, recognized_split
-from clee.providers.courses import PortionSpec, course_decide
+from clee.providers.courses import PortionSpec, course_decide, course_window_change
 from clee.providers.models import Course, CourseDocument, Provider, RecognizedCourse
 from clee.providers.services import provider_save
+from clee.training.access import access_credit_request
 from clee.training.models import CreditRequest, RequestDocument
-from clee.training.services import LineSpec, credit_request_decide, credit_request_preview
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_preview
 
 staff_only = role_required(User.Role.POST_STAFF)
 
@@ -222,7 +221,33 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
     course = access_course(user, course_id)
     posted = request.method == "POST"
     queue = kept_queue((request.POST if posted else request.GET).get("queue", ""))
-    if posted:
+    window = None
+    if course.status == Course.Status.APPROVED:
+        window = CourseWindowForm(
+            request.POST if posted else None,
+            prefix="window",
+            initial={"approved_from": course.approved_from, "approved_until": course.approved_until},
+        )
+    if posted and window is not None:
+        if window.is_valid():
+            try:
+                course_window_change(
+                    course=course,
+                    approved_from=window.cleaned_data["approved_from"],
+                    approved_until=window.cleaned_data["approved_until"],
+                    reason=window.cleaned_data["reason"],
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                window.refuse(error)
+            else:
+                messages.success(
+                    request, f"The approval window of {course.number} “{course.title}” was changed."
+                )
+                return redirect("staff:course_review", course_id=course.pk)
+        form = CourseDecisionForm()
+        split = lines_formset(initial=course_prefill(course), prefix="split")
+    elif posted:
         form = CourseDecisionForm(request.POST)
         split = lines_formset(request.POST, prefix="split")
         approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
@@ -270,7 +295,8 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
             "course": course,
             "form": form,
             "split": split,
-            "errors": _errors(form, split),
+            "window": window,
+            "errors": _errors(window) if window is not None and window.is_bound else _errors(form, split),
             "documents": documents,
             "proposed": shown_lines(course_prefill(course)),
             "age_days": age_in_days(course.submitted_at),
@@ -279,7 +305,7 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
     )
 
 
-def _valid_specs(split: LinesFormSet) -> list[PortionSpec]:
+def _valid_specs(split: HourSplitFormSet) -> list[PortionSpec]:
     """The posted split, when it reads (a split with errors shows the provider's instead)."""
     return split.specs() if split.is_bound and split.is_valid() else []
 
@@ -309,7 +335,7 @@ def _next_course(request: HttpRequest, decided: Course, queue: str) -> HttpRespo
     return redirect(with_query(reverse("staff:course_review", args=[upcoming.pk]), query))
 
 
-def _errors(form: Any, lines: LinesFormSet | None = None) -> list[tuple[str, str]]:
+def _errors(form: Any, lines: HourSplitFormSet | None = None) -> list[tuple[str, str]]:
     """The error summary: (anchor, message) for each error of the form and the lines."""
     summary: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
     for field in form:
@@ -378,6 +404,10 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     user = acting_user(request)
     credit_request = access_credit_request(user, request_id)
     posted = request.method == "POST"
+    shown = shown_token("request", credit_request.pk)
+    unchanged = None if posted else poll_unchanged(request, shown)
+    if unchanged is not None and _result_updating(credit_request):
+        return unchanged
     queue = kept_queue(request.POST.get("queue", "") if posted else request.GET.get("queue", ""))
     matches = catalog_matches(credit_request)
     entry = _chosen_entry(
@@ -389,7 +419,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         form = RequestDecisionForm(request.POST, request=credit_request, preview=True)
         lines = lines_formset(request.POST)
         if form.is_valid() and lines.is_valid() and lines.specs():
-            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
         elif lines.is_valid() and not lines.specs():
             lines.non_form_errors().append(
                 "Add at least one line of core area and hours to see what approving does."
@@ -399,7 +429,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         lines = lines_formset(request.POST)
         approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
         if lines.is_valid() and lines.specs() and form.is_valid() and credit_request.status == "submitted":
-            effect = _approval_effect(credit_request, lines.line_specs(), form.cleaned_data, user)
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
         if approve and lines.is_valid() and not lines.specs():
             lines.non_form_errors().append("Add at least one line of core area and hours to approve.")
         elif form.is_valid() and (not approve or lines.is_valid()):
@@ -409,7 +439,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                     request=credit_request,
                     approve=approve,
                     reason=data["reason"],
-                    lines=lines.line_specs() if approve else (),
+                    lines=record_lines(lines.specs()) if approve else (),
                     delivery=data["delivery"],
                     credit_class=data.get("credit_class") or "licensed",
                     recognition_reason=data.get("recognition_reason") or "",
@@ -448,6 +478,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
             )
     context = _request_context(credit_request, form, lines, matches, entry, queue)
     context["effect"] = effect
+    context["shown"] = shown
     return render(request, "portals/staff/request_review.html", context)
 
 
@@ -472,7 +503,7 @@ def _approval_effect(
 def _request_context(
     credit_request: CreditRequest,
     form: RequestDecisionForm,
-    lines: LinesFormSet,
+    lines: HourSplitFormSet,
     matches: list[RecognizedCourse],
     entry: RecognizedCourse | None,
     queue: str,
@@ -499,13 +530,16 @@ def _request_context(
         "recognized": recognized,
         "recognition_issue": issue,
         "result": officer_result(credit_request.officer_id, credit_request.completed_on.year),
-        "updating": result_is_stale(
-            credit_request.officer_id, period_of_year(credit_request.completed_on.year)
-        ),
+        "updating": _result_updating(credit_request),
         "record_lines": _record_lines(credit_request),
         "age_days": age_in_days(credit_request.created_at),
         "queue": queue,
     }
+
+
+def _result_updating(credit_request: CreditRequest) -> bool:
+    """Whether the officer's result of the request's year is being recomputed."""
+    return result_is_stale(credit_request.officer_id, period_of_year(credit_request.completed_on.year))
 
 
 def _record_lines(credit_request: CreditRequest) -> list[ShownLine]:

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from clee.compliance.calendar import current_period
+from clee.compliance.calendar import current_period, period_of_year, periods_on_record
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.outbox import period_recompute_request, recompute_jobs_for
 from clee.compliance.services import compliance_recompute
@@ -87,11 +87,11 @@ class Command(BaseCommand):
 
     def period(self, year: int | None) -> ReportingPeriod:
         jurisdiction = settings.CLEE_JURISDICTION
-        periods = ReportingPeriod.objects.filter(jurisdiction=jurisdiction)
         if year is not None:
-            found = periods.filter(year=year).first()
+            found = period_of_year(year, jurisdiction)
             if found is None:
-                known = ", ".join(str(y) for y in periods.order_by("year").values_list("year", flat=True))
+                periods = periods_on_record(jurisdiction).order_by("year")
+                known = ", ".join(str(y) for y in periods.values_list("year", flat=True))
                 raise CommandError(
                     f"there is no {jurisdiction} {year} reporting period (periods: {known or 'none'}); "
                     "a period opens by itself on January 1; open an earlier year in the back office"

@@ -1,0 +1,126 @@
+"""One form for a split of hours over the core areas, on every page that edits one: a course's
+split (the provider proposes it, POST staff decide it), the lines of a credit request staff
+approve, and a recognized catalog entry's split.
+
+A row is one portion: a core area (and subject), its hours, and the topic hours inside them.
+The service (``portion_validate``) decides what a row may be; its refusal stands next to the
+field at fault. A row left blank is no row (pages offer spare rows, so adding one needs no
+script)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from clee.core.choices import CoreArea, Subject, Topic
+from clee.core.errors import ServiceError
+from clee.portals.forms import PortalForm, hours_field, plain_hours, with_blank
+from clee.providers.courses import PortionSpec, portion_validate
+
+# Each topic's field in a row: ``racial_profiling_hours``, ...
+TOPIC_FIELDS = {str(topic.value): f"{topic.value}_hours" for topic in Topic}
+
+
+class HourSplitForm(PortalForm):
+    """One row of a split: hours in one core area (and subject), with topic hours inside them."""
+
+    core_area = forms.ChoiceField(label="Core area", choices=with_blank(CoreArea.choices), required=False)
+    subject = forms.ChoiceField(
+        label="Subject", choices=[("", "None"), (Subject.FIREARMS.value, "Firearms")], required=False
+    )
+    hours = hours_field("Hours")
+    racial_profiling_hours = hours_field(f"{Topic.RACIAL_PROFILING.label} hours")
+    implicit_bias_hours = hours_field(f"{Topic.IMPLICIT_BIAS.label} hours")
+    de_escalation_hours = hours_field(f"{Topic.DE_ESCALATION.label} hours")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.filled():
+            return cleaned
+        if not cleaned.get("core_area") and "core_area" not in self.errors:
+            self.add_error("core_area", "Choose the core area of these hours.")
+        if cleaned.get("hours") is None and "hours" not in self.errors:
+            self.add_error("hours", "Enter the hours in this core area.")
+        if self.errors:
+            return cleaned
+        try:
+            portion_validate(self.spec())
+        except ServiceError as error:
+            # Firearms outside Skill Development is the subject's fault; the rest, the hours'.
+            firearms_misplaced = (
+                cleaned.get("subject") == Subject.FIREARMS
+                and cleaned["core_area"] != CoreArea.SKILL_DEVELOPMENT
+            )
+            self.refuse(error, aliases={error.field or "": "subject" if firearms_misplaced else "hours"})
+        return cleaned
+
+    def spec(self) -> PortionSpec:
+        cleaned = self.cleaned_data
+        return PortionSpec(
+            core_area=cleaned["core_area"],
+            subject=cleaned.get("subject") or "",
+            hours=cleaned["hours"],
+            topics={topic: cleaned[name] for topic, name in TOPIC_FIELDS.items() if cleaned.get(name)},
+        )
+
+    def topic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in TOPIC_FIELDS.values()]
+
+
+class HourSplitFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The rows of a split; what a service said about them as a whole is among
+    ``non_form_errors``."""
+
+    def specs(self) -> list[PortionSpec]:
+        """The filled rows, in order (blank rows are left out)."""
+        return [
+            form.spec()
+            for form in self.forms
+            if isinstance(form, HourSplitForm) and form.filled() and form.is_valid()
+        ]
+
+    def total(self) -> Decimal:
+        return sum((spec.hours for spec in self.specs()), Decimal(0))
+
+    def all_errors(self, row_name: str = "Line") -> list[str]:
+        """Every error of the rows, each naming its row, for an error summary."""
+        messages = [str(error) for error in self.non_form_errors()]
+        for number, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = "" if name == "__all__" else f"{form.fields[name].label}: "
+                messages.extend(f"{row_name} {number}, {label}{error}" for error in errors)
+        return messages
+
+
+def split_formset(
+    data: Any = None,
+    *,
+    initial: list[dict[str, Any]] | None = None,
+    prefix: str,
+    spare: int = 0,
+    max_rows: int = 30,
+) -> HourSplitFormSet:
+    """A split's rows: the ``initial`` rows (see ``split_initial``), then ``spare`` blank
+    rows; at most ``max_rows``."""
+    factory = forms.formset_factory(
+        HourSplitForm, formset=HourSplitFormSet, extra=spare, max_num=max_rows, validate_max=True
+    )
+    formset = factory(data, initial=initial or [], prefix=prefix)
+    assert isinstance(formset, HourSplitFormSet)
+    return formset
+
+
+def split_initial(specs: Iterable[PortionSpec]) -> list[dict[str, Any]]:
+    """Portions as the rows' initial values (hours as a person writes them)."""
+    return [
+        {
+            "core_area": spec.core_area,
+            "subject": spec.subject,
+            "hours": plain_hours(spec.hours),
+            **{TOPIC_FIELDS[topic]: plain_hours(Decimal(str(hours))) for topic, hours in spec.topics.items()},
+        }
+        for spec in specs
+    ]
