@@ -15,7 +15,7 @@ from clee.accounts.models import User
 from clee.api.models import ApiToken
 from clee.api.services import NewToken, token_create, token_revoke
 from clee.core.errors import ServiceError
-from clee.portals.forms import PortalForm
+from clee.core.forms import PortalForm
 
 ROLES = (User.Role.PROVIDER, User.Role.AGENCY_ADMIN)
 

@@ -1,5 +1,5 @@
 """Forms of the people pages: they check what a person typed; the services decide the rest
-(their refusals are put back on the field they name by ``clee.portals.forms.refuse``)."""
+(their refusals are put back on the field they name by ``clee.core.forms.refuse``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.agencies.models import Agency
+from clee.core.forms import PortalForm
 from clee.people.policy import grantable_roles
 from clee.people.selectors import invitable_agencies, invitable_providers
-from clee.portals.forms import PortalForm
 from clee.providers.models import Provider
 from clee.security.forms import minimum_length
 

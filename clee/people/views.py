@@ -26,6 +26,7 @@ from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.accounts.views import PORTAL_INDEX
 from clee.core.errors import ServiceError
+from clee.core.forms import refuse
 from clee.core.paging import paginate
 from clee.people import selectors, services
 from clee.people.access import access_invitation, access_people, access_person
@@ -42,7 +43,6 @@ from clee.people.forms import (
 )
 from clee.people.models import AccountInvitation
 from clee.people.policy import grantable_roles
-from clee.portals.forms import refuse
 from clee.sso.models import Invitation as OfficerInvitation
 from clee.sso.provider import provider_name, sso_enabled
 from clee.sso.services import invitation_find as officer_invitation_find

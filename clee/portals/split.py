@@ -17,7 +17,7 @@ from django import forms
 
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
-from clee.portals.forms import PortalForm, hours_field, plain_hours, with_blank
+from clee.core.forms import PortalForm, hours_field, plain_hours, with_blank
 from clee.providers.courses import PortionSpec, portion_validate
 
 # Each topic's field in a row: ``racial_profiling_hours``, ...

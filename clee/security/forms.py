@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 
-from clee.portals.forms import PortalForm
+from clee.core.forms import PortalForm
 
 
 class CodeForm(PortalForm):

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
+from clee.core.forms import PortalForm, hours_field
 from clee.imports.tables import MAX_BYTES
 from clee.portals.agency.selectors import FILTERS, SORT_CHOICES
-from clee.portals.forms import PortalForm, hours_field
 from clee.providers.models import Course, CourseDocument
 from clee.workflows.in_service import SPLIT_NAMES, TOPIC_NAMES
 

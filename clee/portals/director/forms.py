@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from clee.compliance.decisions import REASON_MAX
-from clee.portals.forms import PortalForm
+from clee.core.forms import PortalForm
 from clee.portals.oversight.forms import PeriodChoiceField
 
 

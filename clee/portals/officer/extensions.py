@@ -15,9 +15,9 @@ from clee.compliance.calendar import current_period
 from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.services import extension_request
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm
 from clee.officers.access import access_linked_officer
 from clee.officers.models import Officer
-from clee.portals.forms import PortalForm
 
 
 class ExtensionRequestForm(PortalForm):

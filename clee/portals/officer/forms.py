@@ -20,7 +20,7 @@ from django.utils import timezone
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.rulebooks import period_pack
 from clee.core.documents import sniff_kind
-from clee.portals.forms import PortalForm, hours_field
+from clee.core.forms import PortalForm, hours_field
 from clee.rules import NoPackError
 from clee.training.models import CreditRequest
 from clee.workflows.credit_requests import REQUIRED_DOCUMENTS, RequestUpload

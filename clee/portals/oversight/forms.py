@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from clee.agencies.models import Agency
 from clee.compliance.impact import DRAFT_MAX_BYTES
 from clee.compliance.models import ReportingPeriod
-from clee.portals.forms import PortalForm, date_field
+from clee.core.forms import PortalForm, date_field
 
 
 class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

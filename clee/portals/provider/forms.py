@@ -1,4 +1,4 @@
-"""The provider's forms (the kit of ``clee.portals.forms``).
+"""The provider's forms (the kit of ``clee.core.forms``).
 
 Forms check what they can show next to a field (a missing value, a file that is not a PDF, a
 split row with Firearms outside Skill Development); the services check everything again and
@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 
 from clee.core.choices import Delivery
 from clee.core.documents import sniff_kind
+from clee.core.forms import PortalForm, hours_field
 from clee.imports.tables import MAX_BYTES
 from clee.officers.models import Officer
-from clee.portals.forms import PortalForm, hours_field
 from clee.providers.courses import SUBMISSION_DOCUMENTS, DocumentUpload
 from clee.providers.models import Course, CourseDocument
 from clee.providers.offerings import InstructorSpec

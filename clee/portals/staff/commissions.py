@@ -18,11 +18,11 @@ from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm
 from clee.core.paging import paginate
 from clee.officers.access import access_commission
 from clee.officers.models import Commission
 from clee.officers.services import commission_history_grant
-from clee.portals.forms import PortalForm
 
 staff_only = role_required(User.Role.POST_STAFF)
 

@@ -1,4 +1,4 @@
-"""The staff pages' forms (the kit of ``clee.portals.forms``).
+"""The staff pages' forms (the kit of ``clee.core.forms``).
 
 Forms check what a person typed (dates, numbers, choices, a reason where one is needed); the
 services check the rules, and their refusals are put back on the form by ``PortalForm.refuse``.
@@ -15,8 +15,7 @@ from django.db.models import Q
 from clee.agencies.models import Agency
 from clee.compliance.models import Extension, ReportingPeriod
 from clee.core.choices import Delivery, ProviderCredit
-from clee.officers.models import Officer
-from clee.portals.forms import (
+from clee.core.forms import (
     DateInput,
     PortalForm,
     PortalModelForm,
@@ -25,6 +24,7 @@ from clee.portals.forms import (
     radio_field,
     with_blank,
 )
+from clee.officers.models import Officer
 from clee.portals.split import HourSplitFormSet, split_formset, split_initial
 from clee.providers.courses import PortionSpec
 from clee.providers.models import Course, Provider, RecognizedCourse

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm, radio_field
 from clee.core.paging import paginate
 from clee.core.wording import count_text
-from clee.portals.forms import PortalForm, radio_field
 from clee.portals.staff.forms import APPROVE, DENY
 from clee.portals.staff.selectors import record_split
 from clee.portals.staff.views import shown_lines

@@ -1,11 +1,11 @@
-"""The portal form kit (clee/portals/forms.py): classes, accessible errors, refusals."""
+"""The form kit (clee/core/forms.py): classes, accessible errors, refusals."""
 
 from __future__ import annotations
 
 from django import forms
 
 from clee.core.errors import ServiceError
-from clee.portals.forms import PortalForm, hours_field
+from clee.core.forms import PortalForm, hours_field
 
 
 class Sample(PortalForm):

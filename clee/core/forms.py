@@ -1,4 +1,5 @@
-"""The portals' form kit: one form base, one hours field, one way to show a service's refusal.
+"""The form kit of every page (the portals, and the API token, security and people pages): one
+form base, one hours field, one way to show a service's refusal.
 
 Every page renders a field with ``portals/includes/field.html`` (or a formset row with
 ``portals/provider/includes/row_field.html``): a label, a hint with the id
