@@ -28,7 +28,6 @@ from clee.api.auth import (
     caller_token,
 )
 from clee.api.pagination import MAX_PAGE_SIZE, Paging
-from clee.api.parsers import MAX_REQUEST_BYTES, JsonParser
 from clee.api.rosters import CSV_TYPE, XLSX_TYPE, CsvParser, XlsxParser, roster_body
 from clee.api.serializers import (
     AgencyOfficerDetailSerializer,
@@ -45,6 +44,7 @@ from clee.api.serializers import (
 )
 from clee.api.services import UnreadableRosterError, course_submit_by_token, roster_submit, submission_view
 from clee.compliance.models import ComplianceResult
+from clee.core.parsers import MAX_REQUEST_BYTES, JsonParser
 from clee.imports.services import import_preview
 from clee.providers.models import Course
 from clee.training.models import ImportBatch

@@ -33,8 +33,8 @@ from django_otp_webauthn.views import (
 
 from clee.accounts.access import NOT_FOUND, acting_user
 from clee.accounts.models import User
-from clee.api.parsers import MAX_DEPTH, nesting_depth
 from clee.core.errors import ServiceError
+from clee.core.parsers import MAX_DEPTH, nesting_depth
 from clee.security import selectors, services
 from clee.security.forms import CodeForm, EnrolForm, PasswordChangeForm, minimum_length
 from clee.security.middleware import ENROLLED

@@ -1,6 +1,7 @@
-"""The API's JSON bodies, read within bounds: a body no larger than a roster request may be, and
-nested no deeper than any request of the API is (a 100,000-deep array must be a clear 400, not
-the interpreter's recursion limit)."""
+"""JSON bodies read within bounds: a body no larger than a roster request may be, and nested no
+deeper than any request of the API is (a 100,000-deep array must be a clear 400, not the
+interpreter's recursion limit). The API parses every JSON body with ``JsonParser``; the passkey
+views (clee.security) check theirs with ``nesting_depth``."""
 
 from __future__ import annotations
 
