@@ -1,4 +1,5 @@
-"""Writes about accounts."""
+"""Writes about accounts, and the audit trail of signing in and out: each attempt (a password,
+single sign-on, a second step), each lockout and each lock lifted early."""
 
 from __future__ import annotations
 
@@ -96,3 +97,114 @@ def administrators_leave(*, commission: Any, acting_user: User | None) -> list[U
             )
         )
     return leaving
+
+
+# Signing in and out: each attempt in the audit trail, with where it came from ---------------
+
+
+SIGN_IN_METHODS = {
+    "clee.sso.backends.StateProviderBackend": "single sign-on",
+}
+
+
+def _about_username(
+    username: str,
+    *,
+    action: AuditAction,
+    summary: str,
+    data: dict[str, Any],
+    actor: Any = None,
+    actor_label: str = "",
+) -> None:
+    """An audit row about the account named ``username`` (about no row when nobody has it)."""
+    account = User.objects.filter(username=username).first() if username else None
+    record_event(
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        target=account,
+        target_type=User,
+        summary=summary[:300],
+        data={"username": username[:150], **data},
+    )
+
+
+def _for_user(user: User, *, action: AuditAction, summary: str, data: dict[str, Any]) -> None:
+    record_event(actor=user, action=action, target=user, summary=summary, data=data)
+
+
+@transaction.atomic
+def sign_in_record(*, user: User, backend: str, path: str) -> None:
+    """A successful sign-in (the first step: the password or single sign-on)."""
+    method = SIGN_IN_METHODS.get(backend, "password")
+    _for_user(
+        user,
+        action=AuditAction.AUTH_SIGN_IN,
+        summary=f"signed in with {method}",
+        data={"method": method, "path": path},
+    )
+
+
+@transaction.atomic
+def sign_out_record(*, user: User, reason: str) -> None:
+    _for_user(
+        user, action=AuditAction.AUTH_SIGN_OUT, summary=f"signed out ({reason})", data={"reason": reason}
+    )
+
+
+@transaction.atomic
+def sign_in_failure_record(*, username: str, reason: str, path: str) -> None:
+    """A refused sign-in: a wrong password, an unknown username, a locked one. The row names the
+    username tried (never the password); it is about that account when there is one."""
+    _about_username(
+        username,
+        action=AuditAction.AUTH_SIGN_IN_FAILED,
+        actor_label=f"anonymous (as {username[:100]})" if username else "anonymous",
+        summary=f"sign-in refused for {username[:100]!r}: {reason}",
+        data={
+            "reason": reason,
+            "known_account": User.objects.filter(username=username).exists(),
+            "path": path,
+        },
+    )
+
+
+@transaction.atomic
+def lockout_record(*, username: str, until: Any, failures: int) -> None:
+    _about_username(
+        username,
+        action=AuditAction.AUTH_LOCKOUT,
+        actor_label="system",
+        summary=f"{username[:100]} locked after {failures} failed sign-ins, until {until:%Y-%m-%d %H:%M %Z}",
+        data={"failures": failures, "until": until.isoformat()},
+    )
+
+
+@transaction.atomic
+def lockout_lift(*, username: str, reason: str, acting_user: User | None) -> int:
+    """An operator lifts the lock on ``username`` early (the failures stay in the audit trail);
+    returns how many lockout records were cleared."""
+    from axes.models import AccessAttempt
+
+    if not reason.strip():
+        raise ServiceError("say why the lock is lifted (a ticket, a phone call)", field="reason")
+    cleared, _ = AccessAttempt.objects.filter(username=username).delete()
+    _about_username(
+        username,
+        action=AuditAction.AUTH_LOCKOUT_LIFTED,
+        actor=acting_user,
+        summary=f"lifted the sign-in lock on {username[:100]}: {reason.strip()}",
+        data={"reason": reason.strip(), "cleared": cleared},
+    )
+    return int(cleared)
+
+
+@transaction.atomic
+def second_factor_check_record(*, user: User, succeeded: bool, kind: str) -> None:
+    """A second-factor check at sign-in: a code (app or recovery) or a passkey, right or wrong."""
+    _for_user(
+        user,
+        action=AuditAction.MFA_VERIFIED if succeeded else AuditAction.MFA_VERIFY_FAILED,
+        summary=f"{'passed' if succeeded else 'failed'} the second step of signing in ({kind})",
+        data={"kind": kind},
+    )

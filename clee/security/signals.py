@@ -8,9 +8,9 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.db.models import Sum
 
+from clee.accounts import services
 from clee.accounts.lockout import cool_off
 from clee.accounts.models import User
-from clee.security import services
 from clee.security.middleware import SIGN_OUT_REASON, stamp_session
 
 

@@ -33,6 +33,7 @@ from django_otp_webauthn.views import (
 
 from clee.accounts.access import NOT_FOUND, acting_user
 from clee.accounts.models import User
+from clee.accounts.services import second_factor_check_record
 from clee.core.errors import ServiceError
 from clee.core.parsers import MAX_DEPTH, nesting_depth
 from clee.security import selectors, services
@@ -176,7 +177,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
         else:
             device = services.verify_code(user=user, code=form.cleaned_data["code"])
-            services.second_factor_check_record(
+            second_factor_check_record(
                 user=user, succeeded=device is not None, kind=_factor_kind(device) if device else "a code"
             )
             if device is None:
@@ -262,9 +263,7 @@ class PasskeyAuthenticationCompleteView(BoundedJson, CompleteCredentialAuthentic
         response: HttpResponse = super().post(*args, **kwargs)
         user = self.request.user
         if isinstance(user, User) and user.is_authenticated:
-            services.second_factor_check_record(
-                user=user, succeeded=response.status_code == 200, kind="a passkey"
-            )
+            second_factor_check_record(user=user, succeeded=response.status_code == 200, kind="a passkey")
         return response
 
 

@@ -14,7 +14,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from clee.accounts.backends import signed_in_user
 from clee.accounts.models import User
-from clee.security.services import sign_in_failure_record
+from clee.accounts.services import sign_in_failure_record
 from clee.sso.models import Identity
 from clee.sso.provider import ProviderUnavailableError, provider_config, provider_name
 from clee.sso.services import Claims, lockout_problem, sso_sign_in

@@ -22,9 +22,9 @@ from mozilla_django_oidc.views import (
 
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
+from clee.accounts.services import sign_in_failure_record
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
-from clee.security.services import sign_in_failure_record
 from clee.sso import selectors
 from clee.sso.access import access_invitable_officer
 from clee.sso.backends import INVITATION, PENDING, PROBLEM

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clee.accounts.lockout import locked_until
+from clee.accounts.services import lockout_lift
 from clee.core.errors import ServiceError
-from clee.security.services import lockout_lift
 
 
 class Command(BaseCommand):
