@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from clee.accounts.models import User
-from clee.demo.accounts import demo_accounts_listed
 
 # Each role's first page.
 PORTAL_INDEX = {
@@ -24,14 +23,14 @@ PORTAL_INDEX = {
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in; in demo mode the page also lists the demo accounts."""
+    """Django's sign-in; in demo mode the page also lists the demo accounts (the context
+    processor ``clee.demo.context.demo_accounts`` provides them)."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["demo_accounts"] = demo_accounts_listed() if settings.DEMO_MODE else []
         context["mfa_required"] = settings.CLEE_MFA_REQUIRED
         return context
 

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clee.core.context.site",
+                # The sign-in page's demo accounts (clee.accounts knows nothing of the demo).
+                "clee.demo.context.demo_accounts",
                 "clee.security.context.security",
                 "clee.portals.nav.portal_nav",
             ],
