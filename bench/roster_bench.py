@@ -92,8 +92,9 @@ def build_state(officers: int, providers: int, courses_per_provider: int, seed: 
     """A synthetic state; returns the provider whose rosters are timed and its courses."""
     from clee.accounts.models import User
     from clee.agencies.models import Agency
+    from clee.compliance.recompute import compliance_recompute
     from clee.compliance.records import training_records_add
-    from clee.compliance.services import compliance_recompute, ensure_period
+    from clee.compliance.services import ensure_period
     from clee.officers.models import Commission, Officer
     from clee.providers.models import Course, CoursePortion, Provider
     from clee.training.services import RecordEntry, course_lines

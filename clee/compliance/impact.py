@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ImpactPreview, ReportingPeriod, RuleBookVersion
+from clee.compliance.recompute import CHUNK, OfficerPeriod, period_inputs
 from clee.compliance.rulebooks import period_pack, recognized_list
-from clee.compliance.services import CHUNK, OfficerPeriod, period_inputs
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.officers.models import Commission

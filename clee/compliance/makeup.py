@@ -5,7 +5,7 @@ later to show the missing training after the grace deadline, may cure the period
 POST staff apply such records to the deficient period: they then count there, with their real
 dates (the scenario contract's ``applied_to``), and no longer in the period of their completion
 date, so an hour is never counted twice (``TrainingRecord.applied_to_year``;
-``clee.compliance.services`` reads lines so). The preview evaluates every period the move
+``clee.compliance.recompute`` reads lines so). The preview evaluates every period the move
 touches through the engine, exactly as the stored results will be, before anything is written.
 """
 

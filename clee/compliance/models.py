@@ -231,7 +231,7 @@ class Extension(TimeStamped):
 
 
 class ComplianceResult(models.Model):
-    """The engine's result for one officer and period, kept current by clee.compliance.services."""
+    """The engine's result for one officer and period, kept current by clee.compliance.recompute."""
 
     class Status(models.TextChoices):
         COMPLIANT = "compliant", "Compliant"

@@ -197,7 +197,7 @@ def stale_batch_claim(
 def stale_batch_recompute(claims: list[Claim]) -> int:
     """Compute the claimed officers' results, then store those whose mark is unchanged and
     delete their marks, in one transaction. Returns how many results were stored."""
-    from clee.compliance.services import period_inputs, result_rows, store_results  # imports this one
+    from clee.compliance.recompute import period_inputs, result_rows, store_results  # imports this one
 
     stored = 0
     by_period: dict[int, list[Claim]] = {}

@@ -22,8 +22,8 @@ from django.db import transaction
 from clee.compliance.calendar import period_of_year, program_today
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.recognized import recognition_issue
+from clee.compliance.recompute import period_inputs
 from clee.compliance.rulebooks import book_in_force, period_pack
-from clee.compliance.services import period_inputs
 from clee.core.choices import Source
 from clee.core.wording import day_text, hours_text, human_dates, number_text
 from clee.rules import NoPackError, Result, compiled_for, evaluate_officers

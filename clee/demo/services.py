@@ -62,10 +62,10 @@ from clee.compliance.models import (
 )
 from clee.compliance.publishing import rule_book_draft_create, rule_book_submit
 from clee.compliance.recognized import recognition_issue, recognized_source_add
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
 from clee.compliance.rulebooks import version_in_force
 from clee.compliance.selectors import decision_queue
-from clee.compliance.services import compliance_recompute
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event, record_events, record_events_by_id
 from clee.core.choices import ProviderCredit, Source

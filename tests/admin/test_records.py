@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from clee.agencies.services import agency_update
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.core.actions import AuditAction
 from clee.core.models import AuditEvent
 from clee.officers.models import LicenseStatusChange, Officer

@@ -131,7 +131,7 @@ def test_officers_come_in_pages_of_at_most_200_in_name_order(
 
 
 def test_officers_are_filtered_by_their_result(world: dict[str, Any], agency_api: Api) -> None:
-    from clee.compliance.services import compliance_recompute
+    from clee.compliance.recompute import compliance_recompute
 
     compliance_recompute(period=world["period"], officer_ids={world["officer"].pk})
     deficient = agency_api.get("/api/v1/officers/", {"status": "deficient"}).json()

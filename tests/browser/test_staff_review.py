@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from clee.compliance.models import ComplianceResult, Extension
-from clee.compliance.services import compliance_recompute, extension_request
+from clee.compliance.recompute import compliance_recompute
+from clee.compliance.services import extension_request
 from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf
 from clee.providers.catalog import recognized_course_save

@@ -40,8 +40,8 @@ def compliant_year(world: dict[str, Any]) -> dict[str, Any]:
     from decimal import Decimal
 
     from clee.compliance.models import ComplianceResult
+    from clee.compliance.recompute import compliance_recompute
     from clee.compliance.records import training_records_add
-    from clee.compliance.services import compliance_recompute
     from clee.providers.models import Course, CoursePortion
     from clee.training.services import RecordEntry, course_lines
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from clee.compliance.services import compliance_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.credentials.models import SigningKey
 from clee.credentials.services import (
     course_credential_issue,

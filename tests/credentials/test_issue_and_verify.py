@@ -15,7 +15,7 @@ import time_machine
 from django.test import Client
 
 from clee.compliance.models import ComplianceResult
-from clee.compliance.services import compliance_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.credentials.keys import key_file, signing_key_generate, signing_key_withdraw

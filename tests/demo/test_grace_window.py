@@ -10,8 +10,8 @@ from django.test import Client
 from clee.accounts.models import User
 from clee.compliance.makeup import makeup_candidates, makeup_queue, training_apply_to_period
 from clee.compliance.models import ComplianceResult, PeriodTransition, ReportingPeriod
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.selectors import decision_queue
-from clee.compliance.services import compliance_recompute
 from clee.demo.accounts import DEMO_PASSWORD
 from clee.demo.services import MAKEUP_REASON, DemoSummary
 from clee.notices.models import Notice, NoticeRun

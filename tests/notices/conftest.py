@@ -153,8 +153,8 @@ def state(world: dict[str, Any]) -> dict[str, Any]:
     June 2024, leo (A) deficient but his license is inactive. bob and carol have emails; frank
     (the Director) too."""
     from clee.compliance.models import ComplianceResult, Exemption, Extension
+    from clee.compliance.recompute import compliance_recompute
     from clee.compliance.records import training_records_add
-    from clee.compliance.services import compliance_recompute
     from clee.training.services import RecordEntry, course_lines
 
     period, agency_a, agency_b = world["period"], world["agency_a"], world["agency_b"]

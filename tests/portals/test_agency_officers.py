@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.compliance.models import StaleResult
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.core.models import AuditEvent
 from clee.officers.models import Commission, LicenseStatus, Officer
 from clee.officers.services import license_status_change

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, ReportingPeriod
-from clee.compliance.services import period_pack
+from clee.compliance.rulebooks import period_pack
 from clee.officers.models import Commission, Officer
 from tests.conftest import PASSWORD
 

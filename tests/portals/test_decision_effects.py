@@ -15,8 +15,9 @@ from django.db import transaction
 
 from clee.compliance.makeup import makeup_preview, training_apply_to_period
 from clee.compliance.models import ComplianceResult, Extension
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute, ensure_period
+from clee.compliance.services import ensure_period
 from clee.providers.courses import PortionSpec
 from clee.providers.models import Course, CoursePortion
 from clee.training.models import CreditRequest, TrainingRecord

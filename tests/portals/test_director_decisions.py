@@ -13,8 +13,8 @@ from django.test import Client
 
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.models import LicenseDecision
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent

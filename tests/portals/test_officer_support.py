@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clee.accounts.models import User
 from clee.compliance.models import ReportingPeriod
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
 from clee.providers.models import Course, CoursePortion, Offering, Provider

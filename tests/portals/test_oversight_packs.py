@@ -22,7 +22,7 @@ from clee.compliance.impact import (
     pack_impact,
 )
 from clee.compliance.models import ComplianceResult, ImpactPreview
-from clee.compliance.services import period_pack
+from clee.compliance.rulebooks import period_pack
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.rules import PackError

@@ -38,8 +38,8 @@ from openpyxl import load_workbook
 
 from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, Extension, LicenseDecision, ReportingPeriod
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.officers.models import Commission, Officer
 from clee.training.services import LineSpec, RecordEntry
 from tests.conftest import PASSWORD

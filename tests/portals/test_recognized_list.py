@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from clee.compliance.models import ComplianceResult, RecognizedSource
-from clee.compliance.services import compliance_recompute, ensure_period
+from clee.compliance.recompute import compliance_recompute
+from clee.compliance.services import ensure_period
 from clee.core.audit import events_for
 from clee.training.models import CreditRequest, TrainingRecord
 from tests.portals.test_oversight_statewide import client_of

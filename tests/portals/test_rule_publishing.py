@@ -16,7 +16,7 @@ from django.utils import timezone
 from clee.compliance.calendar import calendar_advance
 from clee.compliance.models import ComplianceResult, ReportingPeriod, RuleBookVersion
 from clee.compliance.publishing import rule_book_draft_update
-from clee.compliance.services import compliance_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.rules.pack import PACKS_DIR

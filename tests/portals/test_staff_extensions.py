@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from clee.compliance.models import ComplianceResult, Extension
-from clee.compliance.services import compliance_recompute, extension_request
+from clee.compliance.recompute import compliance_recompute
+from clee.compliance.services import extension_request
 from clee.core.audit import events_for
 from tests.conftest import PASSWORD
 

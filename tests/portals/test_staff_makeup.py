@@ -17,8 +17,10 @@ from django.test import Client
 from clee.compliance.decisions import license_decide, license_reactivate
 from clee.compliance.makeup import makeup_preview, training_apply_to_period
 from clee.compliance.models import ComplianceResult
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute, ensure_period, officer_period_scenario
+from clee.compliance.scenarios import officer_period_scenario
+from clee.compliance.services import ensure_period
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.officers.models import LicenseStatus, Officer

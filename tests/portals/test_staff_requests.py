@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clee.compliance.models import ComplianceResult
-from clee.compliance.services import compliance_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.core.audit import events_for
 from clee.core.documents import document_store
 from clee.demo.pdf import tiny_pdf

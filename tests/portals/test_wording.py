@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.training.services import LineSpec, RecordEntry
 from tests.portals.test_agency_training import GOOD, upload
 from tests.portals.test_oversight_statewide import client_of

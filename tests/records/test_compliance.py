@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from clee.compliance.models import ComplianceResult, StaleResult
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute, officer_period_scenario
+from clee.compliance.scenarios import officer_period_scenario
 from clee.core.models import AuditEvent
 from clee.training.services import RecordEntry, course_lines
 

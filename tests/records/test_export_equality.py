@@ -16,8 +16,9 @@ import pytest
 
 from clee.compliance.models import ComplianceResult, StaleResult
 from clee.compliance.outbox import period_mark_stale, stale_results_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute, officer_period_scenario
+from clee.compliance.scenarios import officer_period_scenario
 from clee.officers.models import Officer
 from clee.training.services import LineSpec, RecordEntry
 

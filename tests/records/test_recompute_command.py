@@ -14,8 +14,9 @@ from django.core.management.base import OutputWrapper
 
 from clee.compliance.management.commands.recompute_compliance import ProgressBar
 from clee.compliance.models import ComplianceResult, ReportingPeriod, StaleResult
+from clee.compliance.recompute import CHUNK
 from clee.compliance.records import training_records_add
-from clee.compliance.services import CHUNK, ensure_period
+from clee.compliance.services import ensure_period
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.training.services import RecordEntry, course_lines

@@ -32,8 +32,8 @@ from clee.compliance.outbox import (
     stale_results_recompute,
     stale_results_sweep,
 )
+from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.compliance.services import compliance_recompute
 from clee.officers.models import Officer
 from clee.training.services import RecordEntry, course_lines
 from tests.conftest import PASSWORD

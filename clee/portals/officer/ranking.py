@@ -19,8 +19,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from clee.compliance.models import ReportingPeriod
+from clee.compliance.recompute import OfficerPeriod, period_inputs
 from clee.compliance.rulebooks import period_pack
-from clee.compliance.services import OfficerPeriod, period_inputs
 from clee.core.errors import ServiceError
 from clee.officers.models import Officer
 from clee.portals.officer.selectors import hours_shown

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from clee.compliance.calendar import current_period, period_of_year, periods_on_record
 from clee.compliance.models import ReportingPeriod
 from clee.compliance.outbox import period_recompute_request, recompute_jobs_for
-from clee.compliance.services import compliance_recompute
+from clee.compliance.recompute import compliance_recompute
 from clee.officers.models import Officer
 
 

@@ -1,0 +1,211 @@
+"""Course submissions: the queue, and the review of one course (a decision on a course awaiting
+review, the window of an approved one)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clee.accounts.access import acting_user
+from clee.compliance.preview import LineCount, counting_pack, course_counts
+from clee.core.errors import ServiceError
+from clee.core.paging import paginate
+from clee.portals.split import HourSplitFormSet
+from clee.portals.staff.forms import (
+    APPROVE,
+    LINE_FIELDS,
+    CourseDecisionForm,
+    CourseQueueFilter,
+    CourseWindowForm,
+    lines_formset,
+)
+from clee.portals.staff.pages import (
+    QueueRow,
+    kept_queue,
+    review_errors,
+    shown_documents,
+    shown_lines,
+    staff_only,
+    with_query,
+)
+from clee.portals.staff.selectors import (
+    age_in_days,
+    course_documents,
+    course_prefill,
+    course_queue,
+    providers_with_courses,
+)
+from clee.providers.access import access_course
+from clee.providers.courses import PortionSpec, course_decide, course_window_change
+from clee.providers.models import Course
+
+
+def _course_filters(query: QueryDict | None) -> CourseQueueFilter:
+    return CourseQueueFilter(
+        query or None, providers=providers_with_courses(), initial={"status": Course.Status.PENDING}
+    )
+
+
+def _course_queue_from(filters: CourseQueueFilter) -> Any:
+    provider = filters.value("provider")
+    return course_queue(
+        status=filters.value("status") or Course.Status.PENDING,
+        provider_id=provider.pk if provider else None,
+        provider_kind=filters.value("kind"),
+    )
+
+
+@staff_only
+@require_GET
+def courses(request: HttpRequest) -> HttpResponse:
+    filters = _course_filters(request.GET)
+    status = filters.value("status") or Course.Status.PENDING
+    paging = paginate(request, _course_queue_from(filters))
+    rows = [
+        QueueRow(
+            course, age_in_days(course.submitted_at if status == Course.Status.PENDING else course.decided_at)
+        )
+        for course in paging["page_obj"]
+    ]
+    return render(
+        request,
+        "portals/staff/courses.html",
+        {
+            **paging,
+            "filters": filters,
+            "rows": rows,
+            "status": status,
+            "status_label": Course.Status(status).label,
+            "queue": kept_queue(request.GET.urlencode()),
+        },
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
+    user = acting_user(request)
+    course = access_course(user, course_id)
+    posted = request.method == "POST"
+    queue = kept_queue((request.POST if posted else request.GET).get("queue", ""))
+    window = None
+    if course.status == Course.Status.APPROVED:
+        window = CourseWindowForm(
+            request.POST if posted else None,
+            prefix="window",
+            initial={"approved_from": course.approved_from, "approved_until": course.approved_until},
+        )
+    if posted and window is not None:
+        if window.is_valid():
+            try:
+                course_window_change(
+                    course=course,
+                    approved_from=window.cleaned_data["approved_from"],
+                    approved_until=window.cleaned_data["approved_until"],
+                    reason=window.cleaned_data["reason"],
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                window.refuse(error)
+            else:
+                messages.success(
+                    request, f"The approval window of {course.number} “{course.title}” was changed."
+                )
+                return redirect("staff:course_review", course_id=course.pk)
+        form = CourseDecisionForm()
+        split = lines_formset(initial=course_prefill(course), prefix="split")
+    elif posted:
+        form = CourseDecisionForm(request.POST)
+        split = lines_formset(request.POST, prefix="split")
+        approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
+        if form.is_valid() and (not approve or split.is_valid()):
+            data = form.cleaned_data
+            try:
+                course_decide(
+                    course=course,
+                    approve=approve,
+                    reason=data["reason"],
+                    approved_from=data["approved_from"] if approve else None,
+                    approved_until=data["approved_until"] if approve else None,
+                    portions=split.specs() if approve else None,
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                form.refuse(error, rows=split, row_fields=LINE_FIELDS)
+            else:
+                verb = "approved" if approve else "denied"
+                messages.success(request, f"Course {course.number} “{course.title}” {verb}.")
+                return _next_course(request, course, queue)
+        course.refresh_from_db()
+    else:
+        form = CourseDecisionForm(initial={"approved_from": timezone.localdate()})
+        split = lines_formset(initial=course_prefill(course), prefix="split")
+    documents = shown_documents(course_documents(course))
+    pack = counting_pack(timezone.localdate().year)
+    counts_year = int(pack.period) if pack is not None else timezone.localdate().year
+    counts = course_counts(
+        [
+            (p.core_area, p.subject, p.hours, p.topics)
+            for p in (_valid_specs(split) or course_prefill(course))
+        ],
+        delivery=str(course.delivery),
+        provider_class=str(course.provider.credit_class),
+        year=counts_year,
+    )
+    return render(
+        request,
+        "portals/staff/course_review.html",
+        {
+            "course_counts": counts,
+            "counts_year": counts_year,
+            "counts_warning": _counts_warning(counts),
+            "course": course,
+            "form": form,
+            "split": split,
+            "window": window,
+            "errors": review_errors(window)
+            if window is not None and window.is_bound
+            else review_errors(form, split),
+            "documents": documents,
+            "proposed": shown_lines(course_prefill(course)),
+            "age_days": age_in_days(course.submitted_at),
+            "queue": queue,
+        },
+    )
+
+
+def _valid_specs(split: HourSplitFormSet) -> list[PortionSpec]:
+    """The posted split, when it reads (a split with errors shows the provider's instead)."""
+    return split.specs() if split.is_bound and split.is_valid() else []
+
+
+def _counts_warning(counts: list[LineCount]) -> str:
+    """A warning when some hours of the course do not count toward what their line names."""
+    missed = [line for line in counts if line.misses_own]
+    if not missed:
+        return ""
+    return (
+        "Some of these hours will not count toward the requirement their line is for: "
+        + "; ".join(f"{line.what}, not toward {', '.join(line.not_toward)}" for line in missed)
+        + ". Approve the course this way only if that is intended."
+    )
+
+
+def _next_course(request: HttpRequest, decided: Course, queue: str) -> HttpResponseRedirect:
+    """The oldest course still waiting in the reviewer's queue (with its filters), else the queue."""
+    filters = _course_filters(QueryDict(queue))
+    upcoming = None
+    if filters.value("status") in ("", Course.Status.PENDING):
+        upcoming = _course_queue_from(filters).exclude(pk=decided.pk).first()
+    if upcoming is None:
+        messages.info(request, "No more course submissions are waiting in this queue.")
+        return redirect(with_query(reverse("staff:courses"), queue))
+    query = urlencode({"queue": queue}) if queue else ""
+    return redirect(with_query(reverse("staff:course_review", args=[upcoming.pk]), query))

@@ -1,0 +1,274 @@
+"""Credit requests: the queue, and the review of one request with what approving it does to the
+officer's result."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clee.accounts.access import acting_user
+from clee.accounts.models import User
+from clee.compliance.calendar import period_of_year
+from clee.compliance.preview import Effect
+from clee.compliance.recognized import recognition_issue
+from clee.compliance.selectors import result_is_stale
+from clee.core.errors import ServiceError
+from clee.core.paging import paginate
+from clee.core.wording import hours_text
+from clee.portals.polling import poll_unchanged, shown_token
+from clee.portals.split import HourSplitFormSet
+from clee.portals.staff.forms import (
+    APPROVE,
+    LINE_FIELDS,
+    RequestDecisionForm,
+    RequestQueueFilter,
+    lines_formset,
+    record_lines,
+)
+from clee.portals.staff.pages import (
+    QueueRow,
+    ShownLine,
+    kept_queue,
+    review_errors,
+    shown_documents,
+    shown_lines,
+    staff_only,
+    with_query,
+)
+from clee.portals.staff.selectors import (
+    age_in_days,
+    catalog_matches,
+    college_hours,
+    commissioning_agencies,
+    officer_result,
+    record_split,
+    request_documents,
+    request_prefill,
+    request_queue,
+)
+from clee.providers.models import RecognizedCourse
+from clee.training.access import access_credit_request
+from clee.training.models import CreditRequest
+from clee.training.services import LineSpec
+from clee.workflows.credit_requests import credit_request_decide, credit_request_preview
+
+
+def _request_filters(query: QueryDict | None) -> RequestQueueFilter:
+    return RequestQueueFilter(query or None, initial={"status": CreditRequest.Status.SUBMITTED})
+
+
+def _request_queue_from(filters: RequestQueueFilter) -> Any:
+    return request_queue(
+        status=filters.value("status") or CreditRequest.Status.SUBMITTED,
+        kind=filters.value("kind"),
+        state=str(filters.value("state")).strip(),
+    )
+
+
+@staff_only
+@require_GET
+def requests(request: HttpRequest) -> HttpResponse:
+    filters = _request_filters(request.GET)
+    status = filters.value("status") or CreditRequest.Status.SUBMITTED
+    paging = paginate(request, _request_queue_from(filters))
+    rows = [
+        QueueRow(
+            item,
+            age_in_days(item.created_at if status == CreditRequest.Status.SUBMITTED else item.decided_at),
+        )
+        for item in paging["page_obj"]
+    ]
+    return render(
+        request,
+        "portals/staff/requests.html",
+        {
+            **paging,
+            "filters": filters,
+            "rows": rows,
+            "status": status,
+            "status_label": CreditRequest.Status(status).label,
+            "queue": kept_queue(request.GET.urlencode()),
+        },
+    )
+
+
+def _chosen_entry(matches: list[RecognizedCourse], chosen: str | None, title: str) -> RecognizedCourse | None:
+    """The catalog entry the reviewer chose (``none`` for none); by default the entry whose title
+    is the request's, else the first match."""
+    if chosen == "none":
+        return None
+    if chosen:
+        return next((entry for entry in matches if str(entry.pk) == chosen), None)
+    exact = [entry for entry in matches if entry.title.casefold() == title.strip().casefold()]
+    return next(iter(exact or matches), None)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = acting_user(request)
+    credit_request = access_credit_request(user, request_id)
+    posted = request.method == "POST"
+    shown = shown_token("request", credit_request.pk)
+    unchanged = None if posted else poll_unchanged(request, shown)
+    if unchanged is not None and _result_updating(credit_request):
+        return unchanged
+    queue = kept_queue(request.POST.get("queue", "") if posted else request.GET.get("queue", ""))
+    matches = catalog_matches(credit_request)
+    entry = _chosen_entry(
+        matches, (request.POST if posted else request.GET).get("entry"), credit_request.title
+    )
+    effect = None
+    if posted and "preview" in request.POST:
+        # Preview only: what approving with these lines would do; nothing is recorded.
+        form = RequestDecisionForm(request.POST, request=credit_request, preview=True)
+        lines = lines_formset(request.POST)
+        if form.is_valid() and lines.is_valid() and lines.specs():
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
+        elif lines.is_valid() and not lines.specs():
+            lines.non_form_errors().append(
+                "Add at least one line of core area and hours to see what approving does."
+            )
+    elif posted:
+        form = RequestDecisionForm(request.POST, request=credit_request)
+        lines = lines_formset(request.POST)
+        approve = form.is_valid() and form.cleaned_data["decision"] == APPROVE
+        if lines.is_valid() and lines.specs() and form.is_valid() and credit_request.status == "submitted":
+            effect = _approval_effect(credit_request, record_lines(lines.specs()), form.cleaned_data, user)
+        if approve and lines.is_valid() and not lines.specs():
+            lines.non_form_errors().append("Add at least one line of core area and hours to approve.")
+        elif form.is_valid() and (not approve or lines.is_valid()):
+            data = form.cleaned_data
+            try:
+                credit_request_decide(
+                    request=credit_request,
+                    approve=approve,
+                    reason=data["reason"],
+                    lines=record_lines(lines.specs()) if approve else (),
+                    delivery=data["delivery"],
+                    credit_class=data.get("credit_class") or "licensed",
+                    recognition_reason=data.get("recognition_reason") or "",
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                form.refuse(error, rows=lines, row_fields=LINE_FIELDS)
+            else:
+                if approve:
+                    text = f"Approved {hours_text(lines.total())} for {credit_request.officer.full_name}"
+                    decided = CreditRequest.objects.get(pk=credit_request.pk)
+                    if decided.effect_note:
+                        messages.warning(
+                            request, f"{decided.officer.full_name} is told: {decided.effect_note}"
+                        )
+                else:
+                    text = f"Denied the request of {credit_request.officer.full_name}"
+                messages.success(request, f"{text}: “{credit_request.title}”.")
+                return _next_request(request, credit_request, queue)
+        credit_request.refresh_from_db()
+    else:
+        delivery = entry.delivery if entry is not None else "live"
+        form = RequestDecisionForm(request=credit_request, initial={"delivery": delivery})
+        prefill = request_prefill(credit_request, entry)
+        lines = lines_formset(initial=prefill)
+        if (
+            credit_request.status == CreditRequest.Status.SUBMITTED
+            and prefill
+            and all(p.core_area for p in prefill)
+        ):
+            effect = _approval_effect(
+                credit_request,
+                record_lines(prefill),
+                {"delivery": delivery, "credit_class": "licensed"},
+                user,
+            )
+    context = _request_context(credit_request, form, lines, matches, entry, queue)
+    context["effect"] = effect
+    context["shown"] = shown
+    return render(request, "portals/staff/request_review.html", context)
+
+
+def _approval_effect(
+    credit_request: CreditRequest, lines: list[LineSpec], data: dict[str, Any], user: User
+) -> Effect | None:
+    """What approving the request with ``lines`` does (nothing kept); None if it cannot be
+    previewed (lines a service refuses say why when the decision is recorded)."""
+    try:
+        return credit_request_preview(
+            request=credit_request,
+            lines=lines,
+            delivery=data.get("delivery") or "live",
+            credit_class=data.get("credit_class") or "licensed",
+            recognition_reason=data.get("recognition_reason") or "",
+            acting_user=user,
+        )
+    except ServiceError:
+        return None
+
+
+def _request_context(
+    credit_request: CreditRequest,
+    form: RequestDecisionForm,
+    lines: HourSplitFormSet,
+    matches: list[RecognizedCourse],
+    entry: RecognizedCourse | None,
+    queue: str,
+) -> dict[str, Any]:
+    documents = shown_documents(request_documents(credit_request))
+    recognized, issue = None, ""
+    if credit_request.kind == CreditRequest.Kind.OUT_OF_STATE and credit_request.state:
+        # The list as it stands now (staff may have added the source since the request came in).
+        issue = recognition_issue(credit_request.state, credit_request.completed_on)
+        recognized = not issue
+    agencies = commissioning_agencies(credit_request.officer_id)
+    return {
+        "credit_request": credit_request,
+        "officer": credit_request.officer,
+        "agencies": agencies,
+        "form": form,
+        "lines": lines,
+        "errors": review_errors(form, lines),
+        "documents": documents,
+        "matches": matches,
+        "entry": entry,
+        "entry_lines": shown_lines(request_prefill(credit_request, entry)) if entry else [],
+        "college_hours": college_hours(credit_request) if credit_request.kind == "college" else None,
+        "recognized": recognized,
+        "recognition_issue": issue,
+        "result": officer_result(credit_request.officer_id, credit_request.completed_on.year),
+        "updating": _result_updating(credit_request),
+        "record_lines": _record_lines(credit_request),
+        "age_days": age_in_days(credit_request.created_at),
+        "queue": queue,
+    }
+
+
+def _result_updating(credit_request: CreditRequest) -> bool:
+    """Whether the officer's result of the request's year is being recomputed."""
+    return result_is_stale(credit_request.officer_id, period_of_year(credit_request.completed_on.year))
+
+
+def _record_lines(credit_request: CreditRequest) -> list[ShownLine]:
+    """The lines of the record an approved request became."""
+    if credit_request.record_id is None:
+        return []
+    return shown_lines(record_split(credit_request.record_id))
+
+
+def _next_request(request: HttpRequest, decided: CreditRequest, queue: str) -> HttpResponseRedirect:
+    """The oldest request still waiting in the reviewer's queue (with its filters), else the queue."""
+    filters = _request_filters(QueryDict(queue))
+    waiting = _request_queue_from(filters)
+    upcoming = None
+    if filters.value("status") in ("", CreditRequest.Status.SUBMITTED):
+        upcoming = waiting.exclude(pk=decided.pk).first()
+    if upcoming is None:
+        messages.info(request, "No more credit requests are waiting in this queue.")
+        return redirect(with_query(reverse("staff:requests"), queue))
+    query = urlencode({"queue": queue}) if queue else ""
+    return redirect(with_query(reverse("staff:request_review", args=[upcoming.pk]), query))
