@@ -54,7 +54,8 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from clee.demo.services import DemoSize, demo_state_load
+    from clee.demo.plans import DemoSize
+    from clee.demo.services import demo_state_load
 
     try:
         started = time.perf_counter()

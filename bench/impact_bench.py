@@ -67,7 +67,8 @@ def main() -> int:
 
     from clee.compliance.impact import draft_pack_read, pack_impact
     from clee.compliance.models import ComplianceResult
-    from clee.demo.services import DemoSize, demo_state_load, demo_state_loaded
+    from clee.demo.plans import DemoSize
+    from clee.demo.services import demo_state_load, demo_state_loaded
     from clee.officers.models import Officer
     from clee.portals.oversight.selectors import (
         agency_compliance,

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 
-from clee.demo.services import DemoSize, DemoSummary, demo_state_load
+from clee.demo.plans import DemoSize, DemoSummary
+from clee.demo.services import demo_state_load
 
 # December 4, 2026: the 2026 period in progress, 2025 closed (its grace deadline passed).
 TODAY = dt.date(2026, 12, 4)

@@ -34,12 +34,8 @@ from clee.compliance.selectors import decision_queue
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, LOADER_USERNAME
-from clee.demo.services import (
-    DEMO_RECOGNITION_REFERENCE,
-    UNLISTED_SOURCE,
-    DemoSummary,
-    demo_state_load,
-)
+from clee.demo.plans import DEMO_RECOGNITION_REFERENCE, UNLISTED_SOURCE, DemoSummary
+from clee.demo.services import demo_state_load
 from clee.notices.models import Notice, NoticeRun
 from clee.notices.services import notice_calendar, notices_prepare
 from clee.officers.models import Commission, Officer

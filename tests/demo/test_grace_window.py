@@ -13,7 +13,7 @@ from clee.compliance.models import ComplianceResult, PeriodTransition, Reporting
 from clee.compliance.recompute import compliance_recompute
 from clee.compliance.selectors import decision_queue
 from clee.demo.accounts import DEMO_PASSWORD
-from clee.demo.services import MAKEUP_REASON, DemoSummary
+from clee.demo.plans import MAKEUP_REASON, DemoSummary
 from clee.notices.models import Notice, NoticeRun
 from clee.notices.services import notices_prepare
 from clee.training.models import TrainingRecord

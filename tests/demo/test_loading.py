@@ -17,7 +17,8 @@ from clee.compliance.models import ComplianceResult, LicenseDecision, ReportingP
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from clee.demo.services import DemoSize, demo_state_load, demo_state_loaded
+from clee.demo.plans import DemoSize
+from clee.demo.services import demo_state_load, demo_state_loaded
 from clee.officers.models import Officer
 from clee.training.models import TrainingRecord
 from tests.demo.conftest import TINY, TODAY, moment

@@ -11,7 +11,7 @@ from django.urls import reverse
 from clee.accounts.models import User
 from clee.compliance.models import ComplianceResult
 from clee.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from clee.demo.services import DemoSummary
+from clee.demo.plans import DemoSummary
 from clee.officers.models import Commission
 from tests.demo.conftest import TINY, TODAY, state_on
 

@@ -11,7 +11,7 @@ from clee.compliance.makeup import makeup_queue
 from clee.compliance.models import LicenseDecision, PeriodTransition, ReportingPeriod
 from clee.compliance.selectors import decision_queue
 from clee.demo.accounts import DEMO_PASSWORD
-from clee.demo.services import DemoSummary
+from clee.demo.plans import DemoSummary
 from clee.notices.models import Notice, NoticeRun
 from clee.notices.services import notices_prepare
 from clee.training.models import TrainingRecord

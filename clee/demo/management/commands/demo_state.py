@@ -8,13 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clee.core.errors import ServiceError
 from clee.demo.accounts import demo_accounts_listed
-from clee.demo.services import (
-    DEFAULT_SEED,
-    DemoSize,
-    demo_state_load,
-    demo_state_loaded,
-    demo_state_refusal,
-)
+from clee.demo.plans import DEFAULT_SEED, DemoSize
+from clee.demo.services import demo_state_load, demo_state_loaded, demo_state_refusal
 
 
 class Command(BaseCommand):
