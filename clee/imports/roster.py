@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 
 from clee.compliance.records import training_records_add
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject, Topic
@@ -89,6 +89,7 @@ class PlannedRecord:
     entry: RecordEntry
     key: tuple[Any, ...]  # what makes it "already on file"
     summary: str
+    completion: str  # how an error names it: license number, course or title, day
 
 
 @dataclass
@@ -118,110 +119,212 @@ def lock_keys(scope: Scope) -> list[tuple[str, int]]:
 
 
 def plan_roster(table: Table, scope: Scope) -> RosterPlan:
-    """Check every row of a roster; return the records to add and every error."""
+    """Check every row of a roster, with the planner of whoever sent it."""
+    if scope.provider is not None:
+        return plan_provider_roster(table, scope)
+    if scope.agency is not None:
+        return plan_agency_roster(table, scope)
+    raise ServiceError("a roster comes from a provider or an agency: name one", field="provider")
+
+
+def plan_provider_roster(table: Table, scope: Scope) -> RosterPlan:
+    """Check every row of a provider's roster; return the records to add and every error.
+
+    Each row names an officer by license number and one of the provider's courses by its number.
+    """
+    provider = scope.provider
+    assert provider is not None
     plan = RosterPlan(errors=list(table.errors))
-    by_agency = scope.provider is None
-    if scope.agency is None and scope.provider is None:
-        raise ServiceError("a roster comes from a provider or an agency: name one", field="provider")
-    if not check_header(table, AGENCY_COLUMNS if by_agency else PROVIDER_COLUMNS, plan):
+    if not check_header(table, PROVIDER_COLUMNS, plan):
         return plan
-    source = scope.provider.number if scope.provider else scope.agency.ori  # type: ignore[union-attr]
-    plan.summary = f"roster from {source}"
+    plan.summary = f"roster from {provider.number}"
 
-    rows = [_parse_row(RowReader(row, plan), scope, by_agency) for row in table.rows]
+    rows = [_parse_provider_row(RowReader(row, plan), scope) for row in table.rows]
 
-    officers = _officers({row.license_number for row in rows if row.license_number})
-    courses = _courses(scope, {row.course_number.casefold() for row in rows if row.course_number})
-    prefetch_related_objects([c for found in courses.values() for c in found], "portions")
-    offerings = _offerings({row.offering_id for row in rows if row.offering_id is not None})
-    commissions = _commissions(scope, {o.pk for o in officers.values()}) if by_agency else {}
-    ad_hoc_class = _ad_hoc_credit_class(scope) if by_agency else ""
+    officers, courses, offerings = _look_up(rows, Course.objects.filter(provider=provider))
     lines_of: dict[tuple[int, Decimal | None], tuple[LineSpec, ...]] = {}
 
-    checked: list[PlannedRecord] = []
-    first_row_of: dict[tuple[Any, ...], int] = {}
+    completions = _Completions()
+    for row in rows:
+        officer = _officer_of_row(row, officers)
+        course: Course | None = None
+        if row.course_number:
+            course = _course_of_row(row, courses, owner=f"provider {provider.number}")
+        entry_lines: tuple[LineSpec, ...] | None = None
+        if course is not None:
+            entry_lines = _course_row_lines(row, course, offerings, lines_of)
+        if row.reader.failed or officer is None or row.completed_on is None or entry_lines is None:
+            continue
+        assert course is not None
+        # What the provider sent, not the name on file (which would tell a provider whose any
+        # license number is).
+        completions.add(row, _course_record(row, officer, course, entry_lines, who=row.last_name))
+
+    _sort_out(plan, completions.records)
+    return plan
+
+
+def plan_agency_roster(table: Table, scope: Scope) -> RosterPlan:
+    """Check every row of an agency's in-service roster; return the records to add and every error.
+
+    Each row names an officer the agency commissioned on the day, and a course of the agency's
+    in-service providers by its number, or describes an ad-hoc in-service course by title,
+    hours and their split over core areas (held for POST's review).
+    """
+    agency = scope.agency
+    assert agency is not None
+    plan = RosterPlan(errors=list(table.errors))
+    if not check_header(table, AGENCY_COLUMNS, plan):
+        return plan
+    plan.summary = f"roster from {agency.ori}"
+
+    rows = [_parse_agency_row(RowReader(row, plan), scope) for row in table.rows]
+
+    in_service = Course.objects.filter(provider__agency=agency, provider__kind=Provider.Kind.IN_SERVICE)
+    officers, courses, offerings = _look_up(rows, in_service)
+    commissions = _commissions(scope, {o.pk for o in officers.values()})
+    ad_hoc_class = _ad_hoc_credit_class(scope)
+    lines_of: dict[tuple[int, Decimal | None], tuple[LineSpec, ...]] = {}
+
+    completions = _Completions()
     for row in rows:
         reader = row.reader
-        officer = officers.get(row.license_number)
-        if officer is None:
-            if row.license_number:
-                reader.fail("license_number", f"no officer has license number {row.license_number}")
-        elif row.last_name and row.last_name.casefold() != officer.last_name.strip().casefold():
-            # Never the name on file: a roster must not tell whose a license number is.
-            reader.fail(
-                "last_name",
-                f"{row.last_name} is not the last name on file for license {officer.license_number}",
-            )
+        officer = _officer_of_row(row, officers)
         if (
-            by_agency
-            and officer is not None
+            officer is not None
             and row.completed_on is not None
             and not _commissioned(commissions.get(officer.pk, ()), row.completed_on)
         ):
             reader.fail(
                 "license_number",
-                f"{officer.license_number} was not commissioned by {scope.agency.ori} "  # type: ignore[union-attr]
+                f"{officer.license_number} was not commissioned by {agency.ori} "
                 f"on {day_text(row.completed_on)}",
             )
         course: Course | None = None
         if row.course_number:
-            course = _course_of_row(reader, row, courses, scope)
+            course = _course_of_row(row, courses, owner="the agency's in-service providers")
         entry_lines: tuple[LineSpec, ...] | None = None
         if course is not None:
-            entry_lines = _course_row_lines(reader, row, course, offerings, lines_of)
+            entry_lines = _course_row_lines(row, course, offerings, lines_of)
         elif not row.course_number and row.title:
             entry_lines = _ad_hoc_lines(reader, row)
         if reader.failed or officer is None or row.completed_on is None or entry_lines is None:
             continue
-        hours = row.hours if row.hours is not None else course.hours if course else ZERO
+        # An agency's roster names officers it commissions: the summary shows the name on file.
         if course is not None:
-            key: tuple[Any, ...] = ("course", officer.pk, course.pk, row.completed_on)
-            what = f"{course.number} {course.title}"
-            entry = RecordEntry(
-                officer_id=officer.pk,
-                completed_on=row.completed_on,
-                hours=hours,
-                source=Source.COURSE,
-                credit_class=course.provider.credit_class,
-                delivery=course.delivery,
-                lines=entry_lines,
-                course_id=course.pk,
-                offering_id=row.offering_id,
-            )
+            completions.add(row, _course_record(row, officer, course, entry_lines, who=officer.full_name))
         else:
-            key = ("ad_hoc", officer.pk, row.title.casefold(), row.completed_on, hours)
-            what = row.title
-            entry = RecordEntry(
-                officer_id=officer.pk,
-                completed_on=row.completed_on,
-                hours=hours,
-                source=Source.COURSE,
-                credit_class=ad_hoc_class,
-                delivery=row.delivery,
-                lines=entry_lines,
-                description=row.title,
-                # An agency's training counts only through a course POST approved in advance
-                # (11 CSR 75-15.060; seed 001): one described by title waits for POST's review.
-                status=TrainingRecord.Status.PENDING,
-                review_note=AD_HOC_HELD,
-            )
-        twin = first_row_of.setdefault(key[:4], reader.row.number)
-        if twin != reader.row.number:
-            reader.fail(
-                "course_number" if course is not None else "title",
-                f"the same completion ({officer.license_number}, {what}, {row.completed_on.isoformat()}) "
-                f"is on row {twin} too",
-            )
-            continue
-        # An agency's roster names officers it commissions; a provider's shows what it sent, not the
-        # name on file (which would tell a provider whose any license number is).
-        who = officer.full_name if by_agency else (row.last_name or "")
-        summary = (
-            f"{officer.license_number} {who}".rstrip()
-            + f": {what}, {row.completed_on.isoformat()}, {hours} h"
-        )
-        checked.append(PlannedRecord(reader.row.number, entry, key, summary))
+            completions.add(row, _ad_hoc_record(row, officer, entry_lines, ad_hoc_class))
 
+    _sort_out(plan, completions.records)
+    return plan
+
+
+def _look_up(
+    rows: Sequence[ParsedRow], candidates: QuerySet[Course]
+) -> tuple[dict[str, Officer], dict[str, list[Course]], dict[int, Offering]]:
+    """The rows' officers, courses (among ``candidates``) and offerings, a few queries for the
+    whole file."""
+    officers = _officers({row.license_number for row in rows if row.license_number})
+    courses = _courses(candidates, {row.course_number.casefold() for row in rows if row.course_number})
+    prefetch_related_objects([c for found in courses.values() for c in found], "portions")
+    offerings = _offerings({row.offering_id for row in rows if row.offering_id is not None})
+    return officers, courses, offerings
+
+
+def _officer_of_row(row: ParsedRow, officers: dict[str, Officer]) -> Officer | None:
+    """The officer the row names; the row fails when there is none or the last name is not theirs."""
+    officer = officers.get(row.license_number)
+    if officer is None:
+        if row.license_number:
+            row.reader.fail("license_number", f"no officer has license number {row.license_number}")
+    elif row.last_name and row.last_name.casefold() != officer.last_name.strip().casefold():
+        # Never the name on file: a roster must not tell whose a license number is.
+        row.reader.fail(
+            "last_name",
+            f"{row.last_name} is not the last name on file for license {officer.license_number}",
+        )
+    return officer
+
+
+def _course_record(
+    row: ParsedRow, officer: Officer, course: Course, lines: tuple[LineSpec, ...], *, who: str
+) -> PlannedRecord:
+    """The record of a row naming a course; ``who`` is the name its summary shows."""
+    assert row.completed_on is not None
+    hours = row.hours if row.hours is not None else course.hours
+    entry = RecordEntry(
+        officer_id=officer.pk,
+        completed_on=row.completed_on,
+        hours=hours,
+        source=Source.COURSE,
+        credit_class=course.provider.credit_class,
+        delivery=course.delivery,
+        lines=lines,
+        course_id=course.pk,
+        offering_id=row.offering_id,
+    )
+    key = ("course", officer.pk, course.pk, row.completed_on)
+    return _planned(row, officer, entry, key, f"{course.number} {course.title}", who)
+
+
+def _ad_hoc_record(
+    row: ParsedRow, officer: Officer, lines: tuple[LineSpec, ...], credit_class: str
+) -> PlannedRecord:
+    """The record of an agency's row describing its training by title, held for POST's review."""
+    assert row.completed_on is not None
+    hours = row.hours if row.hours is not None else ZERO
+    entry = RecordEntry(
+        officer_id=officer.pk,
+        completed_on=row.completed_on,
+        hours=hours,
+        source=Source.COURSE,
+        credit_class=credit_class,
+        delivery=row.delivery,
+        lines=lines,
+        description=row.title,
+        # An agency's training counts only through a course POST approved in advance
+        # (11 CSR 75-15.060; seed 001): one described by title waits for POST's review.
+        status=TrainingRecord.Status.PENDING,
+        review_note=AD_HOC_HELD,
+    )
+    key = ("ad_hoc", officer.pk, row.title.casefold(), row.completed_on, hours)
+    return _planned(row, officer, entry, key, row.title, officer.full_name)
+
+
+def _planned(
+    row: ParsedRow, officer: Officer, entry: RecordEntry, key: tuple[Any, ...], what: str, who: str
+) -> PlannedRecord:
+    """The planned record, with the summary a report shows and how an error names it."""
+    summary = (
+        f"{officer.license_number} {who}".rstrip()
+        + f": {what}, {entry.completed_on.isoformat()}, {entry.hours} h"
+    )
+    completion = f"{officer.license_number}, {what}, {entry.completed_on.isoformat()}"
+    return PlannedRecord(row.reader.row.number, entry, key, summary, completion)
+
+
+class _Completions:
+    """The records a roster's rows add, each completion once: a later row with the same officer,
+    course (or title) and day fails, naming the first row."""
+
+    def __init__(self) -> None:
+        self.records: list[PlannedRecord] = []
+        self._first_row_of: dict[tuple[Any, ...], int] = {}
+
+    def add(self, row: ParsedRow, planned: PlannedRecord) -> None:
+        twin = self._first_row_of.setdefault(planned.key[:4], planned.row)
+        if twin != planned.row:
+            row.reader.fail(
+                "course_number" if planned.key[0] == "course" else "title",
+                f"the same completion ({planned.completion}) is on row {twin} too",
+            )
+            return
+        self.records.append(planned)
+
+
+def _sort_out(plan: RosterPlan, checked: Sequence[PlannedRecord]) -> None:
+    """Put each checked record in the plan: to add, or already on file."""
     on_file = _on_file(checked)
     for planned in checked:
         outcome = RowOutcome(planned.row, planned.summary)
@@ -231,22 +334,21 @@ def plan_roster(table: Table, scope: Scope) -> RosterPlan:
             plan.to_add.append(outcome)
             plan.records.append(planned)
     plan.errors.sort(key=lambda e: e.row or 0)
-    return plan
 
 
 @dataclass
 class ParsedRow:
     reader: RowReader
     license_number: str
-    last_name: str
     completed_on: dt.date | None
     course_number: str
-    title: str
-    hours: Decimal | None
-    offering_id: int | None
-    delivery: str
-    split: dict[str, Decimal]
-    topics: dict[str, Decimal]
+    title: str = ""
+    hours: Decimal | None = None
+    offering_id: int | None = None
+    last_name: str = ""
+    delivery: str = str(Delivery.LIVE)
+    split: dict[str, Decimal] = dataclasses.field(default_factory=dict)
+    topics: dict[str, Decimal] = dataclasses.field(default_factory=dict)
 
 
 def _offering_id(value: Any) -> int:
@@ -265,62 +367,60 @@ def _split_hours(value: Any) -> Decimal:
     return tables.hours(value)
 
 
-def _parse_row(reader: RowReader, scope: Scope, by_agency: bool) -> ParsedRow:
-    text = partial(tables.text, max_length=200)
+def _parse_provider_row(reader: RowReader, scope: Scope) -> ParsedRow:
+    row = _read_officer_and_course(reader, scope)
+    if not row.course_number:
+        reader.fail("course_number", "a value is required")
+    _read_details(row)
+    return row
+
+
+def _parse_agency_row(reader: RowReader, scope: Scope) -> ParsedRow:
+    row = _read_officer_and_course(reader, scope)
+    row.title = reader.optional("title", partial(tables.text, max_length=200)) or ""
+    if not row.course_number and not row.title:
+        reader.fail("course_number", "a value is required (or a title)")
+    _read_details(row)
+    if row.course_number:
+        for column in AD_HOC_ONLY:
+            if reader.has(column):
+                reader.fail(column, "only for a row without a course number (an ad-hoc in-service course)")
+    else:
+        row.delivery = (
+            reader.optional("delivery", partial(tables.choice, choices=Delivery.choices)) or row.delivery
+        )
+        for column, _, _ in SPLIT_COLUMNS:
+            value = reader.optional(column, _split_hours)
+            if value:
+                row.split[column] = value
+        for column in TOPIC_COLUMNS:
+            value = reader.optional(column, _split_hours)
+            if value:
+                row.topics[column] = value
+        if row.title and row.offering_id is not None:
+            reader.fail("offering", "an offering belongs to a course: give its course number")
+    return row
+
+
+def _read_officer_and_course(reader: RowReader, scope: Scope) -> ParsedRow:
+    """The columns every roster row starts with: license number, completion date, course number."""
     license_number = reader.required("license_number", tables.license_number) or ""
     completed_on = reader.required("completion_date", partial(tables.date, today=scope.today))
     course_number = reader.optional("course_number", partial(tables.text, max_length=30)) or ""
-    title = (reader.optional("title", text) or "") if by_agency else ""
-    if not course_number and not title:
-        reader.fail("course_number", "a value is required" + (" (or a title)" if by_agency else ""))
-    hours = reader.optional("hours", tables.hours)
-    offering_id = reader.optional("offering", _offering_id)
-    last_name = reader.optional("last_name", partial(tables.text, max_length=80)) or ""
-    split: dict[str, Decimal] = {}
-    topics: dict[str, Decimal] = {}
-    delivery = str(Delivery.LIVE)
-    if by_agency:
-        if course_number:
-            for column in AD_HOC_ONLY:
-                if reader.has(column):
-                    reader.fail(
-                        column, "only for a row without a course number (an ad-hoc in-service course)"
-                    )
-        else:
-            delivery = (
-                reader.optional("delivery", partial(tables.choice, choices=Delivery.choices)) or delivery
-            )
-            for column, _, _ in SPLIT_COLUMNS:
-                value = reader.optional(column, _split_hours)
-                if value:
-                    split[column] = value
-            for column in TOPIC_COLUMNS:
-                value = reader.optional(column, _split_hours)
-                if value:
-                    topics[column] = value
-            if title and offering_id is not None:
-                reader.fail("offering", "an offering belongs to a course: give its course number")
-    return ParsedRow(
-        reader,
-        license_number,
-        last_name,
-        completed_on,
-        course_number,
-        title,
-        hours,
-        offering_id,
-        delivery,
-        split,
-        topics,
-    )
+    return ParsedRow(reader, license_number, completed_on, course_number)
 
 
-def _course_of_row(
-    reader: RowReader, row: ParsedRow, courses: dict[str, list[Course]], scope: Scope
-) -> Course | None:
+def _read_details(row: ParsedRow) -> None:
+    """The columns every roster row may have: hours, offering, last name."""
+    row.hours = row.reader.optional("hours", tables.hours)
+    row.offering_id = row.reader.optional("offering", _offering_id)
+    row.last_name = row.reader.optional("last_name", partial(tables.text, max_length=80)) or ""
+
+
+def _course_of_row(row: ParsedRow, courses: dict[str, list[Course]], *, owner: str) -> Course | None:
+    reader = row.reader
     found = courses.get(row.course_number.casefold(), [])
     if not found:
-        owner = f"provider {scope.provider.number}" if scope.provider else "the agency's in-service providers"
         reader.fail("course_number", f"{owner} has no course numbered {row.course_number}")
         return None
     if len(found) > 1:
@@ -352,12 +452,12 @@ def _not_approved(course: Course, day: dt.date) -> str:
 
 
 def _course_row_lines(
-    reader: RowReader,
     row: ParsedRow,
     course: Course,
     offerings: dict[int, Offering],
     lines_of: dict[tuple[int, Decimal | None], tuple[LineSpec, ...]],
 ) -> tuple[LineSpec, ...] | None:
+    reader = row.reader
     if row.hours is not None and row.hours > course.hours:
         reader.fail("hours", f"{row.hours} hours is more than course {course.number}'s {course.hours}")
         return None
@@ -438,18 +538,13 @@ def _officers(license_numbers: set[str]) -> dict[str, Officer]:
     return found
 
 
-def _courses(scope: Scope, numbers: set[str]) -> dict[str, list[Course]]:
-    """The scope's courses by case-folded number (one query: a provider has at most a few
+def _courses(candidates: QuerySet[Course], numbers: set[str]) -> dict[str, list[Course]]:
+    """The ``candidates`` by case-folded number (one query: a provider has at most a few
     hundred courses, fewer than a large roster's distinct numbers would cost to list)."""
     if not numbers:
         return {}
-    courses = Course.objects.select_related("provider")
-    if scope.provider is not None:
-        courses = courses.filter(provider=scope.provider)
-    else:
-        courses = courses.filter(provider__agency=scope.agency, provider__kind=Provider.Kind.IN_SERVICE)
     found: dict[str, list[Course]] = defaultdict(list)
-    for course in courses:
+    for course in candidates.select_related("provider"):
         if course.number.strip().casefold() in numbers:
             found[course.number.strip().casefold()].append(course)
     return found
