@@ -123,23 +123,3 @@ class LoaderBase:
 
     def _closed(self, year: _Year) -> bool:
         return bool(self.today > year.period.grace_deadline)
-
-    # -- planned by Catalog, used by Records -----------------------------------------------
-    # Declared here so Records can call them; Catalog's methods are the ones that run.
-
-    def _pick(
-        self,
-        pool: Sequence[_CourseInfo],
-        *,
-        needs: Sequence[str] = (),
-        avoid: frozenset[str] = frozenset(),
-        max_total: float | None = None,
-        min_total: float = 0.0,
-        min_approved: float = 0.0,
-        prefer_cbt: float = 0.2,
-        min_cbt: float = 0.0,
-    ) -> list[_CourseInfo]:
-        raise NotImplementedError
-
-    def _plan(self, plan: _OfficerPlan, profile: str) -> list[_CourseInfo]:
-        raise NotImplementedError

@@ -17,7 +17,7 @@ from clee.compliance.records import training_records_add
 from clee.core.actions import AuditAction
 from clee.core.choices import ProviderCredit, Source
 from clee.demo import catalog
-from clee.demo.loader_base import LoaderBase
+from clee.demo.courses import Catalog
 from clee.demo.plans import (
     CREATED,
     CURRENT,
@@ -44,7 +44,10 @@ _REQUEST_DOCUMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Records(LoaderBase):
+class Records(Catalog):
+    """Training records, make-up training, credit requests and extensions; each officer's
+    training is planned with the catalog's ``_plan`` and ``_pick`` it builds on."""
+
     def _records(self) -> None:
         """Each officer's training in each period shown, by the officer's profile for it. Every
         officer paces the year differently (finishing in the spring, the autumn or at the last

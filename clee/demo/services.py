@@ -55,7 +55,6 @@ from clee.core.audit import record_event
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
 from clee.demo.accounts import DEMO_PASSWORD, LOADER_USERNAME
-from clee.demo.courses import Catalog
 from clee.demo.history import History
 from clee.demo.people import People
 from clee.demo.plans import (
@@ -123,7 +122,7 @@ def demo_state_load(
     return summary
 
 
-class _Loader(People, Catalog, Records, History):
+class _Loader(People, Records, History):
     def __init__(
         self, *, seed: int, size: DemoSize, today: dt.date, progress: Callable[[str], None] | None
     ) -> None:

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from clee.compliance.preview import Effect, effect_now, preview, results_now
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.records import training_records_add
-from clee.compliance.rulebooks import recognized_in_effect
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.documents import document_store
@@ -54,16 +52,6 @@ class RequestUpload:
     kind: str
     name: str
     content: bytes
-
-
-def _day_text(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def recognized_sources(completed_on: dt.date) -> list[str]:
-    """The out-of-state sources (state codes and IADLEST) recognized on ``completed_on``, by the
-    list POST keeps (11 CSR 75-15.050; seed 000), sorted."""
-    return sorted({entry.code for entry in recognized_in_effect(settings.CLEE_JURISDICTION, completed_on)})
 
 
 @transaction.atomic
