@@ -62,11 +62,11 @@ def roster_body(request: Request) -> RosterBody:
     """The roster sent, or a 400 naming what is wrong with the request itself (the rows'
     values are checked by the import service)."""
     data = request.data
+    # An empty file, or no body at all (DRF then has no stream, and gives empty data whatever the
+    # content type says).
+    if (isinstance(data, bytes) and not data.strip()) or request.stream is None:
+        raise ValidationError({"body": ["the request has no roster: send JSON rows, a CSV or an XLSX file"]})
     if isinstance(data, bytes):
-        if not data.strip():
-            raise ValidationError(
-                {"body": ["the request has no roster: send JSON rows, a CSV or an XLSX file"]}
-            )
         extension = "xlsx" if request.content_type.startswith(XLSX_TYPE) else "csv"
         return RosterBody(
             hashlib.sha256(b"file\n" + data).hexdigest(), extension, partial(table_from_upload, data)

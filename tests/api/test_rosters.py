@@ -162,6 +162,27 @@ def test_a_malformed_request_is_a_400_naming_the_input(
     assert written() == (0, 0, 0)
 
 
+def test_a_request_without_a_body_is_a_400_saying_a_roster_is_missing(
+    world: dict[str, Any], provider_api: Api
+) -> None:
+    """With no body (and so no content type) DRF reads an empty form: the answer names the missing
+    roster, as for an empty file, and the document says the body is required."""
+    from django.test import Client
+
+    headers = {**provider_api.headers, "Idempotency-Key": "k"}
+    for response in (
+        Client().generic("POST", "/api/v1/rosters/", b"", content_type="", headers=headers),
+        provider_api.post("/api/v1/rosters/", "", key="k", content_type="text/csv"),
+    ):
+        assert response.status_code == 400
+        assert error_of(response)["fields"] == {
+            "body": ["the request has no roster: send JSON rows, a CSV or an XLSX file"]
+        }
+    assert written() == (0, 0, 0)
+    document = provider_api.client.get("/api/schema/?format=json").json()
+    assert document["paths"]["/api/v1/rosters/"]["post"]["requestBody"]["required"] is True
+
+
 def test_json_that_does_not_parse_is_a_400_and_another_media_type_a_415(
     world: dict[str, Any], provider_api: Api
 ) -> None:
