@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clee.accounts.access import NOT_FOUND, acting_user, role_required
+from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
-from clee.api.models import ApiToken
+from clee.api.access import access_token, owner_tokens
 from clee.api.services import NewToken, token_create, token_revoke
 from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm
@@ -26,27 +25,6 @@ class TokenForm(PortalForm):
         max_length=100,
         help_text="What will use it, so you know which token to revoke (e.g. “Academy records system”).",
     )
-
-
-def owner_tokens(user: User) -> QuerySet[ApiToken]:
-    """The tokens of the provider or agency ``user`` works for (any colleague's); 404 for an
-    account linked to neither."""
-    if user.role == User.Role.PROVIDER and user.provider_id is not None:
-        tokens = ApiToken.objects.filter(kind=ApiToken.Kind.PROVIDER, provider_id=user.provider_id)
-    elif user.role == User.Role.AGENCY_ADMIN and user.agency_id is not None:
-        tokens = ApiToken.objects.filter(kind=ApiToken.Kind.AGENCY, agency_id=user.agency_id)
-    else:
-        raise Http404(NOT_FOUND)
-    return tokens.select_related("created_by", "revoked_by").order_by(
-        F("revoked_at").desc(nulls_first=True), F("last_used_at").desc(nulls_last=True), "-created_at", "-id"
-    )
-
-
-def access_token(user: User, token_id: int) -> ApiToken:
-    token = owner_tokens(user).filter(pk=token_id).first()
-    if token is None:
-        raise Http404(NOT_FOUND)
-    return token
 
 
 @role_required(*ROLES)

@@ -13,7 +13,7 @@ from django.http import Http404
 from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.api.errors import NOT_FOUND
-from clee.api.models import ApiToken, RosterSubmission
+from clee.api.models import ApiToken
 from clee.compliance.access import access_period
 from clee.compliance.calendar import current_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
@@ -80,13 +80,6 @@ def provider_courses(token: ApiToken, status: str = "") -> QuerySet[Course]:
     return courses.order_by("number", "id")
 
 
-def access_course(token: ApiToken, course_id: int) -> Course:
-    course = provider_courses(token).filter(pk=course_id).first()
-    if course is None:
-        raise Http404(NOT_FOUND)
-    return course
-
-
 def course_view(course: Course) -> dict[str, Any]:
     return {
         "id": course.pk,
@@ -130,21 +123,6 @@ def offering_view(row: Mapping[str, Any]) -> dict[str, Any]:
         "ends_on": row["ends_on"].isoformat(),
         "location": row["location"],
     }
-
-
-def submissions(token: ApiToken) -> QuerySet[RosterSubmission]:
-    return (
-        RosterSubmission.objects.filter(caller=token.caller)
-        .select_related("batch")
-        .order_by("-created_at", "-id")
-    )
-
-
-def access_submission(token: ApiToken, submission_id: int) -> RosterSubmission:
-    submission = submissions(token).filter(pk=submission_id).first()
-    if submission is None:
-        raise Http404(NOT_FOUND)
-    return submission
 
 
 ROSTER_ORDER = ("last_name", "first_name", "license_number", "officer_id")

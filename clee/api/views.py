@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clee.api import selectors
+from clee.api.access import access_submission, submissions
 from clee.api.auth import (
     AgencyToken,
     OfficerSessionAuthentication,
@@ -46,6 +47,7 @@ from clee.api.services import UnreadableRosterError, course_submit_by_token, ros
 from clee.compliance.models import ComplianceResult
 from clee.core.parsers import MAX_REQUEST_BYTES, JsonParser
 from clee.imports.services import import_preview
+from clee.providers.access import access_own_course
 from clee.providers.models import Course
 from clee.training.models import ImportBatch
 
@@ -273,7 +275,7 @@ class CourseList(ApiView):
             setattr(candidate, name, data[name])
         course = course_submit_by_token(token=token, course=candidate, portions=portions, documents=documents)
         return Response(
-            selectors.course_view(selectors.access_course(token, course.pk)),
+            selectors.course_view(access_own_course(caller(request), course.pk)),
             status=status.HTTP_201_CREATED,
             headers={"Location": f"/api/v1/courses/{course.pk}/"},
         )
@@ -290,7 +292,7 @@ class CourseDetail(ApiView):
         tags=["courses"],
     )
     def get(self, request: Request, course_id: int) -> Response:
-        return Response(selectors.course_view(selectors.access_course(caller_token(request), course_id)))
+        return Response(selectors.course_view(access_own_course(caller(request), course_id)))
 
 
 class OfferingList(ApiView):
@@ -340,7 +342,7 @@ class RosterList(ApiView):
         tags=["rosters"],
     )
     def get(self, request: Request) -> Response:
-        return paged(self, request, selectors.submissions(caller_token(request)), submission_view)
+        return paged(self, request, submissions(caller(request)), submission_view)
 
     @extend_schema(
         operation_id="rosters_submit",
@@ -431,7 +433,7 @@ class RosterDetail(ApiView):
         tags=["rosters"],
     )
     def get(self, request: Request, submission_id: int) -> Response:
-        return Response(submission_view(selectors.access_submission(caller_token(request), submission_id)))
+        return Response(submission_view(access_submission(caller(request), submission_id)))
 
 
 STATUS_VALUES = [*ComplianceResult.Status.values, "none"]

@@ -3,18 +3,17 @@ session that does not exist and one that is not yours)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
+from clee.accounts.models import User
 from clee.attendance.models import AttendanceSession
 
-NOT_FOUND = "No such page."
 
-
-def access_session(user: Any, offering_id: int, session_id: int) -> AttendanceSession:
-    provider_id = getattr(user, "provider_id", None)
-    if getattr(user, "role", None) != "provider" or provider_id is None:
+def access_session(user: User, offering_id: int, session_id: int) -> AttendanceSession:
+    """A session of one of the provider's offerings, with its offering, course and batch."""
+    provider_id = user.provider_id
+    if user.role != User.Role.PROVIDER or provider_id is None:
         raise Http404(NOT_FOUND)
     session = (
         AttendanceSession.objects.select_related("offering__course__provider", "batch")

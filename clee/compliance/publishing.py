@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -82,7 +81,7 @@ def draft_problem(draft: RuleBookVersion) -> PackError | None:
     return None
 
 
-def _require(user: Any, roles: tuple[str, ...], doing: str) -> None:
+def _require(user: User | None, roles: tuple[str, ...], doing: str) -> None:
     if not isinstance(user, User) or user.role not in roles:
         raise ServiceError(f"only {' or '.join(User.Role(r).label for r in roles)} may {doing}")
 

@@ -13,7 +13,6 @@ staff decide it; approved anyway, it carries their reason and counts (``recogniz
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -55,7 +54,7 @@ def recognition_issue(code: str, completed_on: dt.date, jurisdiction: str | None
     return f"{code} is not on the recognized list for {day} (recognized then: {named})"
 
 
-def _require(user: Any) -> None:
+def _require(user: User | None) -> None:
     if not isinstance(user, User) or user.role not in EDITORS:
         raise ServiceError("only POST staff keep the recognized out-of-state list")
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +70,11 @@ class AddOutcome:
 
 @transaction.atomic
 def training_records_add(
-    *, entries: Sequence[RecordEntry], actor: Any, import_batch: ImportBatch | None = None, summary: str = ""
+    *,
+    entries: Sequence[RecordEntry],
+    actor: User | None,
+    import_batch: ImportBatch | None = None,
+    summary: str = "",
 ) -> AddOutcome:
     """Record completions in bulk; completions already on file are counted, not added."""
     for entry in entries:

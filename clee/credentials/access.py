@@ -4,18 +4,18 @@ one that does not exist and one that is someone else's)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.http import Http404
 
+from clee.accounts.access import NOT_FOUND
+from clee.accounts.models import User
 from clee.credentials.models import IssuedCredential
 
-NOT_FOUND = "No such page."
 
-
-def access_own_credential(user: Any, credential_id: uuid.UUID) -> IssuedCredential:
-    officer_id = getattr(user, "officer_id", None)
-    if getattr(user, "role", None) != "officer" or officer_id is None:
+def access_own_credential(user: User, credential_id: uuid.UUID) -> IssuedCredential:
+    """A credential issued to the officer the account is linked to."""
+    officer_id = user.officer_id
+    if user.role != User.Role.OFFICER or officer_id is None:
         raise Http404(NOT_FOUND)
     found = (
         IssuedCredential.objects.select_related("officer", "record__course", "period", "status_list")

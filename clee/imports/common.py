@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from clee.accounts.models import User
 from clee.imports.report import RowError, RowOutcome
 from clee.imports.tables import CellError, Row, Table
 
@@ -25,7 +26,7 @@ IN_CHUNK = 5000
 class Scope:
     """Who imports, for which provider or agency, and what "today" is (no date may be later)."""
 
-    actor: Any
+    actor: User | None
     provider: Provider | None
     agency: Agency | None
     today: dt.date
@@ -42,7 +43,7 @@ class Plan:
     def error(self, row: int | None, column: str, reason: str) -> None:
         self.errors.append(RowError(row, column, reason))
 
-    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+    def write(self, *, batch: ImportBatch, actor: User | None) -> tuple[int, int]:
         """Write the rows to add; returns (added, found already on file while writing)."""
         raise NotImplementedError
 

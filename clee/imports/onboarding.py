@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from clee.accounts.models import User
 from clee.agencies.models import Agency
 from clee.compliance.outbox import results_mark_stale
 from clee.core.actions import AuditAction
@@ -76,7 +77,7 @@ AGENCY_COLUMNS = Columns(required=("ori", "name"), optional=("type", "active"))
 class AgencyPlan(Plan):
     agencies: list[Agency] = dataclasses.field(default_factory=list)
 
-    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+    def write(self, *, batch: ImportBatch, actor: User | None) -> tuple[int, int]:
         created = Agency.objects.bulk_create(self.agencies, batch_size=2000)
         record_events(
             actor=actor,
@@ -141,7 +142,7 @@ OFFICER_COLUMNS = Columns(
 class OfficerPlan(Plan):
     officers: list[Officer] = dataclasses.field(default_factory=list)
 
-    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+    def write(self, *, batch: ImportBatch, actor: User | None) -> tuple[int, int]:
         created = Officer.objects.bulk_create(self.officers, batch_size=2000)
         # The license history starts with the license itself.
         LicenseStatusChange.objects.bulk_create(
@@ -258,7 +259,7 @@ Span = tuple[dt.date, dt.date | None, str]  # start, end (None: open), where it 
 class CommissionPlan(Plan):
     commissions: list[Commission] = dataclasses.field(default_factory=list)
 
-    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+    def write(self, *, batch: ImportBatch, actor: User | None) -> tuple[int, int]:
         created = Commission.objects.bulk_create(self.commissions, batch_size=2000)
         record_events(
             actor=actor,

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
 
+from clee.accounts.models import User
 from clee.compliance.records import training_records_add
 from clee.core.choices import CoreArea, Delivery, ProviderCredit, Source, Subject, Topic
 from clee.core.errors import ServiceError
@@ -97,7 +98,7 @@ class RosterPlan(Plan):
     records: list[PlannedRecord] = dataclasses.field(default_factory=list)
     summary: str = ""
 
-    def write(self, *, batch: ImportBatch, actor: Any) -> tuple[int, int]:
+    def write(self, *, batch: ImportBatch, actor: User | None) -> tuple[int, int]:
         outcome = training_records_add(
             entries=[planned.entry for planned in self.records],
             actor=actor,
