@@ -89,8 +89,9 @@ def can_write(user: Any) -> bool:
 
 
 def show_refusal(form: forms.BaseForm, error: ServiceError) -> None:
-    """Put a service's refusal on the form field it names (or above the form)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    """Put a service's refusal, as a sentence, on the form field it names (or above the form);
+    the back office's own, as the domain apps' admin modules may not import the portals' form kit."""
+    form.add_error(error.field if error.field in form.fields else None, error.sentence)
 
 
 class ServiceCheckedForm(ModelForm[ModelT]):

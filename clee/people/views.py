@@ -201,7 +201,7 @@ def _act_on_invitation(
     try:
         messages.success(request, act(invitation, user))
     except ServiceError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.sentence)
     return redirect("people:index")
 
 
@@ -332,7 +332,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 site_url=_site_url(request),
             )
         except services.RateLimitedError as error:
-            form.add_error(None, error.message)
+            refuse(form, error)
             status = 429
         except ServiceError as error:
             refuse(form, error)
@@ -387,7 +387,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"], client_ip=_client_ip(request), site_url=_site_url(request)
             )
         except services.RateLimitedError as error:
-            form.add_error(None, error.message)
+            refuse(form, error)
             status = 429
         except ServiceError as error:
             refuse(form, error)

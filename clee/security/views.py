@@ -213,7 +213,7 @@ def remove_factor(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
         services.second_factor_remove(user=user, kind=kind, pk=pk)
     except ServiceError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.sentence)
     else:
         request.session[ENROLLED] = selectors.has_second_factor(user)
         messages.success(request, "Removed.")

@@ -7,8 +7,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from clee.core.forms import PortalForm
 
-class LicenseConfirmForm(forms.Form):
+
+class LicenseConfirmForm(PortalForm):
     license_number = forms.CharField(
         label="POST license number",
         max_length=40,

@@ -121,7 +121,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
                 date_of_birth=form.cleaned_data["date_of_birth"],
             )
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.refuse(error)
         else:
             locked = lockout_problem(user)
             if locked:
@@ -218,7 +218,7 @@ def invite(request: HttpRequest, officer_id: int) -> HttpResponse:
     try:
         sent = invitation_send(officer=officer, agency=agency, acting_user=user, site_url=site_url)
     except ServiceError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.sentence)
     else:
         messages.success(
             request,

@@ -43,7 +43,7 @@ def test_a_year_the_rules_do_not_have_is_refused_naming_the_periods_they_do(staf
     response = staff_client.post(ADD, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "no rule pack for MO 2016: MO has a reporting period each calendar year from 2017 on" in page
+    assert "No rule pack for MO 2016: MO has a reporting period each calendar year from 2017 on." in page
     assert not ReportingPeriod.objects.filter(year=2016).exists()
 
 
@@ -52,7 +52,7 @@ def test_a_second_period_for_the_same_year_is_refused(staff_client: Client, worl
     data.update({"year": "2023"})
     response = staff_client.post(ADD, data)
     assert response.status_code == 200
-    assert "the 2023 reporting period is already open" in response.content.decode()
+    assert "The 2023 reporting period is already open." in response.content.decode()
     assert ReportingPeriod.objects.filter(year=2023).count() == 1
 
 

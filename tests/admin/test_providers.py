@@ -108,7 +108,7 @@ def test_an_offering_before_its_courses_approval_is_refused(
     page = staff_client.post(
         ADD_OFFERING, offering_data(staff_client, world, "2019-05-02", "4")
     ).content.decode()
-    assert "course CMA-101 is not approved on May 2, 2019: only approved courses are offered" in page
+    assert "Course CMA-101 is not approved on May 2, 2019: only approved courses are offered." in page
     assert not Offering.objects.exists()
 
 
