@@ -10,7 +10,8 @@ local midnight and safe to run any number of times) makes the calendar true in t
 - it records each period's change of phase once (``PeriodTransition``): open, then in its
   grace window after December 31, then closed after the grace deadline (March 15), when its
   non-compliant officers reach the Director's queue;
-- it puts into force rule book versions whose effective date has come (``publishing``).
+- it puts into force rule book versions whose effective date has come
+  (``rule_versions_apply``, which publication calls too: ``clee.compliance.publishing``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from clee.compliance.models import PeriodTransition, ReportingPeriod
-from clee.compliance.rulebooks import book_in_force, number_in_force
+from clee.compliance.outbox import period_mark_stale
+from clee.compliance.rulebooks import book_in_force, number_in_force, rule_book
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
@@ -124,8 +126,6 @@ def period_open(
         f"{pack.grace_deadline.value}) under {pack.ident}",
         data={"pack": pack.ident},
     )
-    from clee.compliance.outbox import period_mark_stale  # the outbox reads the period model
-
     period_mark_stale(period, reason=f"period {year} opened")
     return period, True
 
@@ -152,8 +152,6 @@ def calendar_advance(*, today: dt.date | None = None) -> CalendarRun:
     """Make the calendar true for ``today``: open the current period, record each phase change
     once, put into force the rule book versions whose day has come. Safe to run twice, and by
     two workers at once (each step is claimed by a unique row)."""
-    from clee.compliance.publishing import rule_versions_apply  # publishing imports this module
-
     today = today or program_today()
     run = CalendarRun(today=today)
     try:
@@ -167,6 +165,48 @@ def calendar_advance(*, today: dt.date | None = None) -> CalendarRun:
         run.transitions += _record_transitions(candidate, today)
     run.rules = rule_versions_apply(today=today)
     return run
+
+
+def rule_versions_apply(*, today: dt.date) -> list[str]:
+    """Decide each period on record under the version in force ``today`` when that version
+    decides it differently from the one it has: its dates and grace deadline from the new
+    pack, its results recomputed by a job. Returns what changed ("2027: v1 -> v2"). Safe to run
+    any number of times."""
+    changed = []
+    for period in periods_on_record().order_by("year"):
+        target = number_in_force(period.jurisdiction, today)
+        if period.pack_version == target:
+            continue
+        try:
+            new = rule_book(period.jurisdiction, target).pack(str(period.year))
+        except NoPackError:
+            continue  # the version in force has no such period: the period keeps its rules
+        try:
+            old_digest = rule_book(period.jurisdiction, period.pack_version).pack(str(period.year)).digest
+        except NoPackError:
+            old_digest = ""
+        if new.digest == old_digest:
+            continue  # decided alike: it keeps the version it names
+        with transaction.atomic():
+            locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+            if locked.pack_version == target:
+                continue  # another run did it
+            before = locked.pack_version
+            locked.pack_version = target
+            locked.starts, locked.ends = new.starts, new.ends
+            locked.grace_deadline = new.grace_deadline.value
+            locked.save(update_fields=["pack_version", "starts", "ends", "grace_deadline", "updated_at"])
+            record_event(
+                actor=None,
+                action=AuditAction.PERIOD_RULES_CHANGE,
+                target=locked,
+                summary=f"reporting period {locked.year} now decided under {new.ident} (was v{before}); "
+                "its results are recomputed",
+                data={"from": before, "to": target, "pack": new.ident},
+            )
+            period_mark_stale(locked, reason=f"{new.ident} in force")
+        changed.append(f"{period.year}: v{before} -> v{target}")
+    return changed
 
 
 def phase_began_on(period: ReportingPeriod, phase: str) -> dt.date:

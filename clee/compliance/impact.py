@@ -14,7 +14,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from clee.compliance.recompute import CHUNK, OfficerPeriod, period_inputs
 from clee.compliance.rulebooks import period_pack, recognized_list
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
+from clee.core.queue import Job, enqueue_on_commit
 from clee.officers.models import Commission
 from clee.officers.models import Officer as OfficerRow
 from clee.rules import PackError, RulePack, compiled_for, evaluate_officers, load_pack_file, with_recognized
@@ -40,6 +40,8 @@ DRAFT_MAX_BYTES = 256 * 1024
 # Officers newly short kept by name in the preview (the counts cover everyone).
 NEWLY_SHORT_KEPT = 200
 DEFICIENT = "deficient"
+# The preview job (``clee.compliance.tasks.run_impact_preview``), queued by its name.
+RUN_IMPACT_PREVIEW = Job("compliance.run_impact_preview")
 
 
 def signed(number: int) -> str:
@@ -358,14 +360,8 @@ def impact_preview_request(
         summary=f"impact of {name} ({draft.ident}) on {period.year} requested",
         data={"period": period.year, "draft": draft.ident, "version": version.pk if version else None},
     )
-    transaction.on_commit(partial(_enqueue_preview, preview.pk))
+    enqueue_on_commit(RUN_IMPACT_PREVIEW, preview_id=preview.pk)
     return preview
-
-
-def _enqueue_preview(preview_id: int) -> None:
-    from clee.compliance.tasks import run_impact_preview  # the tasks module imports this one
-
-    run_impact_preview.enqueue(preview_id=preview_id)
 
 
 @transaction.atomic

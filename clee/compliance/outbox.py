@@ -31,17 +31,20 @@ import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from clee.compliance.models import ReportingPeriod, StaleResult
+from clee.compliance.recompute import period_inputs, result_rows, store_results
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
+from clee.core.queue import Job, enqueue, enqueue_on_commit, job_task
 from clee.officers.models import Officer
 
 if TYPE_CHECKING:
@@ -51,6 +54,8 @@ if TYPE_CHECKING:
 SWEEP_GRACE = dt.timedelta(seconds=30)
 # An IN list of at most this many officers per statement on SQLite.
 SQLITE_CHUNK = 2000
+# The recompute job (``clee.compliance.tasks.recompute_stale``), queued by its name.
+RECOMPUTE_STALE = Job("compliance.recompute_stale")
 
 
 def results_mark_stale(officer_ids: Iterable[int], years: Iterable[int], *, reason: str) -> int:
@@ -136,17 +141,14 @@ def recompute_jobs_for(marks: int) -> int:
 
 
 def _enqueue_on_commit(marks: int) -> None:
-    jobs = recompute_jobs_for(marks)
-    if jobs:
-        transaction.on_commit(partial(recompute_jobs_enqueue, jobs=jobs))
+    for _ in range(recompute_jobs_for(marks)):
+        enqueue_on_commit(RECOMPUTE_STALE)
 
 
 def recompute_jobs_enqueue(*, jobs: int) -> None:
     """Queue ``jobs`` recompute jobs (django-tasks)."""
-    from clee.compliance.tasks import recompute_stale  # the tasks module imports this one
-
     for _ in range(jobs):
-        recompute_stale.enqueue()
+        enqueue(RECOMPUTE_STALE)
 
 
 # Workers ------------------------------------------------------------------------------------------
@@ -197,8 +199,6 @@ def stale_batch_claim(
 def stale_batch_recompute(claims: list[Claim]) -> int:
     """Compute the claimed officers' results, then store those whose mark is unchanged and
     delete their marks, in one transaction. Returns how many results were stored."""
-    from clee.compliance.recompute import period_inputs, result_rows, store_results  # imports this one
-
     stored = 0
     by_period: dict[int, list[Claim]] = {}
     for claim in claims:
@@ -259,11 +259,7 @@ def stale_results_sweep(*, now: dt.datetime | None = None) -> dict[str, Any]:
 
 def _recompute_jobs_waiting() -> int:
     """Recompute jobs queued and not yet started (database backend; 0 with any other)."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    from clee.compliance.tasks import recompute_stale
-
+    recompute_stale = job_task(RECOMPUTE_STALE)
     if not isinstance(recompute_stale.get_backend(), DatabaseBackend):
         return 0
     return DBTaskResult.objects.ready().filter(task_path=recompute_stale.module_path).count()

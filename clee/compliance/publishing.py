@@ -10,8 +10,8 @@
    version in force: every period whose rules it changes is re-decided under it (its results
    recomputed by a job) and names it; a period it leaves alike keeps the version it has.
 
-``rule_versions_apply`` puts versions into force: at publication when the date has come, and
-each night (the calendar job) for versions published ahead of their date.
+``clee.compliance.calendar.rule_versions_apply`` puts versions into force: at publication when
+the date has come, and each night (the calendar job) for versions published ahead of their date.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from clee.accounts.models import User
-from clee.compliance.calendar import periods_on_record, program_today, years_shown
+from clee.compliance.calendar import periods_on_record, program_today, rule_versions_apply, years_shown
 from clee.compliance.models import ReportingPeriod, RuleBookVersion
 from clee.compliance.rulebooks import forget_rule_book, number_in_force, rule_book, text_sha256
 from clee.core.actions import AuditAction
@@ -384,50 +384,6 @@ def later_changes(version: RuleBookVersion, *, today: dt.date | None = None) -> 
         head = changed[:-1]
         return (f"{', '.join(map(str, head))} and " if head else "") + f"{start} on"
     return years_shown(changed)
-
-
-def rule_versions_apply(*, today: dt.date) -> list[str]:
-    """Decide each period on record under the version in force ``today`` when that version
-    decides it differently from the one it has: its dates and grace deadline from the new
-    pack, its results recomputed by a job. Returns what changed ("2027: v1 -> v2"). Safe to run
-    any number of times."""
-    from clee.compliance.outbox import period_mark_stale
-
-    changed = []
-    for period in periods_on_record().order_by("year"):
-        target = number_in_force(period.jurisdiction, today)
-        if period.pack_version == target:
-            continue
-        try:
-            new = rule_book(period.jurisdiction, target).pack(str(period.year))
-        except NoPackError:
-            continue  # the version in force has no such period: the period keeps its rules
-        try:
-            old_digest = rule_book(period.jurisdiction, period.pack_version).pack(str(period.year)).digest
-        except NoPackError:
-            old_digest = ""
-        if new.digest == old_digest:
-            continue  # decided alike: it keeps the version it names
-        with transaction.atomic():
-            locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-            if locked.pack_version == target:
-                continue  # another run did it
-            before = locked.pack_version
-            locked.pack_version = target
-            locked.starts, locked.ends = new.starts, new.ends
-            locked.grace_deadline = new.grace_deadline.value
-            locked.save(update_fields=["pack_version", "starts", "ends", "grace_deadline", "updated_at"])
-            record_event(
-                actor=None,
-                action=AuditAction.PERIOD_RULES_CHANGE,
-                target=locked,
-                summary=f"reporting period {locked.year} now decided under {new.ident} (was v{before}); "
-                "its results are recomputed",
-                data={"from": before, "to": target, "pack": new.ident},
-            )
-            period_mark_stale(locked, reason=f"{new.ident} in force")
-        changed.append(f"{period.year}: v{before} -> v{target}")
-    return changed
 
 
 def version_diff(version: RuleBookVersion, against: RuleBookVersion | None) -> list[str]:

@@ -20,10 +20,12 @@ from django.db.models import Q
 
 from clee.accounts.models import User
 from clee.compliance.models import RecognizedSource, ReportingPeriod
+from clee.compliance.outbox import results_mark_stale
 from clee.compliance.rulebooks import SOURCE_NAMES, recognized_in_effect, recognized_list
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.training.models import TrainingRecord
 
 EDITORS = (User.Role.POST_STAFF,)
 
@@ -70,9 +72,6 @@ def _years_touched(start: dt.date, until: dt.date | None) -> list[int]:
 def _recompute_out_of_state(start: dt.date, until: dt.date | None, code: str) -> None:
     """Recompute, after the commit, the officers with an out-of-state record from ``code``
     completed in the window (their results may change)."""
-    from clee.compliance.outbox import results_mark_stale
-    from clee.training.models import TrainingRecord
-
     records = TrainingRecord.objects.filter(source="out_of_state", state=code, completed_on__gte=start)
     if until is not None:
         records = records.filter(completed_on__lte=until)

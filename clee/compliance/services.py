@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from clee.compliance.calendar import period_open
 from clee.compliance.models import Exemption, Extension, ReportingPeriod
 from clee.compliance.outbox import results_mark_stale
 from clee.core.actions import AuditAction
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 def ensure_period(year: int) -> ReportingPeriod:
     """The reporting period of ``year``, opened (under the rule book version in force) when it
     is not on record yet; ServiceError when the rules have no period for that year."""
-    from clee.compliance.calendar import period_open  # the calendar module imports this one's tasks
-
     return period_open(year=year)[0]
 
 

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 
 from clee.accounts import views as account_views
 from clee.core.admin_site import site as back_office
+from clee.jobs.selectors import readiness
 from clee.sso.views import SignOutView
 
 
@@ -15,8 +16,6 @@ def health(request: HttpRequest) -> HttpResponse:
 @never_cache
 def ready(request: HttpRequest) -> JsonResponse:
     """Readiness for monitoring: the database answers and the job queue is worked (no session)."""
-    from clee.jobs.selectors import readiness
-
     state = readiness()
     return JsonResponse(state.as_json(), status=200 if state.ready else 503)
 

@@ -7,4 +7,6 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Verifiable credentials"
 
     def ready(self) -> None:
-        from clee.credentials import checks  # noqa: F401  (registers the system check)
+        # Importing these registers the system check and binds the job the services queue by
+        # name (clee.core.queue).
+        from clee.credentials import checks, tasks  # noqa: F401

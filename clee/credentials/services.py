@@ -32,6 +32,7 @@ from clee.compliance.records import training_record_reverse
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
 from clee.core.errors import ServiceError
+from clee.core.queue import Job, enqueue_on_commit
 from clee.credentials import badges
 from clee.credentials.bitstring import bits_set, encode
 from clee.credentials.contexts import VC_V2
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from clee.accounts.models import User
 
 CERTIFIED = (ComplianceResult.Status.COMPLIANT, ComplianceResult.Status.EXEMPT)
+# The revocation sweep (``clee.credentials.tasks.revoke_stale_credentials``), queued by its name.
+REVOKE_STALE_CREDENTIALS = Job("credentials.revoke_stale")
 # A list is filled to this share of its bits (random free bits get rare near the end), then a
 # new one is opened.
 FILL = 0.75
@@ -285,9 +288,9 @@ def credit_reverse(*, record: TrainingRecord, reason: str, acting_user: User) ->
     record = training_record_reverse(record=record, reason=reason, acting_user=acting_user)
     for credential in IssuedCredential.objects.filter(record=record, revoked_at__isnull=True):
         _revoke(credential, f"the credit was reversed by POST: {' '.join(reason.split())}", acting_user)
-    from clee.credentials.tasks import enqueue_sweep
-
-    enqueue_sweep()
+    # After the commit (and the recompute the commit queues, when results are recomputed
+    # after commit): the sweep sees the period result as it now is.
+    enqueue_on_commit(REVOKE_STALE_CREDENTIALS)
     return record
 
 

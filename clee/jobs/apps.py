@@ -6,6 +6,7 @@ class JobsConfig(AppConfig):
     verbose_name = "Jobs and schedule"
 
     def ready(self) -> None:
-        from clee.jobs import leases
+        # Importing the tasks binds the job the scheduler queues by name (clee.core.queue).
+        from clee.jobs import leases, tasks  # noqa: F401
 
         leases.connect()

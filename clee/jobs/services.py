@@ -9,7 +9,8 @@ How a run happens (docs/operations.md §3.4):
    prepared), so one run after a restart does what the missed ones would have done.
 2. The due run is claimed by INSERTing its ``ScheduledRun`` row: the unique (schedule, due_at)
    constraint lets exactly one scheduler win, however many run.
-3. On commit, the winner enqueues ``clee.jobs.tasks.run_scheduled`` through django-tasks. The
+3. On commit, the winner enqueues ``clee.jobs.tasks.run_scheduled`` through django-tasks (by
+   its job's name, ``RUN_SCHEDULED``: the task calls this module, ``clee.core.queue``). The
    enqueue itself is claimed with a conditional UPDATE (claimed -> enqueued), so a claim left
    without its task by a crash between commit and enqueue is picked up again by a later tick,
    and never enqueued twice.
@@ -38,6 +39,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
+from clee.core.queue import Job, enqueue
 from clee.jobs.leases import WorkerLostError
 from clee.jobs.models import JobLease, Schedule, ScheduledRun, parse_month_day
 
@@ -46,6 +48,8 @@ logger = logging.getLogger(__name__)
 # A claim still without its task after this long lost its enqueue (a crash right after the
 # commit): the next tick enqueues it.
 STALE_CLAIM = dt.timedelta(minutes=2)
+# Running one claimed run (``clee.jobs.tasks.run_scheduled``), queued by its name.
+RUN_SCHEDULED = Job("jobs.run_scheduled")
 
 # name -> what the schedule is created with when missing
 DEFAULT_SCHEDULE: dict[str, dict[str, Any]] = {
@@ -168,8 +172,6 @@ def scheduled_run_claim(
 
 def scheduled_run_enqueue(*, run_id: int) -> bool:
     """Enqueue a claimed run's task; False when it was enqueued already (by another tick)."""
-    from clee.jobs.tasks import run_scheduled  # the tasks module imports this one
-
     with transaction.atomic():
         taken = ScheduledRun.objects.filter(pk=run_id, status=ScheduledRun.Status.CLAIMED).update(
             status=ScheduledRun.Status.ENQUEUED, enqueued_at=timezone.now()
@@ -178,7 +180,7 @@ def scheduled_run_enqueue(*, run_id: int) -> bool:
             return False
         # The database backend writes its task row in this transaction: the run is enqueued
         # exactly when the status says so.
-        result = run_scheduled.enqueue(scheduled_run_id=run_id)
+        result = enqueue(RUN_SCHEDULED, scheduled_run_id=run_id)
         ScheduledRun.objects.filter(pk=run_id).update(task_result_id=str(result.id))
     return True
 

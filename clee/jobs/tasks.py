@@ -2,6 +2,8 @@
 
 Tasks only parse their arguments and call a service; each returns counts of what it did,
 which ``run_scheduled`` stores on the ``ScheduledRun`` (and django-tasks on its task result).
+The scheduler queues ``run_scheduled`` by its job's name (``clee.core.queue``);
+``JobsConfig.ready`` imports this module, which binds the name.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from typing import Any
 
 from django_tasks import task
 
-from clee.jobs.services import jobs_recover, scheduled_run_execute
+from clee.core.queue import runs
+from clee.jobs.services import RUN_SCHEDULED, jobs_recover, scheduled_run_execute
 
 
+@runs(RUN_SCHEDULED)
 @task()
 def run_scheduled(scheduled_run_id: int) -> dict[str, Any]:
     """Run one claimed run of the schedule, recording what its job did."""
