@@ -1,5 +1,5 @@
 """Rule packs as the oversight pages show them: every value with the dates it is in effect and
-the rule section or seed document it comes from."""
+the rule section or seed document it comes from; the rule book versions of the rules page."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 
 from clee.compliance.calendar import period_of_year, program_today
-from clee.compliance.models import ReportingPeriod
-from clee.compliance.rulebooks import number_in_force, rule_book
+from clee.compliance.models import ReportingPeriod, RuleBookVersion
+from clee.compliance.rulebooks import number_in_force, rule_book, version_in_force
 from clee.rules import Dated, NoPackError, PackError, RulePack
 from clee.rules.vocabulary import CORE_AREA_LABELS, SOURCE_LABELS
 
@@ -80,6 +80,27 @@ def pack_of_year(year: str) -> tuple[RulePack, ReportingPeriod | None]:
     period = period_of_year(int(year), jurisdiction)
     number = period.pack_version if period else number_in_force(jurisdiction, program_today())
     return rule_book(jurisdiction, number).pack(year), period
+
+
+def versions_context() -> dict[str, Any]:
+    """The version in force, versions published ahead of their date, the published history and
+    the open drafts (for the rules page)."""
+    jurisdiction = settings.CLEE_JURISDICTION.upper()
+    today = program_today()
+    versions = RuleBookVersion.objects.filter(jurisdiction=jurisdiction).select_related(
+        "prepared_by", "published_by"
+    )
+    in_force = version_in_force(jurisdiction, today)
+    return {
+        "in_force": in_force,
+        "scheduled": versions.filter(
+            status=RuleBookVersion.Status.PUBLISHED, effective_from__gt=today
+        ).order_by("effective_from"),
+        "published": versions.filter(status=RuleBookVersion.Status.PUBLISHED).order_by("-number"),
+        "drafts": versions.filter(
+            status__in=[RuleBookVersion.Status.DRAFT, RuleBookVersion.Status.SUBMITTED]
+        ).order_by("-updated_at"),
+    }
 
 
 def where_text(pack: RulePack, where: Any) -> str:

@@ -45,6 +45,7 @@ from clee.portals.oversight.forms import (
     ReturnDraftForm,
     SubmitDraftForm,
 )
+from clee.portals.oversight.views import impact_preview
 
 statewide_only = role_required(User.Role.POST_STAFF, User.Role.DIRECTOR)
 staff_only = role_required(User.Role.POST_STAFF)
@@ -53,26 +54,6 @@ director_only = role_required(User.Role.DIRECTOR)
 
 def _jurisdiction() -> str:
     return settings.CLEE_JURISDICTION.upper()
-
-
-def versions_context() -> dict[str, Any]:
-    """The version in force, versions published ahead of their date, the published history and
-    the open drafts (for the rules page)."""
-    today = program_today()
-    versions = RuleBookVersion.objects.filter(jurisdiction=_jurisdiction()).select_related(
-        "prepared_by", "published_by"
-    )
-    in_force = version_in_force(_jurisdiction(), today)
-    return {
-        "in_force": in_force,
-        "scheduled": versions.filter(
-            status=RuleBookVersion.Status.PUBLISHED, effective_from__gt=today
-        ).order_by("effective_from"),
-        "published": versions.filter(status=RuleBookVersion.Status.PUBLISHED).order_by("-number"),
-        "drafts": versions.filter(
-            status__in=[RuleBookVersion.Status.DRAFT, RuleBookVersion.Status.SUBMITTED]
-        ).order_by("-updated_at"),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,8 +288,6 @@ def version_return(request: HttpRequest, version_id: int) -> HttpResponse:
 @statewide_only
 def version_impact(request: HttpRequest, version_id: int) -> HttpResponse:
     """Preview a draft's (or version's) impact on a period: the impact page's own preview."""
-    from clee.portals.oversight.views import impact_preview  # the views module imports this one
-
     found = access_rule_book_version(acting_user(request), version_id)
     form = DraftImpactForm(request.POST)
     if not form.is_valid() or draft_problem(found) is not None:

@@ -25,8 +25,7 @@ from clee.core.paging import paginate
 from clee.officers.models import Commission, Officer
 from clee.portals.exports import csv_response, xlsx_response
 from clee.portals.oversight.forms import AgencySearchForm, DraftPackForm, NoncompliantFilterForm
-from clee.portals.oversight.packs import pack_context, pack_of_year, pack_rows
-from clee.portals.oversight.rules import versions_context
+from clee.portals.oversight.packs import pack_context, pack_of_year, pack_rows, versions_context
 from clee.portals.oversight.selectors import (
     AGENCY_COLUMNS,
     DEFAULT_AGENCY_SORT,
