@@ -25,7 +25,7 @@ from clee.rules.engine import (
     evaluate_officers,
     scenario_pack,
 )
-from clee.rules.explain import Needs, explain_table
+from clee.rules.explain import Needs
 from clee.rules.pack import (
     Dated,
     NoPackError,
@@ -50,6 +50,7 @@ from clee.rules.scenario import (
     parse_scenario,
     scenario_pack_key,
 )
+from clee.rules.table import explain_table
 
 
 def read_scenario(data: object, rules: RulePack | RuleBook | None = None) -> tuple[Scenario, RulePack]:

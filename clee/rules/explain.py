@@ -1,4 +1,4 @@
-"""What an officer still needs, in words an officer understands, and the readable table.
+"""What an officer still needs, in words an officer understands.
 
 The numbers come from the evaluation: the fewest extra hours and, for each condition the pack
 allows (hours toward a requirement, hours outside a cap), the least hours of that kind every
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from clee.rules.compiled import CompiledPack
-    from clee.rules.engine import Result
 
 TOLERANCE = 1e-6
 
@@ -215,36 +214,3 @@ def _example(compiled: CompiledPack, plan: Plan) -> list[NeedPart]:
     if plan.example_live > TOLERANCE and compiled.plan_cap is not None:
         others.append(_live_part(compiled, plan.example_live, plan.hours, 0.0, up=True))
     return [*parts, *others]
-
-
-def explain_table(result: Result) -> str:
-    """A plain-text table of the result for ``clee check --explain``."""
-    lines = [f"Rule pack {result.pack}: {result.status.upper()}"]
-    if result.exemption:
-        lines.append(f"Exempt: {result.exemption}.")
-    width = max((len(r.label) for r in result.requirements), default=10)
-    lines.append("")
-    # One allocation of the hours under the caps: each requirement's hours up to its minimum.
-    lines.append(f"{'Requirement':<{width}}  {'Required':>8}  {'Counted':>8}  {'Short':>6}")
-    lines.append(f"{'-' * width}  {'-' * 8}  {'-' * 8}  {'-' * 6}")
-    jointly = False
-    for r in result.requirements:
-        short = f"{r.short:g}" if r.short > TOLERANCE else "-"
-        if r.jointly:
-            short, jointly = f"{short}*", True
-        lines.append(f"{r.label:<{width}}  {r.required:>8g}  {r.counted:>8g}  {short:>6}")
-    if jointly:
-        lines.append(
-            "* Short only together: each could be met on its own, but the caps keep your hours from "
-            "counting toward all of them at once."
-        )
-    lines.append("")
-    lines.append(f"Hours that count toward the period: {result.counted_hours:g}")
-    for note in result.not_counted:
-        lines.append(f"Not counted: {note.credit_id}: {note.reason}")
-    lines.append("")
-    if result.status == "exempt":
-        lines.append("Nothing is required for this reporting period.")
-    else:
-        lines.append(result.needs.sentence)
-    return "\n".join(lines)
