@@ -2,7 +2,7 @@
 form base, one hours field, one way to show a service's refusal.
 
 Every page renders a field with ``portals/includes/field.html`` (or a formset row with
-``portals/provider/includes/row_field.html``): a label, a hint with the id
+``portals/includes/row_field.html``): a label, a hint with the id
 ``{auto_id}_helptext``, an error with the id ``{auto_id}_error``, then the control. Django
 (5.x) gives a rendered control ``aria-describedby`` naming those two ids and
 ``aria-invalid="true"`` once it has an error; the kit adds the USWDS classes (and the error

@@ -1,11 +1,16 @@
 """One form for a split of hours over the core areas, on every page that edits one: a course's
-split (the provider proposes it, POST staff decide it), the lines of a credit request staff
+split (the provider proposes it, an agency proposes an in-service course's, POST staff decide
+it), the training an agency reports on its session form, the lines of a credit request staff
 approve, and a recognized catalog entry's split.
 
 A row is one portion: a core area (and subject), its hours, and the topic hours inside them.
 The service (``portion_validate``) decides what a row may be; its refusal stands next to the
 field at fault. A row left blank is no row (pages offer spare rows, so adding one needs no
-script)."""
+script).
+
+The course forms of the provider and of the agency, and the agency's session form, show the
+split alike (``portals/includes/split.html``): ``page_split`` reads it from a request (with the
+"Add a row" button of a browser without JavaScript), ``split_row`` answers htmx's "Add a row"."""
 
 from __future__ import annotations
 
@@ -14,14 +19,23 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
 
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm, hours_field, plain_hours, with_blank
+from clee.portals.formsets import blank_row, posted_rows
 from clee.providers.courses import PortionSpec, portion_validate
 
 # Each topic's field in a row: ``racial_profiling_hours``, ...
 TOPIC_FIELDS = {str(topic.value): f"{topic.value}_hours" for topic in Topic}
+
+# A split on a page with a course's or a session's form: the services call a split
+# ``portions``, so their refusals about it stand atop the rows.
+SPLIT_PREFIX = "portions"
+SPLIT_ROWS = 4  # rows a new split starts with: the four core areas fit
+MAX_SPLIT_ROWS = 12
+SPLIT_ROW_TEMPLATE = "portals/includes/split_row.html"
 
 
 class HourSplitForm(PortalForm):
@@ -124,3 +138,36 @@ def split_initial(specs: Iterable[PortionSpec]) -> list[dict[str, Any]]:
         }
         for spec in specs
     ]
+
+
+def page_split(request: HttpRequest, *, initial: list[dict[str, Any]] | None = None) -> HourSplitFormSet:
+    """The split rows of a page's form: as posted; as posted with one blank row more when a
+    browser without JavaScript asked for one (``adding_row``); else the ``initial`` rows (see
+    ``split_initial``) and a blank one, or ``SPLIT_ROWS`` blank rows."""
+    if adding_row(request):
+        names = list(HourSplitForm.base_fields)
+        rows = posted_rows(request.POST, SPLIT_PREFIX, names, most=MAX_SPLIT_ROWS - 1)
+        return split_formset(initial=[*rows, {}], prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
+    if request.method == "POST":
+        return split_formset(request.POST, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
+    rows = [*initial, {}] if initial is not None else [{}] * SPLIT_ROWS
+    return split_formset(initial=rows, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
+
+
+def adding_row(request: HttpRequest) -> bool:
+    """Whether the form was sent by its "Add a row" button (a browser without JavaScript): the
+    page comes back with what was typed and one more row, nothing checked or saved."""
+    return request.method == "POST" and "add_row" in request.POST
+
+
+def split_row(request: HttpRequest) -> HttpResponse:
+    """One more blank row of a page's split (htmx), and the formset's new row count. The caller
+    checks who may ask."""
+    return blank_row(
+        request,
+        prefix=SPLIT_PREFIX,
+        form_class=HourSplitForm,
+        max_rows=MAX_SPLIT_ROWS,
+        focus="core_area",
+        template=SPLIT_ROW_TEMPLATE,
+    )

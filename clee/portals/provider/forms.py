@@ -149,9 +149,6 @@ class CourseForm(PortalForm):
         return [self[name] for name in ("title", "number", "hours", "delivery")]
 
 
-SPLIT_ROWS = 4  # rows a new course's split starts with: the four core areas fit
-
-
 # Offerings ----------------------------------------------------------------------------------
 
 
@@ -283,49 +280,3 @@ class RosterUploadForm(PortalForm):
         if upload.size is not None and upload.size > MAX_BYTES:
             raise ValidationError(f"the file is {upload.size / 1e6:.1f} MB: a roster is at most 20 MB")
         return upload
-
-
-# Pages with forms -------------------------------------------------------------------------
-
-
-def error_summary(form: forms.Form, *formsets: tuple[forms.BaseFormSet, str, str]) -> list[dict[str, str]]:  # type: ignore[type-arg]
-    """Every error of a page, each linking to its control: the form's, then each formset's
-    (given as (formset, what a row is called, id of the formset's fieldset))."""
-    items = [{"href": "#main-form", "text": str(error)} for error in form.non_field_errors()]
-    items += [
-        {"href": f"#{field.id_for_label}", "text": f"{field.label}: {error}"}
-        for field in form
-        for error in field.errors
-    ]
-    for formset, row_name, anchor in formsets:
-        items += [{"href": f"#{anchor}", "text": str(error)} for error in formset.non_form_errors()]
-        for number, row in enumerate(formset.forms, start=1):
-            items += [
-                {"href": f"#{anchor}", "text": f"{row_name} {number}: {error}"}
-                for error in row.non_field_errors()
-            ]
-            items += [
-                {"href": f"#{field.id_for_label}", "text": f"{row_name} {number}, {field.label}: {error}"}
-                for field in row
-                if not field.is_hidden
-                for error in field.errors
-            ]
-    return items
-
-
-def posted_rows(data: Any, prefix: str, names: list[str], *, most: int) -> list[dict[str, str]]:
-    """The rows of a formset as they were posted (to show them again with one row more when a
-    browser without JavaScript asks for another row)."""
-    try:
-        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
-    except ValueError:
-        total = 0
-    return [
-        {name: data.get(f"{prefix}-{index}-{name}", "") for name in names}
-        for index in range(min(total, most))
-    ]
-
-
-def posted_values(data: Any, form_class: type[forms.Form]) -> dict[str, str]:
-    """A form's posted values (files aside), as initial values."""
-    return {name: data.get(name, "") for name in form_class.base_fields if name in data}

@@ -16,16 +16,13 @@ from clee.accounts.models import User
 from clee.attendance.selectors import offering_sessions
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
+from clee.portals.formsets import blank_row, error_summary, posted_rows, posted_values
 from clee.portals.provider.forms import (
     INSTRUCTOR_ROWS,
     InstructorForm,
     InstructorFormSet,
     OfferingForm,
-    error_summary,
-    posted_rows,
-    posted_values,
 )
-from clee.portals.provider.rows import blank_row
 from clee.portals.provider.selectors import (
     approved_courses,
     history,

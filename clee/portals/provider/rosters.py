@@ -19,7 +19,8 @@ from clee.core.errors import ServiceError
 from clee.core.paging import paginate
 from clee.imports.report import ImportReport
 from clee.imports.services import import_preview
-from clee.portals.provider.forms import RosterUploadForm, error_summary
+from clee.portals.formsets import error_summary
+from clee.portals.provider.forms import RosterUploadForm
 from clee.portals.provider.selectors import approved_courses, batch_records, roster_batches
 from clee.providers.access import access_own_provider, access_own_roster_upload
 from clee.providers.models import Provider, RosterUpload

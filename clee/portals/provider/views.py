@@ -15,15 +15,9 @@ from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
 from clee.core.paging import paginate
+from clee.portals.formsets import error_summary, posted_values
 from clee.portals.periods import page_period, period_switch
-from clee.portals.provider.forms import (
-    SPLIT_ROWS,
-    CourseForm,
-    error_summary,
-    posted_rows,
-    posted_values,
-)
-from clee.portals.provider.rows import blank_row
+from clee.portals.provider.forms import CourseForm
 from clee.portals.provider.selectors import (
     STATUS_FILTERS,
     course_status_counts,
@@ -32,15 +26,13 @@ from clee.portals.provider.selectors import (
     provider_courses,
 )
 from clee.portals.selectors import Figure
-from clee.portals.split import HourSplitForm, split_formset, split_initial
+from clee.portals.split import SPLIT_PREFIX, adding_row, page_split, split_initial, split_row
 from clee.providers.access import access_own_course, access_own_provider
 from clee.providers.courses import course_portions, course_submit, course_withdraw
 from clee.providers.models import Course, CourseDocument, Offering
 from clee.training.models import TrainingRecord
 
 PROVIDER = User.Role.PROVIDER
-SPLIT_PREFIX = "portions"
-MAX_SPLIT_ROWS = 12
 
 
 @role_required(PROVIDER)
@@ -108,18 +100,14 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
     provider = access_own_provider(user)
     new = course is None
     notice = ""
-    if request.method == "POST" and "add_row" in request.POST:
-        # A browser without JavaScript asks for one more split row: the page comes back with
+    formset = page_split(request, initial=None if course is None else split_initial(course_portions(course)))
+    if adding_row(request):
+        # A browser without JavaScript asked for one more split row: the page comes back with
         # what was typed (files cannot be sent back to a browser: they are chosen again).
-        rows = posted_rows(
-            request.POST, SPLIT_PREFIX, list(HourSplitForm.base_fields), most=MAX_SPLIT_ROWS - 1
-        )
         form = CourseForm(initial=posted_values(request.POST, CourseForm), new=new)
-        formset = split_formset(initial=[*rows, {}], prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         notice = "A row was added. Choose any files again before you submit."
     elif request.method == "POST":
         form = CourseForm(request.POST, request.FILES, new=new)
-        formset = split_formset(request.POST, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form_ok, split_ok = form.is_valid(), formset.is_valid()
         if form_ok and split_ok:
             candidate = course if course is not None else Course(provider=provider)
@@ -134,7 +122,7 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
                     error,
                     aliases={"documents": "instructor_record" if new else ""},
                     rows=formset,
-                    row_fields=("portions",),
+                    row_fields=(SPLIT_PREFIX,),
                 )
             else:
                 verb = "submitted to POST for approval" if new else "corrected"
@@ -148,13 +136,7 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
             },
             new=False,
         )
-        formset = split_formset(
-            initial=[*split_initial(course_portions(course)), {}],
-            prefix=SPLIT_PREFIX,
-            max_rows=MAX_SPLIT_ROWS,
-        )
     else:
-        formset = split_formset(initial=[{}] * SPLIT_ROWS, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
         form = CourseForm(new=True)
     errors = error_summary(form, (formset, "Split row", "split"))
     context = {
@@ -174,14 +156,7 @@ def _course_form_page(request: HttpRequest, *, course: Course | None) -> HttpRes
 def course_split_row(request: HttpRequest) -> HttpResponse:
     """One more blank row of a course's split (htmx), and the formset's new row count."""
     access_own_provider(acting_user(request))
-    return blank_row(
-        request,
-        prefix=SPLIT_PREFIX,
-        form_class=HourSplitForm,
-        max_rows=MAX_SPLIT_ROWS,
-        focus="core_area",
-        template="portals/provider/includes/portion_row.html",
-    )
+    return split_row(request)
 
 
 @role_required(PROVIDER)
