@@ -143,13 +143,19 @@ def split_initial(specs: Iterable[PortionSpec]) -> list[dict[str, Any]]:
 def page_split(request: HttpRequest, *, initial: list[dict[str, Any]] | None = None) -> HourSplitFormSet:
     """The split rows of a page's form: as posted; as posted with one blank row more when a
     browser without JavaScript asked for one (``adding_row``); else the ``initial`` rows (see
-    ``split_initial``) and a blank one, or ``SPLIT_ROWS`` blank rows."""
+    ``split_initial``) and a blank one, or ``SPLIT_ROWS`` blank rows (``new_split``)."""
     if adding_row(request):
         names = list(HourSplitForm.base_fields)
         rows = posted_rows(request.POST, SPLIT_PREFIX, names, most=MAX_SPLIT_ROWS - 1)
         return split_formset(initial=[*rows, {}], prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
     if request.method == "POST":
         return split_formset(request.POST, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
+    return new_split(initial)
+
+
+def new_split(initial: list[dict[str, Any]] | None = None) -> HourSplitFormSet:
+    """A page's split to fill in: the ``initial`` rows and a blank one, or ``SPLIT_ROWS`` blank
+    rows."""
     rows = [*initial, {}] if initial is not None else [{}] * SPLIT_ROWS
     return split_formset(initial=rows, prefix=SPLIT_PREFIX, max_rows=MAX_SPLIT_ROWS)
 

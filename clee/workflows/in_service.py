@@ -9,7 +9,7 @@ nothing; the same session sent twice adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -28,16 +28,16 @@ from clee.core.choices import Delivery
 from clee.core.errors import ServiceError
 from clee.core.wording import day_text
 from clee.imports.report import ImportReport
-from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS, TOPIC_PLACEMENT
+from clee.imports.roster import SPLIT_COLUMNS, TOPIC_COLUMNS
 from clee.imports.services import import_apply
 from clee.imports.tables import Table, table_from_rows
-from clee.providers.courses import DocumentUpload, PortionSpec, course_save
+from clee.providers.courses import DocumentUpload, PortionSpec, course_save, portion_validate
 from clee.providers.models import Course, Provider
 from clee.providers.services import hours_text, provider_save
 from clee.training.models import TrainingRecord
 
 ZERO = Decimal(0)
-# The split of an in-service course's hours: the roster's ad-hoc columns, in their order.
+# A session described here is written as a roster's ad-hoc row: its split over these columns.
 SPLIT_NAMES: tuple[str, ...] = tuple(name for name, _, _ in SPLIT_COLUMNS)
 TOPIC_NAMES: tuple[str, ...] = TOPIC_COLUMNS
 
@@ -84,41 +84,23 @@ def in_service_provider(*, agency: Agency, acting_user: User | None) -> Provider
     return provider_save(provider=provider, acting_user=acting_user)
 
 
-def split_portions(split: Mapping[str, Decimal], topics: Mapping[str, Decimal]) -> list[PortionSpec]:
-    """A course's split over core areas (``SPLIT_NAMES`` -> hours) and its topic hours as
-    portions. Topic hours are part of the hours (seed 001): they are placed on Interpersonal
-    Perspectives first, then on the other areas, as the roster import places them."""
-    room = {name: hours for name, hours in split.items() if hours > 0}
-    topics_of: dict[str, dict[str, Decimal]] = {}
-    for topic, topic_hours in topics.items():
-        left = topic_hours
-        for name in TOPIC_PLACEMENT:
-            take = min(left, room.get(name, ZERO))
-            if take > 0:
-                topics_of.setdefault(name, {})[topic] = take
-                room[name] -= take
-                left -= take
-    return [
-        PortionSpec(core_area=area, subject=subject, hours=split[name], topics=topics_of.get(name, {}))
-        for name, area, subject in SPLIT_COLUMNS
-        if split.get(name, ZERO) > 0
-    ]
-
-
-def _check_split(hours: Decimal, split: Mapping[str, Decimal], topics: Mapping[str, Decimal]) -> None:
-    split_total = sum((h for h in split.values() if h > 0), ZERO)
+def split_check(*, hours: Decimal, portions: Sequence[PortionSpec], what: str) -> None:
+    """Refuse a split of the ``what``'s ``hours`` (a course, a training) that is missing, has a
+    portion that cannot be a credit line, or does not account for every hour. The refusals name
+    ``portions``, the rows of the split."""
+    if not portions:
+        raise ServiceError(
+            f"split the {what}'s hours over the core areas: give each core area's hours on a row",
+            field="portions",
+        )
+    for number, portion in enumerate(portions, start=1):
+        portion_validate(portion, number=number)
+    split_total = sum((portion.hours for portion in portions), ZERO)
     if split_total != hours:
         raise ServiceError(
-            f"the core-area hours add up to {hours_text(split_total)}, not the course's "
+            f"the core-area hours add up to {hours_text(split_total)}, not the {what}'s "
             f"{hours_text(hours)}: the split must account for every hour",
-            field="split",
-        )
-    topic_total = sum((h for h in topics.values() if h > 0), ZERO)
-    if topic_total > hours:
-        raise ServiceError(
-            f"the topic hours ({hours_text(topic_total)}) are more than the course's {hours_text(hours)}: "
-            "topic hours are part of the hours, not extra",
-            field="topics",
+            field="portions",
         )
 
 
@@ -132,17 +114,18 @@ def in_service_course_submit(
     delivery: str,
     synopsis: str,
     learning_objectives: str,
-    split: Mapping[str, Decimal],
-    topics: Mapping[str, Decimal],
+    portions: Sequence[PortionSpec],
     documents: Sequence[DocumentUpload] = (),
     acting_user: User | None,
 ) -> Course:
-    """Submit an in-service course to POST for pre-approval (status: awaiting review).
+    """Submit an in-service course to POST for pre-approval (status: awaiting review), with
+    the split of its hours the agency proposes (``portions``, as ``course_save`` takes them).
 
     Returns the stored course; refused (ServiceError naming the field) for a number the agency
-    already uses, a split that does not add up to the hours, or a document of the wrong kind.
+    already uses, a split that is missing or does not add up to the hours, or a document of the
+    wrong kind.
     """
-    _check_split(hours, split, topics)
+    split_check(hours=hours, portions=portions, what="course")
     provider = in_service_provider(agency=agency, acting_user=acting_user)
     number = number.strip().upper()
     if Course.objects.filter(provider=provider, number__iexact=number).exists():
@@ -157,9 +140,7 @@ def in_service_course_submit(
         learning_objectives=learning_objectives.strip(),
         status=Course.Status.PENDING,
     )
-    return course_save(
-        course=course, portions=split_portions(split, topics), documents=documents, acting_user=acting_user
-    )
+    return course_save(course=course, portions=portions, documents=documents, acting_user=acting_user)
 
 
 # Columns of a session written as a roster; the form's fields are named after them.
@@ -174,8 +155,7 @@ def _session_rows(
     course: Course | None,
     title: str,
     hours: Decimal | None,
-    split: Mapping[str, Decimal],
-    topics: Mapping[str, Decimal],
+    portions: Sequence[PortionSpec],
     delivery: str,
     name: str,
 ) -> Table:
@@ -187,6 +167,7 @@ def _session_rows(
             [(number, course.number, completed_on.isoformat(), shown) for number in license_numbers],
             name,
         )
+    split, topics = _roster_split(portions)
     parts = [hours_text(split[n]) if split.get(n) else "" for n in SPLIT_NAMES]
     topic_parts = [hours_text(topics[n]) if topics.get(n) else "" for n in TOPIC_NAMES]
     return table_from_rows(
@@ -199,6 +180,21 @@ def _session_rows(
     )
 
 
+def _roster_split(portions: Sequence[PortionSpec]) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """A split as a roster's ad-hoc columns: the hours of each area column (a subject has its
+    own column: firearms), and each topic's hours in all. The roster places topic hours itself,
+    on Interpersonal Perspectives first (``imports.roster.TOPIC_PLACEMENT``)."""
+    column_of = {(str(area), str(subject)): name for name, area, subject in SPLIT_COLUMNS}
+    split: dict[str, Decimal] = {}
+    topics: dict[str, Decimal] = {}
+    for portion in portions:
+        column = column_of[(portion.core_area, portion.subject)]
+        split[column] = split.get(column, ZERO) + portion.hours
+        for topic, topic_hours in portion.topics.items():
+            topics[topic] = topics.get(topic, ZERO) + topic_hours
+    return split, topics
+
+
 @transaction.atomic
 def in_service_session_report(
     *,
@@ -208,26 +204,27 @@ def in_service_session_report(
     course: Course | None = None,
     title: str = "",
     hours: Decimal | None = None,
-    split: Mapping[str, Decimal] | None = None,
-    topics: Mapping[str, Decimal] | None = None,
+    portions: Sequence[PortionSpec] = (),
     delivery: str = Delivery.LIVE,
     acting_user: User | None,
 ) -> ImportReport:
     """Record one training session for the officers named by license number.
 
-    Either ``course`` (one of the agency's approved in-service courses: officers of any
-    agency may attend it) or an ad-hoc course described by ``title``, ``hours`` and its
-    ``split`` over core areas with ``topics`` (officers the agency commissioned that day).
+    Either ``course`` (one of the agency's approved in-service courses, whose split the session
+    takes: officers of any agency may attend it) or an ad-hoc course described by ``title``,
+    ``hours`` and the split of those hours (``portions``, as ``course_save`` takes them; officers
+    the agency commissioned that day). The session is written as a roster's rows, whose columns
+    hold each area's hours and each topic's hours in all: the roster places topic hours on
+    Interpersonal Perspectives first, whichever portion they were given on.
     Returns the roster import's report: ``applied`` when written; otherwise every error, by
     row (one row per license number, in the order given), and nothing was written.
     """
-    split, topics = dict(split or {}), dict(topics or {})
     if not license_numbers:
         raise ServiceError("name at least one officer by license number", field="license_numbers")
     if course is not None:
         if course.provider.agency_id != agency.pk or course.provider.kind != Provider.Kind.IN_SERVICE:
             raise ServiceError("choose one of your agency's in-service courses", field="course")
-        if title or any(split.values()) or any(topics.values()):
+        if title or portions:
             raise ServiceError(
                 "choose an approved course or describe the training, not both: its split is the course's",
                 field="course",
@@ -236,6 +233,8 @@ def in_service_session_report(
         raise ServiceError("give the training's title, or choose one of your approved courses", field="title")
     elif hours is None:
         raise ServiceError("give the training's hours", field="hours")
+    else:
+        split_check(hours=hours, portions=portions, what="training")
     what = course.number if course is not None else title.strip()
     table = _session_rows(
         license_numbers=license_numbers,
@@ -243,8 +242,7 @@ def in_service_session_report(
         course=course,
         title=title.strip(),
         hours=hours,
-        split=split,
-        topics=topics,
+        portions=portions,
         delivery=delivery,
         name=f"session form: {what}, {completed_on.isoformat()}"[:255],
     )

@@ -23,6 +23,7 @@ from clee.training.models import TrainingRecord
 from tests.conftest import PASSWORD
 from tests.imports.files import csv_file
 from tests.portals.test_agency_roster import commissioned
+from tests.portals.test_provider_support import split_rows, text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,9 @@ def client_of(username: str) -> Client:
 
 
 def submission(**values: Any) -> dict[str, Any]:
+    """A course's submission: 4 hours, 1 Legal Studies (of which 0.5 de-escalation) and 3
+    Interpersonal Perspectives (of which 2 implicit bias and 1 de-escalation); split rows given
+    in ``values`` (``split_rows``) replace these."""
     data: dict[str, Any] = {
         "number": "rpd-12",
         "title": "Fair and impartial policing",
@@ -43,11 +47,18 @@ def submission(**values: Any) -> dict[str, Any]:
         "delivery": "live",
         "synopsis": "Recognising bias in stops; de-escalating tense encounters.",
         "learning_objectives": "Describe implicit bias.\nApply three de-escalation techniques.",
-        "split_interpersonal_perspectives": "3",
-        "split_legal_studies": "1",
-        "topic_implicit_bias": "2",
-        "topic_de_escalation": "1.5",
+        **split_rows(
+            {"core_area": "legal_studies", "hours": "1", "de_escalation_hours": "0.5"},
+            {
+                "core_area": "interpersonal_perspectives",
+                "hours": "3",
+                "implicit_bias_hours": "2",
+                "de_escalation_hours": "1",
+            },
+        ),
     }
+    if any(key.startswith("portions-") for key in values):
+        data = {key: value for key, value in data.items() if not key.startswith("portions-")}
     data.update(values)
     return data
 
@@ -79,7 +90,7 @@ def test_a_course_is_submitted_for_pre_approval_with_its_split_and_documents(wor
     )
     assert course.learning_objectives.startswith("Describe implicit bias.")
     portions = [(p.core_area, p.hours, p.topics) for p in course.portions.order_by("id")]
-    # Topic hours are placed on Interpersonal Perspectives first, then on Legal Studies.
+    # Each row's topic hours stay on its row.
     assert portions == [
         ("legal_studies", Decimal(1), {"de_escalation": 0.5}),
         ("interpersonal_perspectives", Decimal(3), {"implicit_bias": 2.0, "de_escalation": 1.0}),
@@ -103,12 +114,6 @@ def test_the_in_service_provider_is_added_once(world: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        (
-            {"hours": "5"},
-            "hours",
-            "The core-area hours add up to 4, not the course's 5: the split must account",
-        ),
-        ({"topic_implicit_bias": "4"}, "hours", "The topic hours (5.5) are more than the course's 4"),
         ({"synopsis": ""}, "synopsis", "Synopsis is required."),
         ({"hours": "four"}, "hours", "Enter hours as a number, such as 2 or 1.5."),
         (
@@ -126,6 +131,87 @@ def test_a_submission_says_what_is_wrong_next_to_the_field(
     errors = response.context["form"].errors[field]
     assert errors[0].startswith(message), errors
     assert "The course was not submitted" in response.content.decode()
+    assert not Course.objects.filter(provider__agency=world["agency_a"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"hours": "5"},
+            "The core-area hours add up to 4, not the course's 5: the split must account for every hour.",
+        ),
+        (
+            split_rows(),
+            "Split the course's hours over the core areas: give each core area's hours on a row.",
+        ),
+    ],
+)
+def test_a_split_that_does_not_account_for_the_hours_is_refused_atop_its_rows(
+    world: dict[str, Any], changes: dict[str, Any], message: str
+) -> None:
+    response = client_of("bob").post("/agency/courses/new/", submission(**changes))
+    assert response.status_code == 200
+    assert response.context["split"].non_form_errors() == [message]
+    page = text(response)
+    assert "The course was not submitted" in page
+    assert f'<a href="#split">{message}</a>' in page
+    assert not Course.objects.filter(provider__agency=world["agency_a"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (
+            {"core_area": "legal_studies", "hours": "1", "implicit_bias_hours": "1.5"},
+            "hours",
+            "The topic hours (1.5) are more than the portion's 1 hours: topic hours are part of a "
+            "portion's hours, not extra.",
+        ),
+        (
+            {"core_area": "technical_studies", "subject": "firearms", "hours": "1"},
+            "subject",
+            "Firearms is a subject of Skill Development only.",
+        ),
+        ({"hours": "1"}, "core_area", "Choose the core area of these hours."),
+    ],
+)
+def test_a_split_row_that_cannot_be_a_credit_line_is_refused_next_to_its_field(
+    world: dict[str, Any], row: dict[str, str], field: str, message: str
+) -> None:
+    rows = split_rows({"core_area": "interpersonal_perspectives", "hours": "3"}, row)
+    response = client_of("bob").post("/agency/courses/new/", submission(**rows))
+    assert response.status_code == 200
+    second = response.context["split"].forms[1]
+    assert second.errors[field] == [message]
+    page = text(response)
+    # The summary names the row, and the control says it is refused.
+    assert (
+        f'<a href="#id_portions-1-{field}">Split row 2, {second.fields[field].label}: {message}</a>' in page
+    )
+    assert f'id="id_portions-1-{field}_error"' in page
+    assert not Course.objects.filter(provider__agency=world["agency_a"]).exists()
+
+
+def test_another_split_row_comes_from_htmx_for_the_agency_only(world: dict[str, Any]) -> None:
+    page = text(client_of("bob").get("/agency/split-row/?portions-TOTAL_FORMS=4"))
+    assert 'name="portions-4-core_area"' in page
+    assert "Row 5" in page
+    assert 'name="portions-TOTAL_FORMS" value="5" id="id_portions-TOTAL_FORMS" hx-swap-oob="true"' in page
+    assert client_of("bob").get("/agency/split-row/?portions-TOTAL_FORMS=12").status_code == 204
+    for username in ("alice", "dave", "erin", "frank"):
+        assert client_of(username).get("/agency/split-row/?portions-TOTAL_FORMS=4").status_code == 404
+
+
+def test_another_split_row_without_javascript_keeps_what_was_typed(world: dict[str, Any]) -> None:
+    response = client_of("bob").post("/agency/courses/new/", submission(add_row="1"))
+    assert response.status_code == 200
+    page = text(response)
+    assert 'name="portions-TOTAL_FORMS" value="4"' in page
+    assert 'name="portions-1-core_area"' in page
+    assert 'value="Fair and impartial policing"' in page
+    assert response.context["split"].forms[1].initial["implicit_bias_hours"] == "2"
+    assert "Choose any files again" in page
     assert not Course.objects.filter(provider__agency=world["agency_a"]).exists()
 
 
@@ -178,6 +264,7 @@ def test_once_approved_the_course_is_reported_for_officers_of_any_agency(world: 
             "completed_on": "2023-09-01",
             "license_numbers": "P1000002",
             "delivery": "live",
+            **split_rows(),
         },
     )
     assert response.status_code == 302

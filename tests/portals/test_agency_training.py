@@ -23,6 +23,7 @@ from clee.training.models import ImportBatch, TrainingRecord
 from tests.conftest import PASSWORD
 from tests.imports.files import csv_file, xlsx_file
 from tests.portals.test_agency_roster import commissioned
+from tests.portals.test_provider_support import split_rows, text
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,9 @@ def in_service(world: dict[str, Any]) -> Course:
 
 
 def session(**values: Any) -> dict[str, Any]:
-    """The session form's fields, an ad-hoc 2-hour session for alice unless told otherwise."""
+    """The session form's fields, an ad-hoc 2-hour session for alice unless told otherwise: 1
+    hour of Legal Studies and 1 of Interpersonal Perspectives on implicit bias. Split rows given
+    in ``values`` (``split_rows``) replace these."""
     data = {
         "course": "",
         "completed_on": "2023-06-01",
@@ -83,10 +86,13 @@ def session(**values: Any) -> dict[str, Any]:
         "title": "Roll-call: report writing and bias",
         "hours": "2",
         "delivery": "live",
-        "split_legal_studies": "1",
-        "split_interpersonal_perspectives": "1",
-        "topic_implicit_bias": "1",
+        **split_rows(
+            {"core_area": "legal_studies", "hours": "1"},
+            {"core_area": "interpersonal_perspectives", "hours": "1", "implicit_bias_hours": "1"},
+        ),
     }
+    if any(key.startswith("portions-") for key in values):
+        data = {key: value for key, value in data.items() if not key.startswith("portions-")}
     data.update(values)
     return data
 
@@ -158,8 +164,9 @@ def test_an_ad_hoc_session_names_only_officers_the_agency_commissioned_that_day(
 def test_an_approved_in_service_course_may_name_officers_of_any_agency(
     world: dict[str, Any], bert: Officer, in_service: Course
 ) -> None:
-    data = session(course=in_service.pk, title="", hours="", license_numbers="P1000001 P1000002")
-    data.update(split_legal_studies="", split_interpersonal_perspectives="", topic_implicit_bias="")
+    data = session(
+        course=in_service.pk, title="", hours="", license_numbers="P1000001 P1000002", **split_rows()
+    )
     response = client_of("bob").post("/agency/training/", data)
     assert response.status_code == 302
     records = TrainingRecord.objects.order_by("officer__license_number")
@@ -198,7 +205,6 @@ def test_the_session_form_lists_only_the_agencys_approved_in_service_courses(
         ({"title": ""}, "title", "Give the training's title, or choose an approved course."),
         ({"hours": ""}, "hours", "Give the training's hours."),
         ({"hours": "1.555"}, "hours", "Give hours to the hundredth at most, such as 1.25."),
-        ({"hours": "3"}, "hours", "The core-area hours add up to 2.00, not 3.00."),
         ({"completed_on": "2023-02-30"}, "completed_on", "Enter a valid date."),
     ],
 )
@@ -211,6 +217,80 @@ def test_the_session_form_says_what_is_wrong_next_to_the_field(
     page = response.content.decode()
     assert "The session was not recorded" in page
     assert f'id="id_{field}_error"' in page
+    assert not TrainingRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"hours": "3"},
+            "The core-area hours add up to 2, not the training's 3: the split must account for every hour.",
+        ),
+        (
+            split_rows(),
+            "Split the training's hours over the core areas: give each core area's hours on a row.",
+        ),
+    ],
+)
+def test_a_described_training_whose_split_does_not_account_for_its_hours_is_refused_atop_the_rows(
+    world: dict[str, Any], changes: dict[str, str], message: str
+) -> None:
+    response = client_of("bob").post("/agency/training/", session(**changes))
+    assert response.status_code == 200
+    assert response.context["split"].non_form_errors() == [message]
+    page = text(response)
+    assert "The session was not recorded" in page
+    assert f'<a href="#split">{message}</a>' in page
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_split_row_of_the_session_is_refused_next_to_its_field(world: dict[str, Any]) -> None:
+    rows = split_rows(
+        {"core_area": "legal_studies", "hours": "1"},
+        {"core_area": "interpersonal_perspectives", "hours": "1", "de_escalation_hours": "2"},
+    )
+    response = client_of("bob").post("/agency/training/", session(**rows))
+    assert response.status_code == 200
+    message = (
+        "The topic hours (2) are more than the portion's 1 hours: topic hours are part of a portion's "
+        "hours, not extra."
+    )
+    assert response.context["split"].forms[1].errors["hours"] == [message]
+    page = text(response)
+    assert f'<a href="#id_portions-1-hours">Split row 2, Hours: {message}</a>' in page
+    assert 'id="id_portions-1-hours_error"' in page
+    assert not TrainingRecord.objects.exists()
+
+
+def test_topic_hours_of_a_described_training_are_placed_as_a_roster_places_them(
+    world: dict[str, Any],
+) -> None:
+    """A session is written as a roster's row, whose topic columns hold each topic's hours in
+    all: they go on Interpersonal Perspectives first, whichever row they were given on."""
+    rows = split_rows(
+        {"core_area": "legal_studies", "hours": "1", "implicit_bias_hours": "1"},
+        {"core_area": "interpersonal_perspectives", "hours": "0.5"},
+        {"core_area": "interpersonal_perspectives", "hours": "0.5"},
+    )
+    response = client_of("bob").post("/agency/training/", session(**rows))
+    assert response.status_code == 302
+    record = TrainingRecord.objects.get()
+    assert sorted((line.core_area, line.hours, line.topics) for line in record.lines.all()) == [
+        ("interpersonal_perspectives", Decimal("1.00"), {"implicit_bias": 1.0}),
+        ("legal_studies", Decimal("1.00"), {}),
+    ]
+
+
+def test_another_split_row_without_javascript_keeps_what_was_typed(world: dict[str, Any]) -> None:
+    response = client_of("bob").post("/agency/training/", session(add_row="1"))
+    assert response.status_code == 200
+    page = text(response)
+    assert 'name="portions-TOTAL_FORMS" value="4"' in page
+    assert "A row was added." in page
+    assert 'value="Roll-call: report writing and bias"' in page
+    assert response.context["split"].forms[1].initial["implicit_bias_hours"] == "1"
+    assert response.context["session_form"].errors == {}
     assert not TrainingRecord.objects.exists()
 
 
@@ -231,6 +311,12 @@ def test_a_course_and_a_described_training_together_are_refused(
         .errors["course"][0]
         .startswith("Choose an approved course or describe the training, not both")
     )
+    # A split without a title is a description too: the course has its own split.
+    response = client_of("bob").post("/agency/training/", session(course=in_service.pk, title="", hours=""))
+    assert response.context["session_form"].errors["course"] == [
+        "Choose an approved course or describe the training, not both: its split is the course's."
+    ]
+    assert not TrainingRecord.objects.exists()
 
 
 # Roster files ----------------------------------------------------------------------------
@@ -419,9 +505,7 @@ def test_a_session_of_an_approved_in_service_course_counts_at_once(
                 course=str(in_service.pk),
                 title="",
                 hours="",
-                split_legal_studies="",
-                split_interpersonal_perspectives="",
-                topic_implicit_bias="",
+                **split_rows(),
             ),
         )
     run_worker()

@@ -136,6 +136,7 @@ ROUTE_OWNERS: dict[str, frozenset[str]] = {
     "agency:roster_sample": frozenset({"bob", "carol"}),
     "agency:courses": frozenset({"bob", "carol"}),
     "agency:course_new": frozenset({"bob", "carol"}),
+    "agency:split_row": frozenset({"bob", "carol"}),
     "agency:overview": frozenset({"bob", "carol"}),
     # The people pages of one account: bob manages agency A's, not the other organisations'.
     "people:index": frozenset({"bob", "carol", "dave", "erin"}),

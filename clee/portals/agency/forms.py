@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.forms import BoundField
 from django.utils import timezone
 
 from clee.core.choices import Delivery
@@ -20,25 +18,11 @@ from clee.core.forms import PortalForm, hours_field
 from clee.imports.tables import MAX_BYTES
 from clee.portals.agency.selectors import FILTERS, SORT_CHOICES
 from clee.providers.models import Course, CourseDocument
-from clee.workflows.in_service import SPLIT_NAMES, TOPIC_NAMES
 
 INPUT = {"class": "usa-input"}
 DATE = {"class": "usa-input", "type": "date"}
 SELECT = {"class": "usa-select"}
 TEXTAREA = {"class": "usa-textarea"}
-
-SPLIT_LABELS = {
-    "legal_studies": "Legal Studies",
-    "technical_studies": "Technical Studies",
-    "interpersonal_perspectives": "Interpersonal Perspectives",
-    "skill_development": "Skill Development (other than firearms)",
-    "firearms": "Skill Development: Firearms",
-}
-TOPIC_LABELS = {
-    "racial_profiling": "Racial profiling",
-    "implicit_bias": "Implicit bias",
-    "de_escalation": "De-escalation",
-}
 
 
 def not_in_future(day: dt.date, what: str) -> None:
@@ -140,36 +124,13 @@ class CommissionEndForm(PortalForm):
         return f"{reason}: {details}" if details else reason
 
 
-class SplitForm(PortalForm):
-    """A form with the hours over the core areas and the topic hours inside them, as fields
-    ``split_<area>`` and ``topic_<topic>``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in SPLIT_NAMES:
-            self.fields[f"split_{name}"] = hours_field(SPLIT_LABELS[name], allow_zero=True)
-        for name in TOPIC_NAMES:
-            self.fields[f"topic_{name}"] = hours_field(TOPIC_LABELS[name], allow_zero=True)
-
-    def split_fields(self) -> list[BoundField]:
-        return [self[f"split_{name}"] for name in SPLIT_NAMES]
-
-    def topic_fields(self) -> list[BoundField]:
-        return [self[f"topic_{name}"] for name in TOPIC_NAMES]
-
-    def split(self) -> dict[str, Decimal]:
-        return {name: self.cleaned_data.get(f"split_{name}") or Decimal(0) for name in SPLIT_NAMES}
-
-    def topics(self) -> dict[str, Decimal]:
-        return {name: self.cleaned_data.get(f"topic_{name}") or Decimal(0) for name in TOPIC_NAMES}
-
-
 LICENSE_SEPARATORS = re.compile(r"[\s,;]+")
 MAX_SESSION_OFFICERS = 500
 
 
-class SessionForm(SplitForm):
-    """One training session: an approved in-service course, or training described here."""
+class SessionForm(PortalForm):
+    """One training session: an approved in-service course, or training described here (its
+    split over the core areas is the page's ``HourSplitFormSet``, clee.portals.split)."""
 
     course = forms.ModelChoiceField(
         label="Approved in-service course",
@@ -229,7 +190,7 @@ class SessionForm(SplitForm):
                 self.add_error("title", "Give the training's title, or choose an approved course.")
             if data.get("hours") is None and "hours" not in self.errors:
                 self.add_error("hours", "Give the training's hours.")
-        elif (data.get("title") or "").strip() or any(self.split().values()) or any(self.topics().values()):
+        elif (data.get("title") or "").strip():
             self.add_error(
                 "course",
                 "Choose an approved course or describe the training, not both: an approved course "
@@ -278,7 +239,10 @@ DOCUMENT_FIELDS = (
 )
 
 
-class InServiceCourseForm(SplitForm):
+class InServiceCourseForm(PortalForm):
+    """An in-service course submitted for pre-approval (its proposed split is the page's
+    ``HourSplitFormSet``, clee.portals.split)."""
+
     number = forms.CharField(
         label="Course number",
         max_length=30,

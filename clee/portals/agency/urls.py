@@ -17,5 +17,6 @@ urlpatterns = [
     path("training/samples/<str:name>", views.roster_sample, name="roster_sample"),
     path("courses/", views.courses, name="courses"),
     path("courses/new/", views.course_new, name="course_new"),
+    path("split-row/", views.split_row_new, name="split_row"),
     path("overview/", views.overview, name="overview"),
 ]

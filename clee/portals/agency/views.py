@@ -44,9 +44,11 @@ from clee.portals.agency.forms import (
     SessionForm,
 )
 from clee.portals.exports import csv_response, xlsx_response
+from clee.portals.formsets import error_summary, posted_values
 from clee.portals.pagecache import agency_roster_fingerprint, cached_page
 from clee.portals.periods import page_period, period_switch
 from clee.portals.polling import poll_unchanged, shown_token
+from clee.portals.split import SPLIT_PREFIX, HourSplitFormSet, adding_row, new_split, page_split, split_row
 from clee.providers.courses import DocumentUpload
 from clee.providers.models import Provider
 from clee.training.models import ImportBatch, TrainingRecord
@@ -308,14 +310,23 @@ def _recent_batches(agency: Any) -> Any:
 
 
 def _training_page(
-    request: HttpRequest, agency: Any, session_form: SessionForm, upload_form: RosterUploadForm
+    request: HttpRequest,
+    agency: Any,
+    session_form: SessionForm,
+    split: HourSplitFormSet,
+    upload_form: RosterUploadForm,
+    notice: str = "",
 ) -> HttpResponse:
+    errors = error_summary(session_form, (split, "Split row", "split"))
     return render(
         request,
         "portals/agency/training.html",
         {
             "agency": agency,
             "session_form": session_form,
+            "split": split,
+            "errors": errors,
+            "notice": notice,
             "upload_form": upload_form,
             "has_courses": _in_service_provider(agency) is not None,
             "batches": _recent_batches(agency),
@@ -331,8 +342,17 @@ def training(request: HttpRequest) -> HttpResponse:
     agency = access_agency(user)
     today = timezone.localdate()
     courses = approved_in_service_courses(agency, today)
+    split = page_split(request)
+    upload_form = RosterUploadForm(initial={"scope": RosterUploadForm.AGENCY})
+    if adding_row(request):
+        # A browser without JavaScript asked for one more split row: the page comes back with
+        # what was typed, nothing checked.
+        initial = {"completed_on": today, **posted_values(request.POST, SessionForm)}
+        form = SessionForm(courses=courses, initial=initial)
+        return _training_page(request, agency, form, split, upload_form, notice="A row was added.")
     form = SessionForm(_posted(request), courses=courses, initial={"completed_on": today})
-    if request.method == "POST" and form.is_valid():
+    form_ok, split_ok = form.is_valid(), split.is_valid()
+    if request.method == "POST" and form_ok and split_ok:
         data = form.cleaned_data
         try:
             report = in_service_session_report(
@@ -342,36 +362,37 @@ def training(request: HttpRequest) -> HttpResponse:
                 course=data["course"],
                 title=data["title"],
                 hours=data["hours"],
-                split=form.split(),
-                topics=form.topics(),
+                portions=split.specs(),
                 delivery=data["delivery"],
                 acting_user=user,
             )
         except ServiceError as error:
-            form.refuse(error)
+            form.refuse(error, rows=split, row_fields=(SPLIT_PREFIX,))
         else:
             if report.applied:
                 messages.success(request, _applied_message("The session is recorded", report))
                 if data["course"] is None and report.to_add:
                     messages.warning(request, HELD_MESSAGE)
                 return redirect("agency:training")
-            _session_errors(form, report.errors)
-    return _training_page(request, agency, form, RosterUploadForm(initial={"scope": RosterUploadForm.AGENCY}))
+            _session_errors(form, split, report.errors)
+    return _training_page(request, agency, form, split, upload_form)
 
 
-def _session_errors(form: SessionForm, errors: list[RowError]) -> None:
-    """The import's row errors on the session form's fields; the same reason on several rows
-    (a course not approved that day, say) is shown once."""
+def _session_errors(form: SessionForm, split: HourSplitFormSet, errors: list[RowError]) -> None:
+    """The import's row errors on the session form's fields (or atop the split's rows, for its
+    columns); the same reason on several rows (a course not approved that day, say) is shown
+    once."""
     seen: set[tuple[str | None, str]] = set()
     for error in errors:
         field = SESSION_FIELDS.get(error.field)
-        if field is None and error.field in (*SPLIT_NAMES, *TOPIC_NAMES):
-            field = "hours"  # the split of the described training's hours
         reason = sentence(error.reason)
         if (field, reason) in seen:
             continue
         seen.add((field, reason))
-        form.add_error(field if field in form.fields else None, reason)
+        if field is None and error.field in (*SPLIT_NAMES, *TOPIC_NAMES):
+            split.non_form_errors().append(reason)
+        else:
+            form.add_error(field if field in form.fields else None, reason)
 
 
 HELD_MESSAGE = (
@@ -420,7 +441,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             return redirect("agency:roster_preview")
     courses = approved_in_service_courses(agency, timezone.localdate())
     session_form = SessionForm(courses=courses, initial={"completed_on": timezone.localdate()})
-    return _training_page(request, agency, session_form, form)
+    return _training_page(request, agency, session_form, new_split(), form)
 
 
 PREVIEW_LIMIT = 500
@@ -525,32 +546,57 @@ def course_new(request: HttpRequest) -> HttpResponse:
     """Submit an in-service course to POST for pre-approval."""
     user = acting_user(request)
     agency = access_agency(user)
-    form = InServiceCourseForm(_posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            course = in_service_course_submit(
-                agency=agency,
-                number=data["number"],
-                title=data["title"],
-                hours=data["hours"],
-                delivery=data["delivery"],
-                synopsis=data["synopsis"],
-                learning_objectives=data["learning_objectives"],
-                split=form.split(),
-                topics=form.topics(),
-                documents=[DocumentUpload(kind, name, content) for kind, name, content in form.uploads()],
-                acting_user=user,
-            )
-        except ServiceError as error:
-            fields = {"split": "hours", "topics": "hours", "portions": "hours", "file": DOCUMENT_FIELDS[0][0]}
-            form.refuse(error, aliases=fields)
-        else:
-            messages.success(
-                request, f"{course.number} {course.title} is submitted to POST for pre-approval."
-            )
-            return redirect(reverse("agency:courses"))
-    return render(request, "portals/agency/course_new.html", {"agency": agency, "form": form})
+    split = page_split(request)
+    notice = ""
+    if adding_row(request):
+        # A browser without JavaScript asked for one more split row: the page comes back with
+        # what was typed (files cannot be sent back to a browser: they are chosen again).
+        form = InServiceCourseForm(initial=posted_values(request.POST, InServiceCourseForm))
+        notice = "A row was added. Choose any files again before you submit."
+    elif request.method == "POST":
+        form = InServiceCourseForm(request.POST, request.FILES)
+        form_ok, split_ok = form.is_valid(), split.is_valid()
+        if form_ok and split_ok:
+            data = form.cleaned_data
+            try:
+                course = in_service_course_submit(
+                    agency=agency,
+                    number=data["number"],
+                    title=data["title"],
+                    hours=data["hours"],
+                    delivery=data["delivery"],
+                    synopsis=data["synopsis"],
+                    learning_objectives=data["learning_objectives"],
+                    portions=split.specs(),
+                    documents=[DocumentUpload(kind, name, content) for kind, name, content in form.uploads()],
+                    acting_user=user,
+                )
+            except ServiceError as error:
+                form.refuse(
+                    error, aliases={"file": DOCUMENT_FIELDS[0][0]}, rows=split, row_fields=(SPLIT_PREFIX,)
+                )
+            else:
+                messages.success(
+                    request, f"{course.number} {course.title} is submitted to POST for pre-approval."
+                )
+                return redirect(reverse("agency:courses"))
+    else:
+        form = InServiceCourseForm()
+    errors = error_summary(form, (split, "Split row", "split"))
+    return render(
+        request,
+        "portals/agency/course_new.html",
+        {"agency": agency, "form": form, "split": split, "errors": errors, "notice": notice},
+    )
+
+
+@agency_only
+@require_GET
+def split_row_new(request: HttpRequest) -> HttpResponse:
+    """One more blank row of the split of an in-service course or of a session (htmx), and the
+    formset's new row count."""
+    access_agency(acting_user(request))
+    return split_row(request)
 
 
 # Overview --------------------------------------------------------------------------------
