@@ -84,7 +84,7 @@ def in_service_provider(*, agency: Agency, acting_user: User | None) -> Provider
     return provider_save(provider=provider, acting_user=acting_user)
 
 
-def split_check(*, hours: Decimal, portions: Sequence[PortionSpec], what: str) -> None:
+def _check_split(*, hours: Decimal, portions: Sequence[PortionSpec], what: str) -> None:
     """Refuse a split of the ``what``'s ``hours`` (a course, a training) that is missing, has a
     portion that cannot be a credit line, or does not account for every hour. The refusals name
     ``portions``, the rows of the split."""
@@ -125,7 +125,7 @@ def in_service_course_submit(
     already uses, a split that is missing or does not add up to the hours, or a document of the
     wrong kind.
     """
-    split_check(hours=hours, portions=portions, what="course")
+    _check_split(hours=hours, portions=portions, what="course")
     provider = in_service_provider(agency=agency, acting_user=acting_user)
     number = number.strip().upper()
     if Course.objects.filter(provider=provider, number__iexact=number).exists():
@@ -143,7 +143,7 @@ def in_service_course_submit(
     return course_save(course=course, portions=portions, documents=documents, acting_user=acting_user)
 
 
-# Columns of a session written as a roster; the form's fields are named after them.
+# Columns of a session written as a roster (one row per officer).
 COURSE_ROW = ("license_number", "course_number", "completion_date", "hours")
 AD_HOC_ROW = ("license_number", "title", "completion_date", "hours", *SPLIT_NAMES, *TOPIC_NAMES, "delivery")
 
@@ -234,7 +234,7 @@ def in_service_session_report(
     elif hours is None:
         raise ServiceError("give the training's hours", field="hours")
     else:
-        split_check(hours=hours, portions=portions, what="training")
+        _check_split(hours=hours, portions=portions, what="training")
     what = course.number if course is not None else title.strip()
     table = _session_rows(
         license_numbers=license_numbers,
