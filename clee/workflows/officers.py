@@ -1,6 +1,7 @@
 """Officer use cases that change compliance results: licensing an officer and recording a
-license upgrade. Each writes ``clee.officers`` rows and marks the results they change stale in
-the same transaction (``clee.compliance.outbox``), so it lives above both apps (issue 15)."""
+license upgrade (POST staff, on the officer's page). Each writes ``clee.officers`` rows and
+marks the results they change stale in the same transaction (``clee.compliance.outbox``), so
+it lives above both apps (issue 15)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from clee.compliance.calendar import program_today
 from clee.compliance.outbox import results_mark_stale
 from clee.core.actions import AuditAction
 from clee.core.audit import record_event
@@ -18,6 +20,8 @@ from clee.officers.models import LicenseStatus, LicenseStatusChange, LicenseUpgr
 
 if TYPE_CHECKING:
     from clee.accounts.models import User
+
+DESCRIPTION_MAX = 200  # LicenseUpgrade.description
 
 
 @transaction.atomic
@@ -68,13 +72,35 @@ def officer_create(
 def license_upgrade_record(
     *, officer: Officer, upgraded_on: dt.date, description: str, acting_user: User | None
 ) -> LicenseUpgrade:
-    """Record a license upgrade; it exempts the officer for that period (11 CSR 75-15.010(3))."""
+    """Record a license upgrade (for example Class B to Class A): it exempts the officer for the
+    period it falls in (11 CSR 75-15.010(3)), so that period's result is decided again. Refused:
+    a date still to come or before the officer was licensed, no description, a second upgrade
+    on the same day."""
+    description = " ".join(description.split())
+    if not description:
+        raise ServiceError("say what the upgrade was, for example Class B to Class A", field="description")
+    if len(description) > DESCRIPTION_MAX:
+        raise ServiceError(f"the description is at most {DESCRIPTION_MAX} characters", field="description")
+    if upgraded_on > program_today():
+        raise ServiceError(
+            f"{upgraded_on:%B %-d, %Y} is still to come: record an upgrade once it is made",
+            field="upgraded_on",
+        )
+    if upgraded_on < officer.licensed_on:
+        raise ServiceError(
+            f"{officer.full_name} was licensed on {officer.licensed_on:%B %-d, %Y}: "
+            "an upgrade comes after that",
+            field="upgraded_on",
+        )
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()  # one upgrade a day, even at once
+    if LicenseUpgrade.objects.filter(officer=officer, upgraded_on=upgraded_on).exists():
+        raise ServiceError(f"an upgrade on {upgraded_on:%B %-d, %Y} is on file already", field="upgraded_on")
     upgrade = LicenseUpgrade.objects.create(officer=officer, upgraded_on=upgraded_on, description=description)
     record_event(
         actor=acting_user,
         action=AuditAction.OFFICER_LICENSE_UPGRADE,
         target=officer,
-        summary=f"license upgrade: {description}",
+        summary=f"license upgrade on {upgraded_on.isoformat()}: {description}",
     )
     results_mark_stale([officer.pk], [upgraded_on.year], reason="license upgrade")
     return upgrade

@@ -1,10 +1,12 @@
-"""POST staff find an officer and take back a credit entered in error (the record is kept,
-rejected, with the reason; the officer's credentials resting on it are revoked at once)."""
+"""POST staff find an officer, take back a credit entered in error (the record is kept,
+rejected, with the reason; the officer's credentials resting on it are revoked at once), and
+record a license upgrade (it exempts the officer for its period, 11 CSR 75-15.010(3))."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clee.accounts.access import acting_user, role_required
 from clee.accounts.models import User
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm, date_field
 from clee.core.paging import paginate
 from clee.credentials.services import credit_reverse
 from clee.officers.access import access_officer
@@ -22,6 +25,7 @@ from clee.officers.models import Officer
 from clee.portals.periods import page_period, period_switch
 from clee.training.access import access_record
 from clee.training.models import TrainingRecord
+from clee.workflows.officers import DESCRIPTION_MAX, license_upgrade_record
 
 STAFF = User.Role.POST_STAFF
 
@@ -58,6 +62,7 @@ def officer_records(request: HttpRequest, officer_id: int) -> HttpResponse:
         "officer": officer,
         "period": period,
         "records": records.order_by("completed_on", "id"),
+        "upgrades": officer.upgrades.order_by("-upgraded_on"),
     }
     if period is not None:
         context.update(period_switch(request, period))
@@ -91,3 +96,42 @@ def record_reverse(request: HttpRequest, record_id: int) -> HttpResponse:
         "reason": request.POST.get("reason", ""),
     }
     return render(request, "portals/staff/record_reverse.html", context, status=400 if error else 200)
+
+
+class LicenseUpgradeForm(PortalForm):
+    upgraded_on = date_field("Date of the upgrade", help_text="The day the upgraded license took effect.")
+    description = forms.CharField(
+        label="Upgrade",
+        max_length=DESCRIPTION_MAX,
+        help_text="What changed, for example “Class B to Class A”.",
+    )
+
+
+@role_required(STAFF)
+@require_http_methods(["GET", "POST"])
+def license_upgrade_add(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """Record a license upgrade; the officer is exempt for its period, decided again at once."""
+    user = acting_user(request)
+    officer = access_officer(user, officer_id)
+    form = LicenseUpgradeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            upgrade = license_upgrade_record(
+                officer=officer,
+                upgraded_on=data["upgraded_on"],
+                description=data["description"],
+                acting_user=user,
+            )
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(
+                request,
+                f"License upgrade recorded: {upgrade.description} on {upgrade.upgraded_on:%B %-d, %Y}. "
+                f"{officer.full_name} is exempt for {upgrade.upgraded_on.year}; the result is being updated.",
+            )
+            url = reverse("staff:officer_records", args=[officer.pk])
+            return redirect(f"{url}?year={upgrade.upgraded_on.year}")
+    context = {"officer": officer, "form": form}
+    return render(request, "portals/staff/license_upgrade.html", context, status=400 if form.errors else 200)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("makeup/<int:year>/<int:officer_id>/", makeup.makeup_officer, name="makeup_officer"),
     path("officers/", records.officers, name="officers"),
     path("officers/<int:officer_id>/", records.officer_records, name="officer_records"),
+    path("officers/<int:officer_id>/upgrades/add/", records.license_upgrade_add, name="license_upgrade_add"),
     path("records/<int:record_id>/reverse/", records.record_reverse, name="record_reverse"),
     path("providers/", providers.providers, name="providers"),
     path("providers/add/", providers.provider_add, name="provider_add"),
