@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -91,50 +90,42 @@ def no_fork_or_thread_in_web_requests(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     """Two agencies, an officer commissioned by the first, a provider with an approved course,
-    the 2023 period, and one account per role."""
-    from clee.accounts.models import User
-    from clee.agencies.models import Agency
-    from clee.compliance.services import ensure_period
-    from clee.officers.models import Commission, Officer
-    from clee.providers.models import Course, CoursePortion, Provider
+    the 2023 period, and one account per role: built through the services
+    (``tests.factories``), as the factories' account."""
+    from tests import factories
 
-    agency_a = Agency.objects.create(ori="MO0950000", name="Riverton Police Department")
-    agency_b = Agency.objects.create(
-        ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff"
-    )
-    officer = Officer.objects.create(
+    agency_a = factories.agency(ori="MO0950000", name="Riverton Police Department")
+    agency_b = factories.agency(ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff")
+    officer = factories.officer(
         license_number="P1000001",
         first_name="Alice",
         last_name="Avery",
         date_of_birth=dt.date(1988, 4, 2),
         email="alice@example.test",
         licensed_on=dt.date(2012, 8, 1),
+        agency=agency_a,
+        commissioned_on=dt.date(2015, 1, 1),
     )
-    Commission.objects.create(officer=officer, agency=agency_a, start=dt.date(2015, 1, 1))
-    provider = Provider.objects.create(
+    provider = factories.provider(
         number="LP-0042",
         name="Central Missouri Law Enforcement Academy",
-        kind=Provider.Kind.LICENSED,
+        kind="licensed",
         credit_class="approved",
         approved_from=dt.date(2015, 1, 1),
     )
-    course = Course.objects.create(
+    course = factories.course(
         provider=provider,
         number="CMA-101",
         title="Legal update and de-escalation",
-        hours=Decimal("4"),
-        status=Course.Status.APPROVED,
+        hours=4,
+        split=factories.portions(
+            {"legal_studies": 2, "interpersonal_perspectives": 2},
+            interpersonal_perspectives={"de_escalation": 1},
+        ),
         approved_from=dt.date(2020, 1, 1),
     )
-    CoursePortion.objects.create(course=course, core_area="legal_studies", hours=Decimal("2"))
-    CoursePortion.objects.create(
-        course=course, core_area="interpersonal_perspectives", hours=Decimal("2"), topics={"de_escalation": 1}
-    )
-    period = ensure_period(2023)
-
-    def user(username: str, role: str, **links: Any) -> User:
-        return User.objects.create_user(username=username, password=PASSWORD, role=role, **links)
-
+    period = factories.period(2023)
+    account = factories.account
     return {
         "agency_a": agency_a,
         "agency_b": agency_b,
@@ -142,12 +133,12 @@ def world(db: Any) -> dict[str, Any]:
         "provider": provider,
         "course": course,
         "period": period,
-        "alice": user("alice", "officer", officer=officer),
-        "bob": user("bob", "agency_admin", agency=agency_a),
-        "carol": user("carol", "agency_admin", agency=agency_b),
-        "dave": user("dave", "provider", provider=provider),
-        "erin": user("erin", "post_staff"),
-        "frank": user("frank", "director"),
+        "alice": account("alice", "officer", officer=officer),
+        "bob": account("bob", "agency_admin", agency=agency_a),
+        "carol": account("carol", "agency_admin", agency=agency_b),
+        "dave": account("dave", "provider", provider=provider),
+        "erin": account("erin", "post_staff"),
+        "frank": account("frank", "director"),
     }
 
 
@@ -170,8 +161,3 @@ def run_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield run
     for number, handler in saved.items():
         signal.signal(number, handler)
-
-
-# Audit rows a database has before a test acts: the shipped rules installed after migrating
-# (again after a transactional test flushes the tables) and the world's period opened.
-SETUP_ACTIONS = ("period.open", "rules.book_install", "rules.recognized_install")

@@ -5,32 +5,19 @@ only; anything else is the same 404 as a missing object, another kind of caller'
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
 from clee.api.services import token_revoke
-from clee.officers.models import Commission, Officer
-from clee.providers.models import Course, Provider
+from clee.providers.models import Course
+from tests import factories
 from tests.api.conftest import Api, error_of, make_token
 
 
 def other_provider_course() -> Course:
-    other = Provider.objects.create(
-        number="LP-0099",
-        name="Northern Regional Academy",
-        kind=Provider.Kind.LICENSED,
-        credit_class="approved",
-        approved_from=dt.date(2015, 1, 1),
-    )
-    return Course.objects.create(
-        provider=other,
-        number="NRA-1",
-        title="Report writing",
-        hours=Decimal(2),
-        status=Course.Status.APPROVED,
-    )
+    other = factories.provider(number="LP-0099", name="Northern Regional Academy", credit_class="approved")
+    return factories.course(provider=other, number="NRA-1", title="Report writing", hours=2)
 
 
 def test_a_request_without_a_token_is_refused_with_401(world: dict[str, Any], anonymous_api: Api) -> None:
@@ -85,17 +72,17 @@ def test_an_agencys_token_cannot_use_a_providers_course_endpoints(
 def test_an_agencys_token_sees_only_the_officers_it_commissions_now(
     world: dict[str, Any], agency_api: Api, agency_b_api: Api
 ) -> None:
-    former = Officer.objects.create(
+    former = factories.officer(
         license_number="P1000002",
         first_name="Ben",
         last_name="Boyd",
         date_of_birth=dt.date(1980, 1, 1),
         licensed_on=dt.date(2005, 1, 1),
     )
-    Commission.objects.create(
+    factories.commission(
         officer=former, agency=world["agency_a"], start=dt.date(2010, 1, 1), end=dt.date(2019, 1, 1)
     )
-    Commission.objects.create(officer=former, agency=world["agency_b"], start=dt.date(2019, 1, 2))
+    factories.commission(officer=former, agency=world["agency_b"], start=dt.date(2019, 1, 2))
 
     listed = agency_api.get("/api/v1/officers/").json()
     assert [o["license_number"] for o in listed["results"]] == ["P1000001"]

@@ -25,10 +25,10 @@ from clee.attendance.services import (
 from clee.compliance.records import training_records_add
 from clee.core.errors import ServiceError
 from clee.core.models import AuditEvent
-from clee.officers.models import Officer
 from clee.providers.models import Course, Offering
 from clee.training.models import TrainingRecord
 from clee.training.services import RecordEntry, course_lines
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -38,27 +38,19 @@ MORNING = dt.datetime(2023, 6, 14, 14, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def offering(world: dict[str, Any]) -> Offering:
-    return Offering.objects.create(
-        course=world["course"],
-        starts_on=dt.date(2023, 6, 14),
-        ends_on=dt.date(2023, 6, 14),
-        location="Room 4",
-    )
+    return factories.offering(course=world["course"], starts_on=dt.date(2023, 6, 14), location="Room 4")
 
 
 @pytest.fixture
 def second_officer(world: dict[str, Any]) -> Any:
-    from clee.accounts.models import User
-    from tests.conftest import PASSWORD
-
-    officer = Officer.objects.create(
+    officer = factories.officer(
         license_number="P1000002",
         first_name="Ben",
         last_name="Brandt",
         date_of_birth=dt.date(1990, 1, 1),
         licensed_on=dt.date(2014, 1, 1),
     )
-    return User.objects.create_user(username="ben", password=PASSWORD, role="officer", officer=officer)
+    return factories.account("ben", "officer", officer=officer)
 
 
 def _code(session: AttendanceSession, moment: dt.datetime) -> str:
@@ -94,12 +86,7 @@ def test_an_officer_checks_in_and_out_with_fresh_codes_and_a_used_or_stale_code_
 def test_a_code_for_another_offering_or_a_forged_code_is_refused(
     world: dict[str, Any], offering: Offering
 ) -> None:
-    other = Offering.objects.create(
-        course=world["course"],
-        starts_on=dt.date(2023, 6, 14),
-        ends_on=dt.date(2023, 6, 14),
-        location="Room 9",
-    )
+    other = factories.offering(course=world["course"], starts_on=dt.date(2023, 6, 14), location="Room 9")
     with time_machine.travel(MORNING, tick=False):
         session = session_start(offering=offering, acting_user=world["dave"])
         session_start(offering=other, acting_user=world["dave"])

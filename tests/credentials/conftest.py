@@ -42,26 +42,26 @@ def compliant_year(world: dict[str, Any]) -> dict[str, Any]:
     from clee.compliance.models import ComplianceResult
     from clee.compliance.recompute import compliance_recompute
     from clee.compliance.records import training_records_add
-    from clee.providers.models import Course, CoursePortion
+    from clee.providers.courses import PortionSpec
     from clee.training.services import RecordEntry, course_lines
+    from tests import factories
 
-    annual = Course.objects.create(
+    annual = factories.course(
         provider=world["provider"],
         number="CMA-200",
         title="Annual in-service block",
-        hours=Decimal("20"),
-        status=Course.Status.APPROVED,
-        approved_from=dt.date(2020, 1, 1),
+        hours=20,
+        split=[
+            PortionSpec(core_area="legal_studies", hours=Decimal(10)),
+            PortionSpec(core_area="technical_studies", hours=Decimal(4)),
+            PortionSpec(
+                core_area="interpersonal_perspectives",
+                hours=Decimal(4),
+                topics={"racial_profiling": Decimal(1), "implicit_bias": Decimal(1)},
+            ),
+            PortionSpec(core_area="skill_development", subject="firearms", hours=Decimal(2)),
+        ],
     )
-    for area, subject, hours, topics in (
-        ("legal_studies", "", "10", {}),
-        ("technical_studies", "", "4", {}),
-        ("interpersonal_perspectives", "", "4", {"racial_profiling": 1, "implicit_bias": 1}),
-        ("skill_development", "firearms", "2", {}),
-    ):
-        CoursePortion.objects.create(
-            course=annual, core_area=area, subject=subject, hours=Decimal(hours), topics=topics
-        )
     entries = [
         RecordEntry(
             officer_id=world["officer"].pk,

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from clee.officers.models import Commission, Officer
-from clee.providers.models import Course, CoursePortion, Offering, Provider
+from clee.officers.models import Officer
+from clee.providers.courses import PortionSpec
+from clee.providers.models import Course, Offering, Provider
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -22,21 +24,20 @@ def _quick_password_hashing(settings: Any) -> None:
 
 @pytest.fixture
 def bert(world: dict[str, Any]) -> Officer:
-    officer = Officer.objects.create(
+    return factories.officer(
         license_number="P1000002",
         first_name="Bert",
         last_name="Brown",
         date_of_birth=dt.date(1990, 6, 15),
         licensed_on=dt.date(2016, 5, 1),
+        agency=world["agency_b"],
     )
-    Commission.objects.create(officer=officer, agency=world["agency_b"], start=dt.date(2016, 5, 1))
-    return officer
 
 
 @pytest.fixture
 def in_service(world: dict[str, Any]) -> Course:
     """Agency A's in-service provider (licensed-provider credit) and its approved course IS-7."""
-    provider = Provider.objects.create(
+    provider = factories.provider(
         number="IS-0950",
         name="Riverton Police Department in-service training",
         kind=Provider.Kind.IN_SERVICE,
@@ -44,23 +45,19 @@ def in_service(world: dict[str, Any]) -> Course:
         agency=world["agency_a"],
         approved_from=dt.date(2018, 1, 1),
     )
-    course = Course.objects.create(
+    return factories.course(
         provider=provider,
         number="IS-7",
         title="Firearms qualification",
-        hours=Decimal("2"),
-        status=Course.Status.APPROVED,
+        hours=2,
+        split=[PortionSpec(core_area="skill_development", subject="firearms", hours=Decimal(2))],
         approved_from=dt.date(2018, 1, 1),
     )
-    CoursePortion.objects.create(
-        course=course, core_area="skill_development", subject="firearms", hours=Decimal(2)
-    )
-    return course
 
 
 @pytest.fixture
 def offering(world: dict[str, Any]) -> Offering:
-    return Offering.objects.create(
+    return factories.offering(
         course=world["course"],
         starts_on=dt.date(2023, 3, 1),
         ends_on=dt.date(2023, 3, 2),

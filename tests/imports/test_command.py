@@ -11,10 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clee.core.models import AuditEvent
 from clee.officers.models import Officer
 from clee.training.models import ImportBatch, TrainingRecord
-from tests.conftest import SETUP_ACTIONS
+from tests.factories import audit_rows_after_setup
 from tests.imports.files import ROSTER, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +50,12 @@ def test_applying_prints_the_outcome_and_audits_the_named_account(
     assert "march.csv: 2 rows; added 2; 0 already on file; 0 errors" in out
     assert f"applied as import batch {batch.pk}" in out
     assert batch.submitted_by == world["erin"]
-    assert {e.actor for e in AuditEvent.objects.exclude(action__in=SETUP_ACTIONS)} == {world["erin"]}
+    assert {e.actor for e in audit_rows_after_setup()} == {world["erin"]}
 
 
 def test_without_an_account_the_audit_trail_names_the_system(world: dict[str, Any], roster: Path) -> None:
     run("roster", roster, "--provider", "LP-0042")
-    written = AuditEvent.objects.exclude(action__in=SETUP_ACTIONS)
+    written = audit_rows_after_setup()
     assert set(written.values_list("actor_label", flat=True)) == {"system"}
 
 

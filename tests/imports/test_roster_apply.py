@@ -15,7 +15,7 @@ from clee.imports.services import ImportReport, import_apply, import_preview
 from clee.imports.tables import table_from_upload
 from clee.officers.models import Officer
 from clee.training.models import CreditLine, ImportBatch, TrainingRecord
-from tests.conftest import SETUP_ACTIONS
+from tests.factories import audit_rows_after_setup
 from tests.imports.files import ROSTER, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_a_dry_run_previews_the_roster_and_writes_nothing(world: dict[str, Any],
     ]
     assert not TrainingRecord.objects.exists()
     assert not ImportBatch.objects.exists()
-    assert not AuditEvent.objects.exclude(action__in=SETUP_ACTIONS).exists()  # the world's period opened
+    assert not audit_rows_after_setup().exists()
 
 
 def test_applying_a_roster_records_every_row_with_its_credit_lines(
@@ -137,7 +137,7 @@ def test_one_bad_row_means_nothing_is_written(world: dict[str, Any], bert: Offic
     assert not TrainingRecord.objects.exists()
     assert not CreditLine.objects.exists()
     assert not ImportBatch.objects.exists()
-    assert not AuditEvent.objects.exclude(action__in=SETUP_ACTIONS).exists()  # the world's period opened
+    assert not audit_rows_after_setup().exists()
 
 
 def test_sending_the_same_roster_twice_adds_nothing_the_second_time(

@@ -15,14 +15,15 @@ from django.utils.module_loading import import_string
 from clee.core.models import AuditEvent
 from clee.notices.services import LICENSE_EXPIRY_REASON, licenses_expire
 from clee.notices.tasks import expire_licenses
-from clee.officers.models import Commission, LicenseStatus, LicenseStatusChange, Officer
+from clee.officers.models import LicenseStatus, LicenseStatusChange, Officer
+from tests import factories
 from tests.jobs.conftest import CENTRAL, make_schedule
 
 TODAY = dt.date(2023, 10, 1)
 
 
 def officer_with(number: str, *, licensed_on: dt.date, status: str = LicenseStatus.ACTIVE) -> Officer:
-    return Officer.objects.create(
+    return factories.officer(
         license_number=number,
         first_name="Test",
         last_name=number,
@@ -36,13 +37,9 @@ def officer_with(number: str, *, licensed_on: dt.date, status: str = LicenseStat
 def officers(world: dict[str, Any]) -> dict[str, Officer]:
     agency = world["agency_a"]
     idle = officer_with("P2000001", licensed_on=dt.date(2010, 5, 1))
-    Commission.objects.create(
-        officer=idle, agency=agency, start=dt.date(2011, 1, 1), end=dt.date(2018, 9, 30)
-    )
+    factories.commission(officer=idle, agency=agency, start=dt.date(2011, 1, 1), end=dt.date(2018, 9, 30))
     recent = officer_with("P2000002", licensed_on=dt.date(2010, 5, 1))
-    Commission.objects.create(
-        officer=recent, agency=agency, start=dt.date(2011, 1, 1), end=dt.date(2018, 10, 1)
-    )
+    factories.commission(officer=recent, agency=agency, start=dt.date(2011, 1, 1), end=dt.date(2018, 10, 1))
     never = officer_with("P2000003", licensed_on=dt.date(2016, 1, 1), status=LicenseStatus.INACTIVE)
     new = officer_with("P2000004", licensed_on=dt.date(2019, 1, 1))
     revoked = officer_with("P2000005", licensed_on=dt.date(2010, 1, 1), status=LicenseStatus.REVOKED)

@@ -94,18 +94,18 @@ def smtp(smtp_port: SmtpServer) -> SmtpServer:
 
 
 def make_officer(number: int, first: str, last: str, agency: Any, email_address: str) -> Any:
-    from clee.officers.models import Commission, Officer
+    from tests import factories
 
-    officer = Officer.objects.create(
+    return factories.officer(
         license_number=f"P20000{number:02d}",
         first_name=first,
         last_name=last,
         date_of_birth=dt.date(1985, 1, number),
         email=email_address,
         licensed_on=dt.date(2010, 6, 1),
+        agency=agency,
+        commissioned_on=dt.date(2016, 1, 1),
     )
-    Commission.objects.create(officer=officer, agency=agency, start=dt.date(2016, 1, 1))
-    return officer
 
 
 def deficient_officers(period: Any, count: int, *, prefix: str) -> list[Any]:

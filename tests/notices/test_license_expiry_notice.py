@@ -11,7 +11,8 @@ import time_machine
 
 from clee.notices.models import Notice, NoticeKind
 from clee.notices.tasks import expire_licenses, send_due_notices
-from clee.officers.models import Commission, LicenseStatus, Officer
+from clee.officers.models import LicenseStatus, Officer
+from tests import factories
 from tests.jobs.conftest import CENTRAL
 from tests.notices.conftest import SmtpServer
 
@@ -21,7 +22,7 @@ EXPIRY_RUN = dt.datetime(2023, 10, 1, 1, 30, tzinfo=CENTRAL)
 
 
 def idle_officer(number: str, email: str) -> Officer:
-    officer = Officer.objects.create(
+    return factories.officer(
         license_number=number,
         first_name="Quinn",
         last_name=f"Idle{number[-1]}",
@@ -29,13 +30,12 @@ def idle_officer(number: str, email: str) -> Officer:
         licensed_on=dt.date(2010, 5, 1),
         email=email,
     )
-    return officer
 
 
 @pytest.fixture
 def idle(world: dict[str, Any]) -> dict[str, Officer]:
     with_email = idle_officer("P2000001", "quinn@example.test")
-    Commission.objects.create(
+    factories.commission(
         officer=with_email, agency=world["agency_a"], start=dt.date(2011, 1, 1), end=dt.date(2018, 9, 30)
     )
     return {"with_email": with_email, "without": idle_officer("P2000002", "")}

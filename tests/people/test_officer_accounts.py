@@ -17,8 +17,9 @@ from django.utils import timezone
 from clee.accounts.models import User
 from clee.core.audit import events_for
 from clee.core.models import AuditEvent
-from clee.officers.models import Commission, Officer
+from clee.officers.models import Officer
 from clee.sso.models import Invitation
+from tests import factories
 from tests.notices.conftest import SmtpServer
 from tests.people.conftest import NEW_PASSWORD, as_user, link_to, text_of
 from tests.sso.conftest import officer
@@ -34,7 +35,7 @@ def ivy(world: Any) -> Officer:
     made = officer(
         "P4000001", "Ivy", "Irwin", email="ivy@riverton.example", agency=world["agency_a"], born="1990-05-06"
     )
-    Commission.objects.create(officer=made, agency=world["agency_b"], start=dt.date(2020, 3, 1))
+    factories.commission(officer=made, agency=world["agency_b"], start=dt.date(2020, 3, 1))
     return made
 
 

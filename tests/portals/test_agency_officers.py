@@ -20,6 +20,7 @@ from clee.officers.services import license_status_change
 from clee.training.models import TrainingRecord
 from clee.training.services import RecordEntry, course_lines
 from tests.conftest import PASSWORD
+from tests.factories import audit_rows_after_setup
 from tests.portals.test_agency_roster import commissioned
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_an_officer_is_commissioned_by_license_number_last_name_and_date_of_birt
     assert response["Location"] == f"/agency/officers/{bert.pk}/"
     commission = Commission.objects.get(officer=bert, agency=world["agency_a"])
     assert (commission.start, commission.end) == (dt.date(2024, 2, 1), None)
-    event = AuditEvent.objects.get(action="commission.start")
+    event = audit_rows_after_setup().get(action="commission.start")
     assert (event.actor, event.object_id) == (world["bob"], str(commission.pk))
     page = client.get(response["Location"]).content.decode()
     assert "Bert Brown is commissioned from February 1, 2024." in page

@@ -12,6 +12,7 @@ from django.test import Client
 
 from clee.officers.models import Commission, Officer
 from clee.training.models import TrainingRecord
+from tests import factories
 from tests.conftest import PASSWORD
 from tests.portals.test_agency_roster import commissioned, stored_result
 
@@ -25,13 +26,8 @@ def client_of(username: str) -> Client:
 
 
 def record(officer: Officer, day: dt.date, hours: str, status: str = "accepted") -> TrainingRecord:
-    return TrainingRecord.objects.create(
-        officer=officer,
-        description="Roll-call training",
-        completed_on=day,
-        hours=Decimal(hours),
-        credit_class="licensed",
-        status=status,
+    return factories.training_record(
+        officer=officer, description="Roll-call training", completed_on=day, hours=hours, status=status
     )
 
 

@@ -19,6 +19,7 @@ from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.compliance.rulebooks import period_pack
 from clee.officers.models import Commission, Officer
+from tests import factories
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +35,15 @@ def commissioned(
     agency: Agency, license_number: str, last_name: str, first_name: str = "Pat", **fields: Any
 ) -> Officer:
     """A new officer commissioned by ``agency`` since 2015."""
-    officer = Officer.objects.create(
+    return factories.officer(
         license_number=license_number,
         first_name=first_name,
         last_name=last_name,
         date_of_birth=dt.date(1985, 1, 1),
-        licensed_on=fields.pop("licensed_on", dt.date(2010, 1, 1)),
+        agency=agency,
+        commissioned_on=dt.date(2015, 1, 1),
         **fields,
     )
-    Commission.objects.create(officer=officer, agency=agency, start=dt.date(2015, 1, 1))
-    return officer
 
 
 def stored_result(

@@ -19,8 +19,10 @@ from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
-from clee.providers.models import Course, CoursePortion, Offering, Provider
+from clee.providers.courses import PortionSpec
+from clee.providers.models import Course, Offering, Provider
 from clee.training.services import LineSpec, RecordEntry
+from tests import factories
 from tests.conftest import PASSWORD
 
 
@@ -104,15 +106,14 @@ def recompute(officer: Officer, period: ReportingPeriod) -> None:
 
 def second_officer() -> tuple[Officer, User]:
     """Olga, another licensed officer with her own account."""
-    olga = Officer.objects.create(
+    olga = factories.officer(
         license_number="P1000002",
         first_name="Olga",
         last_name="Oduya",
         date_of_birth=dt.date(1990, 1, 5),
         licensed_on=dt.date(2014, 3, 1),
     )
-    user = User.objects.create_user(username="olga", password=PASSWORD, role="officer", officer=olga)
-    return olga, user
+    return olga, factories.account("olga", "officer", officer=olga)
 
 
 def course_with_offering(
@@ -128,22 +129,32 @@ def course_with_offering(
     """An approved course split over ``portions`` (area, subject, hours, topics) and one
     offering of it ``days_ahead`` days from today."""
     hours = sum((hours for _, _, hours, _ in portions), Decimal(0))
-    course = Course.objects.create(
+    split = [
+        PortionSpec(
+            core_area=area,
+            subject=subject,
+            hours=portion_hours,
+            topics={topic: Decimal(str(h)) for topic, h in topics.items()},
+        )
+        for area, subject, portion_hours, topics in portions
+    ]
+    course = factories.course(
         provider=provider,
         number=number,
         title=title,
         hours=hours,
+        split=split,
         delivery=delivery,
         status=status,
-        approved_from=dt.date(2020, 1, 1),
     )
-    for area, subject, portion_hours, topics in portions:
-        CoursePortion.objects.create(
-            course=course, core_area=area, subject=subject, hours=portion_hours, topics=topics
-        )
     return offering_of(course, days_ahead=days_ahead)
 
 
 def offering_of(course: Course, *, days_ahead: int, location: str = "Riverton Training Center") -> Offering:
+    """A one-day offering of ``course`` ``days_ahead`` days from today. The services offer only
+    approved courses: an offering of any other (which the officer's pages must still leave
+    out) is written with the ORM."""
     starts = timezone.localdate() + dt.timedelta(days=days_ahead)
+    if course.status == Course.Status.APPROVED:
+        return factories.offering(course=course, starts_on=starts, location=location)
     return Offering.objects.create(course=course, starts_on=starts, ends_on=starts, location=location)

@@ -36,12 +36,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from clee.agencies.models import Agency
 from clee.compliance.models import ComplianceResult, Extension, LicenseDecision, ReportingPeriod
 from clee.compliance.recompute import compliance_recompute
 from clee.compliance.records import training_records_add
-from clee.officers.models import Commission, Officer
+from clee.officers.models import Officer
 from clee.training.services import LineSpec, RecordEntry
+from tests import factories
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def client_of(username: str) -> Client:
 
 
 def new_officer(number: int, first: str, last: str, *, licensed_on: dt.date = dt.date(2010, 5, 1)) -> Officer:
-    return Officer.objects.create(
+    return factories.officer(
         license_number=f"P20000{number:02d}",
         first_name=first,
         last_name=last,
@@ -125,10 +125,10 @@ def build_state(world: dict[str, Any]) -> dict[str, Any]:
         people[key] = new_officer(number, first, last)
     people["finn"] = new_officer(20, "Finn", "Foster", licensed_on=dt.date(2023, 5, 1))
     for key in ("ben", "cara", "dan", "ivy", "hana"):
-        Commission.objects.create(officer=people[key], agency=agency_a, start=dt.date(2016, 1, 1))
+        factories.commission(officer=people[key], agency=agency_a, start=dt.date(2016, 1, 1))
     for key in ("hana", "eve", "finn", "jon", "kai"):
-        Commission.objects.create(officer=people[key], agency=agency_b, start=dt.date(2016, 1, 1))
-    Commission.objects.create(
+        factories.commission(officer=people[key], agency=agency_b, start=dt.date(2016, 1, 1))
+    factories.commission(
         officer=people["pat"], agency=agency_a, start=dt.date(2016, 1, 1), end=dt.date(2022, 12, 31)
     )
     training_records_add(
@@ -158,7 +158,7 @@ def build_state(world: dict[str, Any]) -> dict[str, Any]:
         )
     compliance_recompute(period=period)
     people["mo"] = new_officer(30, "Mo", "Moss")
-    Commission.objects.create(officer=people["mo"], agency=agency_a, start=dt.date(2024, 2, 1))
+    factories.commission(officer=people["mo"], agency=agency_a, start=dt.date(2024, 2, 1))
     return {**world, **people, "people": people, "today": today}
 
 
@@ -264,7 +264,7 @@ def test_the_agency_table_sorts_by_a_column_and_finds_an_agency_by_name(state: d
 
 def test_the_agency_table_is_paginated(state: dict[str, Any]) -> None:
     for number in range(60):
-        Agency.objects.create(ori=f"MO1{number:06d}", name=f"Town {number:02d} Police Department")
+        factories.agency(ori=f"MO1{number:06d}", name=f"Town {number:02d} Police Department")
     client = client_of("erin")
     first = client.get("/state/compliance/")
     assert first.context["paginator"].count == 62
@@ -285,19 +285,14 @@ def test_the_statewide_page_takes_the_same_queries_for_two_agencies_or_forty(sta
 
     few = queries()
     for number in range(38):
-        agency = Agency.objects.create(ori=f"MO2{number:06d}", name=f"County {number:02d} Sheriff")
+        agency = factories.agency(ori=f"MO2{number:06d}", name=f"County {number:02d} Sheriff")
         officer = new_officer(40 + number, "Extra", f"Officer {number}")
-        Commission.objects.create(officer=officer, agency=agency, start=dt.date(2020, 1, 1))
+        factories.commission(officer=officer, agency=agency, start=dt.date(2020, 1, 1))
     assert queries() == few
 
 
 def test_the_statewide_page_shows_a_chosen_period(state: dict[str, Any]) -> None:
-    ReportingPeriod.objects.create(
-        year=2022,
-        starts=dt.date(2022, 1, 1),
-        ends=dt.date(2022, 12, 31),
-        grace_deadline=dt.date(2023, 3, 15),
-    )
+    factories.period(2022)
     response = client_of("erin").get("/state/compliance/", {"period": "2022"})
     assert response.context["period"].year == 2022
     riverton = agency_rows(response)["Riverton Police Department"]
@@ -310,7 +305,7 @@ def test_the_statewide_page_shows_a_chosen_period(state: dict[str, Any]) -> None
 def test_the_agency_export_gives_every_row_in_csv_and_xlsx_with_formulas_made_inert(
     state: dict[str, Any],
 ) -> None:
-    Agency.objects.create(ori="MO9990000", name='=HYPERLINK("http://x.test")')
+    factories.agency(ori="MO9990000", name='=HYPERLINK("http://x.test")')
     client = client_of("erin")
     response = client.get("/state/compliance/agencies.csv", {"period": "2023"})
     assert response.status_code == 200

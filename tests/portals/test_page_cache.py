@@ -21,6 +21,7 @@ from clee.officers.models import Commission, Officer
 from clee.officers.services import commission_end, commission_start
 from clee.training.services import LineSpec
 from clee.workflows.credit_requests import RequestUpload, credit_request_submit
+from tests import factories
 from tests.portals.test_officer_support import (
     COMPLIANT_LINES,
     NO_TECHNICAL_LINES,
@@ -191,7 +192,7 @@ def test_a_recomputed_result_and_a_changed_roster_show_at_once(world: dict[str, 
     give_record(world["officer"], world["period"], COMPLIANT_LINES)
     page = queries_of(bob, "/agency/")[1]
     assert "Compliant" in page
-    newcomer = Officer.objects.create(
+    newcomer = factories.officer(
         license_number="P7000001",
         first_name="Nina",
         last_name="Newcomer",

@@ -15,8 +15,9 @@ from django.test import Client
 from clee.accounts.models import User
 from clee.demo.pdf import tiny_pdf
 from clee.officers.models import Officer
-from clee.providers.models import Course, CoursePortion, Offering, Provider
+from clee.providers.models import Course, CoursePortion, Offering
 from clee.training.models import ImportBatch
+from tests import factories
 from tests.conftest import PASSWORD
 from tests.portals.test_officer_support import png_bytes
 
@@ -109,7 +110,7 @@ def roster(*rows: str) -> bytes:
 @pytest.fixture
 def instructor(world: dict[str, Any]) -> Officer:
     """An officer who teaches at the academy (not alice)."""
-    return Officer.objects.create(
+    return factories.officer(
         license_number="P2000002",
         first_name="Grace",
         last_name="Brooks",
@@ -121,12 +122,8 @@ def instructor(world: dict[str, Any]) -> Officer:
 @pytest.fixture
 def elsewhere(world: dict[str, Any]) -> dict[str, Any]:
     """A second provider with its own account (paula), course, offering and roster."""
-    provider = Provider.objects.create(
-        number="LP-0077",
-        name="Ozark Regional Training Center",
-        kind=Provider.Kind.LICENSED,
-        credit_class="approved",
-        approved_from=dt.date(2015, 1, 1),
+    provider = factories.provider(
+        number="LP-0077", name="Ozark Regional Training Center", credit_class="approved"
     )
     course = Course.objects.create(
         provider=provider,

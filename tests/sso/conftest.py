@@ -51,16 +51,15 @@ def officer(
     """An officer (commissioned by ``agency`` since 2018 when given), without an account."""
     import datetime as dt
 
-    from clee.officers.models import Commission, Officer
+    from tests import factories
 
-    made = Officer.objects.create(
+    return factories.officer(
         license_number=license_number,
         first_name=first,
         last_name=last,
         date_of_birth=dt.date.fromisoformat(born),
         email=email,
         licensed_on=dt.date(2014, 6, 1),
+        agency=agency,
+        commissioned_on=dt.date(2018, 1, 1),
     )
-    if agency is not None:
-        Commission.objects.create(officer=made, agency=agency, start=dt.date(2018, 1, 1))
-    return made
