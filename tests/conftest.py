@@ -94,8 +94,11 @@ def world(db: Any) -> dict[str, Any]:
     (``tests.factories``), as the factories' account."""
     from tests import factories
 
-    agency_a = factories.agency(ori="MO0950000", name="Riverton Police Department")
-    agency_b = factories.agency(ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff")
+    actor = factories.factory_account()  # looked up once: the world is built for most tests
+    agency_a = factories.agency(ori="MO0950000", name="Riverton Police Department", acting_user=actor)
+    agency_b = factories.agency(
+        ori="MO0960000", name="Hollis County Sheriff's Office", agency_type="sheriff", acting_user=actor
+    )
     officer = factories.officer(
         license_number="P1000001",
         first_name="Alice",
@@ -105,6 +108,7 @@ def world(db: Any) -> dict[str, Any]:
         licensed_on=dt.date(2012, 8, 1),
         agency=agency_a,
         commissioned_on=dt.date(2015, 1, 1),
+        acting_user=actor,
     )
     provider = factories.provider(
         number="LP-0042",
@@ -112,6 +116,7 @@ def world(db: Any) -> dict[str, Any]:
         kind="licensed",
         credit_class="approved",
         approved_from=dt.date(2015, 1, 1),
+        acting_user=actor,
     )
     course = factories.course(
         provider=provider,
@@ -123,8 +128,9 @@ def world(db: Any) -> dict[str, Any]:
             interpersonal_perspectives={"de_escalation": 1},
         ),
         approved_from=dt.date(2020, 1, 1),
+        acting_user=actor,
     )
-    period = factories.period(2023)
+    period = factories.period(2023, acting_user=actor)
     account = factories.account
     return {
         "agency_a": agency_a,
