@@ -125,6 +125,8 @@ def elsewhere(world: dict[str, Any]) -> dict[str, Any]:
     provider = factories.provider(
         number="LP-0077", name="Ozark Regional Training Center", credit_class="approved"
     )
+    # A course awaiting review with an offering: the services offer approved courses only, so
+    # these rows (which the access tests need only as another provider's) come from the ORM.
     course = Course.objects.create(
         provider=provider,
         number="ORT-5",
@@ -139,5 +141,5 @@ def elsewhere(world: dict[str, Any]) -> dict[str, Any]:
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER, file_name="ozark.csv", sha256="0" * 64, provider=provider, rows=1
     )
-    paula = User.objects.create_user(username="paula", password=PASSWORD, role="provider", provider=provider)
+    paula = factories.account("paula", "provider", provider=provider)
     return {"provider": provider, "course": course, "offering": offering, "batch": batch, "paula": paula}
