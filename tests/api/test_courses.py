@@ -9,7 +9,8 @@ from typing import Any
 
 from clee.core.models import AuditEvent
 from clee.demo.pdf import tiny_pdf
-from clee.providers.models import Course, CourseDocument, Offering
+from clee.providers.models import Course, CourseDocument
+from tests import factories
 from tests.api.conftest import Api, error_of
 
 PDF = tiny_pdf("A synthetic certificate", ["Completed: 4 hours"])
@@ -97,7 +98,7 @@ def test_courses_are_filtered_by_status_and_offerings_by_course(
     provider_api.post("/api/v1/courses/", submission())
     pending = provider_api.get("/api/v1/courses/", {"status": "pending"}).json()
     assert [c["number"] for c in pending["results"]] == ["CMA-220"]
-    Offering.objects.create(
+    factories.offering(
         course=world["course"],
         starts_on=dt.date(2023, 4, 1),
         ends_on=dt.date(2023, 4, 2),

@@ -18,8 +18,10 @@ from django.utils import timezone
 from clee.compliance.models import ComplianceResult
 from clee.core.models import AuditEvent
 from clee.officers.models import Officer
-from clee.providers.models import Course, CoursePortion, Provider
+from clee.providers.courses import PortionSpec
+from clee.providers.models import Course, Provider
 from clee.training.models import ImportBatch, TrainingRecord
+from tests import factories
 from tests.conftest import PASSWORD
 from tests.imports.files import csv_file, xlsx_file
 from tests.portals.test_agency_roster import commissioned
@@ -53,26 +55,21 @@ def bert(world: dict[str, Any]) -> Officer:
 @pytest.fixture
 def in_service(world: dict[str, Any]) -> Course:
     """Agency A's in-service provider and its approved 2-hour firearms course IS-7."""
-    provider = Provider.objects.create(
+    provider = factories.provider(
         number="IS-MO0950000",
         name="Riverton Police Department in-service training",
         kind=Provider.Kind.IN_SERVICE,
-        credit_class="licensed",
         agency=world["agency_a"],
         approved_from=dt.date(2018, 1, 1),
     )
-    course = Course.objects.create(
+    return factories.course(
         provider=provider,
         number="IS-7",
         title="Firearms qualification",
-        hours=Decimal(2),
-        status=Course.Status.APPROVED,
+        hours=2,
+        split=[PortionSpec(core_area="skill_development", subject="firearms", hours=Decimal(2))],
         approved_from=dt.date(2018, 1, 1),
     )
-    CoursePortion.objects.create(
-        course=course, core_area="skill_development", subject="firearms", hours=Decimal(2)
-    )
-    return course
 
 
 def session(**values: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests import factories
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -176,23 +177,16 @@ def rows(world: dict[str, Any]) -> dict[str, Any]:
         RuleBookVersion,
     )
     from clee.officers.models import Commission
-    from clee.providers.models import Offering
-    from clee.training.models import ImportBatch, TrainingRecord
+    from clee.training.models import ImportBatch
     from clee.workflows.credit_requests import credit_request_submit
     from clee.workflows.provider_rosters import roster_upload_store
     from tests.portals.test_provider_support import roster
 
     officer, period, today = world["officer"], world["period"], timezone.localdate()
     # Held today: attendance is taken on an offering's days.
-    offering = Offering.objects.create(
-        course=world["course"], starts_on=today, ends_on=today, location="Riverton"
-    )
-    record = TrainingRecord.objects.create(
-        officer=officer,
-        description="Roll-call training",
-        completed_on=dt.date(2023, 3, 1),
-        hours=Decimal(2),
-        credit_class="licensed",
+    offering = factories.offering(course=world["course"], starts_on=today, location="Riverton")
+    record = factories.training_record(
+        officer=officer, description="Roll-call training", completed_on=dt.date(2023, 3, 1), hours=2
     )
     batch = ImportBatch.objects.create(
         kind="roster", file_name="r.csv", sha256="3" * 64, provider=world["provider"]
