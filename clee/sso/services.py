@@ -258,9 +258,9 @@ def link_by_license(
                 summary=f"License confirmation failed for {claims.describe()}: {entered[:40]}",
             )
         left = limit - failures - 1
+        # Above the form, not on one field: which of the two is wrong is not said.
         raise ServiceError(
-            MISMATCH + (f" {left} {'try' if left == 1 else 'tries'} left today." if left else ""),
-            field="license_number",
+            MISMATCH + (f" {left} {'try' if left == 1 else 'tries'} left today." if left else "")
         )
     with transaction.atomic():
         user = _link(officer, claims, Identity.Method.LICENSE)
