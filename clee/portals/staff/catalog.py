@@ -4,9 +4,12 @@ recommends."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,15 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.access import acting_user
 from clee.core.errors import ServiceError
+from clee.core.forms import DateInput, PortalModelForm, plain_hours
 from clee.core.paging import paginate
-from clee.portals.staff.forms import (
-    LINE_FIELDS,
-    CatalogEntryForm,
-    CatalogFilter,
-    lines_formset,
-)
 from clee.portals.staff.pages import (
+    LINE_FIELDS,
+    FilterForm,
     ShownLine,
+    lines_formset,
     review_errors,
     shown_lines,
     staff_only,
@@ -35,6 +36,75 @@ from clee.portals.staff.selectors import (
 from clee.providers.access import access_catalog_entry
 from clee.providers.catalog import recognized_course_save, recognized_split
 from clee.providers.models import RecognizedCourse
+
+
+class CatalogFilter(FilterForm):
+    q = forms.CharField(label="Title, provider or number", required=False, max_length=100)
+    source = forms.ChoiceField(label="Source", required=False, choices=[])
+
+    def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [("", "All sources"), *((s, s) for s in sources)]
+
+
+class CatalogEntryForm(PortalModelForm):
+    class Meta:
+        model = RecognizedCourse
+        fields = (
+            "source",
+            "provider_name",
+            "number",
+            "title",
+            "hours",
+            "delivery",
+            "recognized_from",
+            "recognized_until",
+            "notes",
+        )
+        error_messages = {
+            "source": {"required": "Enter the recognizing state's two letters or IADLEST."},
+            "provider_name": {"required": "Enter the provider's name."},
+            "title": {"required": "Enter the course's title."},
+            "hours": {"required": "Enter the course's hours.", "invalid": "Enter hours as a number."},
+            "recognized_from": {
+                "required": "Enter the first day of the recognition.",
+                "invalid": "Enter a date as YYYY-MM-DD.",
+            },
+            "recognized_until": {"invalid": "Enter a date as YYYY-MM-DD."},
+        }
+        labels = {
+            "source": "Source",
+            "provider_name": "Provider",
+            "number": "Course number",
+            "recognized_from": "Recognized from",
+            "recognized_until": "Recognized until",
+        }
+        help_texts = {
+            "source": "The recognizing state's two letters, or IADLEST.",
+            "number": "The course's number at its source.",
+            "hours": "The lines below must add up to these hours.",
+            "recognized_until": "Leave empty for a recognition without an end.",
+        }
+        widgets = {
+            "recognized_from": DateInput(),
+            "recognized_until": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["hours"] = plain_hours(self.instance.hours)
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data["source"]).strip().upper()
+        if source != "IADLEST" and (len(source) != 2 or not source.isalpha()):
+            raise ValidationError("Enter the state's two letters (for example MN) or IADLEST.")
+        if source == "MO":
+            raise ValidationError("A Missouri course is not an out-of-state course.")
+        return source
 
 
 @dataclass(frozen=True)

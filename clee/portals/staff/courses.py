@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
@@ -16,19 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clee.accounts.access import acting_user
 from clee.compliance.preview import LineCount, counting_pack, course_counts
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm, date_field, radio_field, with_blank
 from clee.core.paging import paginate
 from clee.portals.split import HourSplitFormSet
-from clee.portals.staff.forms import (
-    APPROVE,
-    LINE_FIELDS,
-    CourseDecisionForm,
-    CourseQueueFilter,
-    CourseWindowForm,
-    lines_formset,
-)
 from clee.portals.staff.pages import (
+    APPROVE,
+    DENY,
+    LINE_FIELDS,
+    FilterForm,
     QueueRow,
     kept_queue,
+    lines_formset,
     review_errors,
     shown_documents,
     shown_lines,
@@ -44,7 +43,68 @@ from clee.portals.staff.selectors import (
 )
 from clee.providers.access import access_course
 from clee.providers.courses import PortionSpec, course_decide, course_window_change
-from clee.providers.models import Course
+from clee.providers.models import Course, Provider
+
+
+class CourseQueueFilter(FilterForm):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[(s, label) for s, label in Course.Status.choices]
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider", required=False, queryset=Provider.objects.none(), empty_label="All providers"
+    )
+    kind = forms.ChoiceField(
+        label="Provider kind", required=False, choices=with_blank(Provider.Kind.choices, "All kinds")
+    )
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider = self.fields["provider"]
+        assert isinstance(provider, forms.ModelChoiceField)
+        provider.queryset = providers
+
+
+class CourseDecisionForm(PortalForm):
+    decision = radio_field("Decision", [(APPROVE, "Approve with this window and split"), (DENY, "Deny")])
+    approved_from = date_field("Approved from", required=False, help_text="Required to approve.")
+    approved_until = date_field(
+        "Approved until", required=False, help_text="Leave empty for an approval without an end."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider sees it. Required to deny.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == DENY and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for the denial: the provider sees it.")
+        if data.get("decision") == APPROVE:
+            starts, ends = data.get("approved_from"), data.get("approved_until")
+            if starts is None and "approved_from" not in self.errors:
+                self.add_error("approved_from", "Enter the first day of the approval.")
+            elif starts is not None and ends is not None and ends < starts:
+                self.add_error("approved_until", f"The approval ends before it starts ({starts:%B %-d, %Y}).")
+        return data
+
+
+class CourseWindowForm(PortalForm):
+    """A new approval window for an approved course (ending its approval, or extending it)."""
+
+    approved_from = date_field("Approved from")
+    approved_until = date_field(
+        "Approved until", required=False, help_text="Leave empty for an approval without an end."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider sees it.",
+        error_messages={"required": "Say why the approval window changes: the provider sees it."},
+    )
 
 
 def _course_filters(query: QueryDict | None) -> CourseQueueFilter:

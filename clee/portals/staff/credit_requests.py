@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
@@ -18,23 +19,22 @@ from clee.compliance.calendar import period_of_year
 from clee.compliance.preview import Effect
 from clee.compliance.recognized import recognition_issue
 from clee.compliance.selectors import result_is_stale
+from clee.core.choices import Delivery, ProviderCredit
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm, radio_field, with_blank
 from clee.core.paging import paginate
 from clee.core.wording import hours_text
 from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.split import HourSplitFormSet
-from clee.portals.staff.forms import (
-    APPROVE,
-    LINE_FIELDS,
-    RequestDecisionForm,
-    RequestQueueFilter,
-    lines_formset,
-    record_lines,
-)
 from clee.portals.staff.pages import (
+    APPROVE,
+    DENY,
+    LINE_FIELDS,
+    FilterForm,
     QueueRow,
     ShownLine,
     kept_queue,
+    lines_formset,
     review_errors,
     shown_documents,
     shown_lines,
@@ -52,11 +52,80 @@ from clee.portals.staff.selectors import (
     request_prefill,
     request_queue,
 )
+from clee.providers.courses import PortionSpec
 from clee.providers.models import RecognizedCourse
 from clee.training.access import access_credit_request
 from clee.training.models import CreditRequest
 from clee.training.services import LineSpec
 from clee.workflows.credit_requests import credit_request_decide, credit_request_preview
+
+
+class RequestQueueFilter(FilterForm):
+    status = forms.ChoiceField(label="Status", required=False, choices=CreditRequest.Status.choices)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=with_blank(CreditRequest.Kind.choices, "All kinds")
+    )
+    state = forms.CharField(
+        label="State",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "usa-input--small", "autocapitalize": "characters"}),
+    )
+
+
+class RequestDecisionForm(PortalForm):
+    decision = radio_field("Decision", [(APPROVE, "Approve with the lines above"), (DENY, "Deny")])
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The officer sees it. Required to deny, and to approve credit the rules will not count.",
+    )
+    delivery = forms.ChoiceField(label="Delivery", choices=Delivery.choices, initial=Delivery.LIVE)
+    credit_class = forms.ChoiceField(
+        label="Credit class",
+        choices=ProviderCredit.choices,
+        initial=ProviderCredit.LICENSED,
+        help_text="For hours taught only; other kinds earn the class their source earns.",
+    )
+
+    recognition_reason = forms.CharField(
+        label="Why POST recognizes this course",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Makes a course from a source not on the recognized list for its date count: "
+        "kept on the record, and the officer sees it.",
+    )
+
+    def __init__(self, *args: Any, request: CreditRequest, preview: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if request.kind != CreditRequest.Kind.INSTRUCTION:
+            del self.fields["credit_class"]
+        if request.kind != CreditRequest.Kind.OUT_OF_STATE:
+            del self.fields["recognition_reason"]
+        if preview:  # previewing an approval: no decision is being made yet
+            self.fields["decision"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == DENY and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for the denial: the officer sees it.")
+        return data
+
+
+def record_lines(portions: list[PortionSpec]) -> list[LineSpec]:
+    """Portions of hours as a training record's lines (topic hours as numbers)."""
+    return [
+        LineSpec(
+            core_area=spec.core_area,
+            subject=spec.subject,
+            hours=spec.hours,
+            topics={topic: float(hours) for topic, hours in spec.topics.items()},
+        )
+        for spec in portions
+    ]
 
 
 def _request_filters(query: QueryDict | None) -> RequestQueueFilter:

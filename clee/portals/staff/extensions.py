@@ -3,7 +3,11 @@ grant directly."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,14 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from clee.accounts.access import acting_user
 from clee.compliance.access import access_extension
 from clee.compliance.calendar import current_period
+from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.preview import extension_effect
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.errors import ServiceError
-from clee.portals.staff.forms import (
-    GRANT,
-    ExtensionDecisionForm,
-    ExtensionGrantForm,
-)
+from clee.core.forms import PortalForm, date_field, radio_field, with_blank
+from clee.officers.models import Officer
 from clee.portals.staff.pages import (
     review_errors,
     staff_only,
@@ -30,6 +32,78 @@ from clee.portals.staff.selectors import (
     extensions_decided,
     reporting_periods,
 )
+
+GRANT, REFUSE = "grant", "refuse"
+
+
+class ExtensionDecisionForm(PortalForm):
+    decision = radio_field("Decision", [(GRANT, "Grant"), (REFUSE, "Refuse")])
+    new_deadline = date_field("New deadline", required=False, help_text="Required to grant.")
+    refusal_reason = forms.CharField(
+        label="Reason for a refusal", required=False, max_length=300, help_text="Required to refuse."
+    )
+
+    def __init__(self, *args: Any, extension: Extension, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"extension-{extension.pk}")
+        super().__init__(*args, **kwargs)
+        self.extension = extension
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wants_deadline = data.get("decision") == GRANT and data.get("new_deadline") is None
+        if wants_deadline and "new_deadline" not in self.errors:
+            self.add_error("new_deadline", "Enter the new deadline.")
+        if data.get("decision") == REFUSE and not data.get("refusal_reason", "").strip():
+            self.add_error("refusal_reason", "Give the reason for the refusal.")
+        return data
+
+
+class PeriodChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.year} (grace deadline {obj.grace_deadline:%B %-d, %Y})"
+
+
+class ExtensionGrantForm(PortalForm):
+    license_number = forms.CharField(
+        label="License number",
+        max_length=20,
+        error_messages={"required": "Enter the officer's license number."},
+    )
+    period = PeriodChoiceField(
+        label="Reporting period",
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the reporting period."},
+    )
+    kind = forms.ChoiceField(label="Kind", choices=Extension.Kind.choices)
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=with_blank(Extension.Reason.choices),
+        error_messages={"required": "Choose the reason for the leave."},
+    )
+    new_deadline = date_field("New deadline", help_text="After the period's grace deadline.")
+    explanation = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example the letter or order it rests on.",
+    )
+
+    def __init__(self, *args: Any, periods: Any, current: ReportingPeriod | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        period_field = self.fields["period"]
+        assert isinstance(period_field, forms.ModelChoiceField)
+        period_field.queryset = periods
+        if current is not None:
+            self.initial.setdefault("period", current.pk)
+
+    def clean_license_number(self) -> Officer:
+        number = str(self.cleaned_data["license_number"]).strip().upper()
+        officer = Officer.objects.filter(license_number=number).first()
+        if officer is None:
+            raise ValidationError(f"No officer holds license {number}.")
+        return officer
 
 
 def _extensions_page(

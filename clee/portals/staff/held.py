@@ -19,8 +19,7 @@ from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm, radio_field
 from clee.core.paging import paginate
 from clee.core.wording import count_text
-from clee.portals.staff.forms import APPROVE, DENY
-from clee.portals.staff.pages import shown_lines
+from clee.portals.staff.pages import APPROVE, DENY, shown_lines
 from clee.portals.staff.selectors import record_split
 from clee.training.access import access_held_record
 from clee.workflows.in_service import held_session, held_session_preview, held_sessions, held_training_decide

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +22,37 @@ from clee.accounts.models import User
 from clee.compliance.makeup import makeup_candidates, makeup_preview, makeup_queue, training_apply_to_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.errors import ServiceError
+from clee.core.forms import PortalForm
 from clee.core.paging import paginate
 from clee.officers.models import Officer
 from clee.portals.officer.selectors import hours_shown
-from clee.portals.staff.forms import MakeupForm
 from clee.training.models import TrainingRecord
 
 staff_only = role_required(User.Role.POST_STAFF)
+
+
+class MakeupForm(PortalForm):
+    """Records completed after a deficient period, to apply to it as make-up training."""
+
+    records = forms.MultipleChoiceField(
+        label="Training to apply",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one record to apply."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=240,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the training makes up for; the officer and the Director see it in the history.",
+        error_messages={"required": "Give the reason for applying the training."},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = choices  # type: ignore[attr-defined]
+
+    def record_ids(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data["records"]]
 
 
 @staff_only

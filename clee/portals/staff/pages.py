@@ -1,5 +1,10 @@
-"""What POST staff's pages share: the role check, the rows of a queue, documents and lines as a
-review page shows them, the queue a reviewer came from, and the error summary."""
+"""What POST staff's pages share: the role check, the rows of a queue and its filters, documents
+and lines as a review page shows them, the lines a reviewer decides, the queue a reviewer came
+from, and the error summary.
+
+Each kind of page has its own module, with its forms (the kit of ``clee.core.forms``): forms
+check what a person typed (dates, numbers, choices, a reason where one is needed); the services
+check the rules, and their refusals are put back on the form by ``PortalForm.refuse``."""
 
 from __future__ import annotations
 
@@ -13,12 +18,37 @@ from django.http import QueryDict
 from clee.accounts.access import role_required
 from clee.accounts.models import User
 from clee.core.choices import CoreArea, Subject, Topic
-from clee.portals.split import HourSplitFormSet
+from clee.core.forms import PortalForm
+from clee.portals.split import HourSplitFormSet, split_formset, split_initial
 from clee.providers.courses import PortionSpec
 from clee.providers.models import CourseDocument
 from clee.training.models import RequestDocument
 
 staff_only = role_required(User.Role.POST_STAFF)
+
+# A reviewer's decision on a course, a credit request or agency training held for review.
+APPROVE, DENY = "approve", "deny"
+
+# A service's refusal naming one of these is about the lines as a whole.
+LINE_FIELDS = ("lines", "portions", "hours")
+
+LINE_SPARE_ROWS = 2
+
+
+def lines_formset(
+    data: Any = None, *, initial: list[PortionSpec] | None = None, prefix: str = "lines"
+) -> HourSplitFormSet:
+    """The lines a reviewer decides (the split form of every page), then spare empty rows."""
+    return split_formset(data, initial=split_initial(initial or []), prefix=prefix, spare=LINE_SPARE_ROWS)
+
+
+class FilterForm(PortalForm):
+    """The filters of a list (a GET form: a wrong value is ignored, never an error page)."""
+
+    def value(self, name: str) -> Any:
+        if not self.is_valid():
+            return self.fields[name].initial or ""
+        return self.cleaned_data.get(name) or ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """POST staff's home page: the queues waiting for them, at a glance. Each kind of page has its
-own module (courses, credit_requests, extensions, providers, catalog, held, makeup, records,
-commissions); what they share is in pages."""
+own module with its forms (courses, credit_requests, extensions, providers, catalog, held,
+makeup, records, commissions); what they share is in pages."""
 
 from __future__ import annotations
 
