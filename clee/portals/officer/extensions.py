@@ -1,5 +1,6 @@
 """An officer asks POST for an extension or waiver of the current period (medical or military
-leave, DESIGN §2); POST staff decide it in their queue and the dashboard shows the answer."""
+leave, DESIGN §2); POST staff decide it in their queue and the dashboard shows the answer. An
+agency asks for one of its officers with the same form (``clee.portals.agency.extensions``)."""
 
 from __future__ import annotations
 
@@ -56,20 +57,31 @@ class ExtensionRequestForm(PortalForm):
         return True
 
 
-@role_required(User.Role.OFFICER)
-@require_http_methods(["GET", "POST"])
-def extension_new(request: HttpRequest) -> HttpResponse:
-    user = acting_user(request)
-    officer = access_linked_officer(user)
+def extension_request_form(
+    request: HttpRequest, *, officer: Officer, acting_user: User
+) -> tuple[ReportingPeriod, ExtensionRequestForm, bool]:
+    """The current period (404 when there is none), the request form for ``officer`` in it, and
+    whether the request posted was sent to POST (if not, the form says why)."""
     period = current_period()
     if period is None:
         raise Http404(NOT_FOUND)
     form = ExtensionRequestForm(request.POST or None)
-    if (
+    sent = (
         request.method == "POST"
         and form.is_valid()
-        and form.submit(officer=officer, period=period, acting_user=user)
-    ):
+        and form.submit(officer=officer, period=period, acting_user=acting_user)
+    )
+    return period, form, sent
+
+
+@role_required(User.Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def extension_new(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    period, form, sent = extension_request_form(
+        request, officer=access_linked_officer(user), acting_user=user
+    )
+    if sent:
         messages.success(request, f"Your request for {period.year} was sent to POST.")
         return redirect("officer:index")
     status = 400 if form.is_bound else 200
