@@ -115,6 +115,15 @@ class Kit:
         assert isinstance(self, forms.BaseForm)
         return any(self[name].data not in (None, "") for name in self.fields)
 
+    def require_when(self, needed: bool, name: str, message: str) -> None:
+        """Make ``name`` required for this answer only (a reason to deny, a deadline to grant):
+        ``message`` on it when ``needed`` and it was left empty, unless it has an error already.
+        For ``clean``."""
+        assert isinstance(self, forms.BaseForm)
+        value = self.cleaned_data.get(name)
+        if needed and name not in self.errors and (value is None or not str(value).strip()):
+            self.add_error(name, message)
+
     def refuse(
         self,
         error: ServiceError,
@@ -213,6 +222,28 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         help_text=help_text,
         widget=DateInput(),
         error_messages={"required": f"Enter the {label.lower()}.", "invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
+def text_field(
+    label: str,
+    *,
+    max_length: int,
+    rows: int | None = None,
+    required: bool = True,
+    help_text: str = "",
+    required_message: str = "",
+) -> forms.CharField:
+    """Text of at most ``max_length`` characters: a text area of ``rows`` lines, or one line.
+    ``required_message`` says what to write when it is left empty (else the kit's message
+    naming the field)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput(),
+        error_messages={"required": required_message} if required_message else None,
     )
 
 

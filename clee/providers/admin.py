@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from clee.core.admin_site import ReadOnlyAdmin, ReadOnlyInline, site
 from clee.core.choices import Topic
 from clee.providers.models import Course, CourseDocument, CoursePortion, Provider
+from clee.providers.services import PROVIDER_FIELDS
 
 # Providers ------------------------------------------------------------------------------
 
@@ -31,14 +32,7 @@ class ProviderAdmin(ReadOnlyAdmin[Provider]):
     search_fields = ("name", "number")
     list_select_related = ("agency",)
     fields = (
-        "number",
-        "name",
-        "kind",
-        "credit_class",
-        "agency",
-        "state",
-        "approved_from",
-        "approved_until",
+        *PROVIDER_FIELDS,
         "staff_page",
         "created_at",
         "updated_at",

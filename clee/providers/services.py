@@ -25,6 +25,8 @@ from clee.providers.models import Provider
 if TYPE_CHECKING:
     from clee.accounts.models import User
 
+# A provider's own values: what provider_save audits, the staff page's form edits and the back
+# office shows.
 PROVIDER_FIELDS = (
     "number",
     "name",

@@ -34,7 +34,7 @@ from clee.portals.staff.selectors import (
     catalog_sources,
 )
 from clee.providers.access import access_catalog_entry
-from clee.providers.catalog import recognized_course_save, recognized_split
+from clee.providers.catalog import RECOGNIZED_FIELDS, recognized_course_save, recognized_split
 from clee.providers.models import RecognizedCourse
 
 
@@ -52,17 +52,8 @@ class CatalogFilter(FilterForm):
 class CatalogEntryForm(PortalModelForm):
     class Meta:
         model = RecognizedCourse
-        fields = (
-            "source",
-            "provider_name",
-            "number",
-            "title",
-            "hours",
-            "delivery",
-            "recognized_from",
-            "recognized_until",
-            "notes",
-        )
+        # The recommended split is edited as rows of lines, below the form.
+        fields = tuple(name for name in RECOGNIZED_FIELDS if name != "recommended_split")
         error_messages = {
             "source": {"required": "Enter the recognizing state's two letters or IADLEST."},
             "provider_name": {"required": "Enter the provider's name."},

@@ -14,8 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clee.accounts.access import acting_user, role_required
-from clee.accounts.models import User
+from clee.accounts.access import acting_user
 from clee.core.audit import events_for
 from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm
@@ -23,8 +22,7 @@ from clee.core.paging import paginate
 from clee.officers.access import access_commission
 from clee.officers.models import Commission
 from clee.officers.services import commission_history_grant
-
-staff_only = role_required(User.Role.POST_STAFF)
+from clee.portals.staff.pages import staff_only
 
 
 def latest_commissions(query: str) -> QuerySet[Commission]:

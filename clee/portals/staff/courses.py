@@ -4,35 +4,32 @@ review, the window of an approved one)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.access import acting_user
 from clee.compliance.preview import LineCount, counting_pack, course_counts
 from clee.core.errors import ServiceError
-from clee.core.forms import PortalForm, date_field, radio_field, with_blank
-from clee.core.paging import paginate
+from clee.core.forms import PortalForm, date_field, radio_field, text_field, with_blank
 from clee.portals.split import HourSplitFormSet
 from clee.portals.staff.pages import (
     APPROVE,
     DENY,
     LINE_FIELDS,
     FilterForm,
-    QueueRow,
+    ReviewQueue,
     kept_queue,
     lines_formset,
     review_errors,
     shown_documents,
     shown_lines,
     staff_only,
-    with_query,
 )
 from clee.portals.staff.selectors import (
     age_in_days,
@@ -70,24 +67,18 @@ class CourseDecisionForm(PortalForm):
     approved_until = date_field(
         "Approved until", required=False, help_text="Leave empty for an approval without an end."
     )
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The provider sees it. Required to deny.",
+    reason = text_field(
+        "Reason", max_length=500, rows=3, required=False, help_text="The provider sees it. Required to deny."
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == DENY and not data.get("reason", "").strip():
-            self.add_error("reason", "Give the reason for the denial: the provider sees it.")
-        if data.get("decision") == APPROVE:
-            starts, ends = data.get("approved_from"), data.get("approved_until")
-            if starts is None and "approved_from" not in self.errors:
-                self.add_error("approved_from", "Enter the first day of the approval.")
-            elif starts is not None and ends is not None and ends < starts:
-                self.add_error("approved_until", f"The approval ends before it starts ({starts:%B %-d, %Y}).")
+        decision = data.get("decision")
+        self.require_when(decision == DENY, "reason", "Give the reason for the denial: the provider sees it.")
+        self.require_when(decision == APPROVE, "approved_from", "Enter the first day of the approval.")
+        starts, ends = data.get("approved_from"), data.get("approved_until")
+        if decision == APPROVE and starts is not None and ends is not None and ends < starts:
+            self.add_error("approved_until", f"The approval ends before it starts ({starts:%B %-d, %Y}).")
         return data
 
 
@@ -98,54 +89,46 @@ class CourseWindowForm(PortalForm):
     approved_until = date_field(
         "Approved until", required=False, help_text="Leave empty for an approval without an end."
     )
-    reason = forms.CharField(
-        label="Reason",
+    reason = text_field(
+        "Reason",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="The provider sees it.",
-        error_messages={"required": "Say why the approval window changes: the provider sees it."},
+        required_message="Say why the approval window changes: the provider sees it.",
     )
 
 
-def _course_filters(query: QueryDict | None) -> CourseQueueFilter:
+def _course_filters(query: QueryDict | None) -> FilterForm:
     return CourseQueueFilter(
         query or None, providers=providers_with_courses(), initial={"status": Course.Status.PENDING}
     )
 
 
-def _course_queue_from(filters: CourseQueueFilter) -> Any:
+def _course_items(filters: FilterForm, status: str) -> QuerySet[Course]:
     provider = filters.value("provider")
     return course_queue(
-        status=filters.value("status") or Course.Status.PENDING,
-        provider_id=provider.pk if provider else None,
-        provider_kind=filters.value("kind"),
+        status=status, provider_id=provider.pk if provider else None, provider_kind=filters.value("kind")
     )
+
+
+COURSES = ReviewQueue(
+    label="Course submissions",
+    statuses=Course.Status,
+    waiting=Course.Status.PENDING,
+    filters=_course_filters,
+    items=_course_items,
+    submitted_at="submitted_at",
+    template="portals/staff/courses.html",
+    list_view="staff:courses",
+    review_view="staff:course_review",
+    none_left="No more course submissions are waiting in this queue.",
+)
 
 
 @staff_only
 @require_GET
 def courses(request: HttpRequest) -> HttpResponse:
-    filters = _course_filters(request.GET)
-    status = filters.value("status") or Course.Status.PENDING
-    paging = paginate(request, _course_queue_from(filters))
-    rows = [
-        QueueRow(
-            course, age_in_days(course.submitted_at if status == Course.Status.PENDING else course.decided_at)
-        )
-        for course in paging["page_obj"]
-    ]
-    return render(
-        request,
-        "portals/staff/courses.html",
-        {
-            **paging,
-            "filters": filters,
-            "rows": rows,
-            "status": status,
-            "status_label": Course.Status(status).label,
-            "queue": kept_queue(request.GET.urlencode()),
-        },
-    )
+    return COURSES.page(request)
 
 
 @staff_only
@@ -202,7 +185,7 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
             else:
                 verb = "approved" if approve else "denied"
                 messages.success(request, f"Course {course.number} “{course.title}” {verb}.")
-                return _next_course(request, course, queue)
+                return COURSES.next_after(request, course, queue)
         course.refresh_from_db()
     else:
         form = CourseDecisionForm(initial={"approved_from": timezone.localdate()})
@@ -236,6 +219,8 @@ def course_review(request: HttpRequest, course_id: int) -> HttpResponse:
             "documents": documents,
             "proposed": shown_lines(course_prefill(course)),
             "age_days": age_in_days(course.submitted_at),
+            "review_queue": COURSES,
+            "decided": course.status != COURSES.waiting,
             "queue": queue,
         },
     )
@@ -256,16 +241,3 @@ def _counts_warning(counts: list[LineCount]) -> str:
         + "; ".join(f"{line.what}, not toward {', '.join(line.not_toward)}" for line in missed)
         + ". Approve the course this way only if that is intended."
     )
-
-
-def _next_course(request: HttpRequest, decided: Course, queue: str) -> HttpResponseRedirect:
-    """The oldest course still waiting in the reviewer's queue (with its filters), else the queue."""
-    filters = _course_filters(QueryDict(queue))
-    upcoming = None
-    if filters.value("status") in ("", Course.Status.PENDING):
-        upcoming = _course_queue_from(filters).exclude(pk=decided.pk).first()
-    if upcoming is None:
-        messages.info(request, "No more course submissions are waiting in this queue.")
-        return redirect(with_query(reverse("staff:courses"), queue))
-    query = urlencode({"queue": queue}) if queue else ""
-    return redirect(with_query(reverse("staff:course_review", args=[upcoming.pk]), query))

@@ -4,13 +4,12 @@ officer's result."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clee.accounts.access import acting_user
@@ -21,8 +20,7 @@ from clee.compliance.recognized import recognition_issue
 from clee.compliance.selectors import result_is_stale
 from clee.core.choices import Delivery, ProviderCredit
 from clee.core.errors import ServiceError
-from clee.core.forms import PortalForm, radio_field, with_blank
-from clee.core.paging import paginate
+from clee.core.forms import PortalForm, radio_field, text_field, with_blank
 from clee.core.wording import hours_text
 from clee.portals.polling import poll_unchanged, shown_token
 from clee.portals.split import HourSplitFormSet
@@ -31,7 +29,7 @@ from clee.portals.staff.pages import (
     DENY,
     LINE_FIELDS,
     FilterForm,
-    QueueRow,
+    ReviewQueue,
     ShownLine,
     kept_queue,
     lines_formset,
@@ -39,7 +37,6 @@ from clee.portals.staff.pages import (
     shown_documents,
     shown_lines,
     staff_only,
-    with_query,
 )
 from clee.portals.staff.selectors import (
     age_in_days,
@@ -75,11 +72,11 @@ class RequestQueueFilter(FilterForm):
 
 class RequestDecisionForm(PortalForm):
     decision = radio_field("Decision", [(APPROVE, "Approve with the lines above"), (DENY, "Deny")])
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
+    reason = text_field(
+        "Reason",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
+        required=False,
         help_text="The officer sees it. Required to deny, and to approve credit the rules will not count.",
     )
     delivery = forms.ChoiceField(label="Delivery", choices=Delivery.choices, initial=Delivery.LIVE)
@@ -89,12 +86,11 @@ class RequestDecisionForm(PortalForm):
         initial=ProviderCredit.LICENSED,
         help_text="For hours taught only; other kinds earn the class their source earns.",
     )
-
-    recognition_reason = forms.CharField(
-        label="Why POST recognizes this course",
-        required=False,
+    recognition_reason = text_field(
+        "Why POST recognizes this course",
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
+        required=False,
         help_text="Makes a course from a source not on the recognized list for its date count: "
         "kept on the record, and the officer sees it.",
     )
@@ -110,8 +106,9 @@ class RequestDecisionForm(PortalForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == DENY and not data.get("reason", "").strip():
-            self.add_error("reason", "Give the reason for the denial: the officer sees it.")
+        self.require_when(
+            data.get("decision") == DENY, "reason", "Give the reason for the denial: the officer sees it."
+        )
         return data
 
 
@@ -128,43 +125,32 @@ def record_lines(portions: list[PortionSpec]) -> list[LineSpec]:
     ]
 
 
-def _request_filters(query: QueryDict | None) -> RequestQueueFilter:
+def _request_filters(query: QueryDict | None) -> FilterForm:
     return RequestQueueFilter(query or None, initial={"status": CreditRequest.Status.SUBMITTED})
 
 
-def _request_queue_from(filters: RequestQueueFilter) -> Any:
-    return request_queue(
-        status=filters.value("status") or CreditRequest.Status.SUBMITTED,
-        kind=filters.value("kind"),
-        state=str(filters.value("state")).strip(),
-    )
+def _request_items(filters: FilterForm, status: str) -> QuerySet[CreditRequest]:
+    return request_queue(status=status, kind=filters.value("kind"), state=str(filters.value("state")).strip())
+
+
+REQUESTS = ReviewQueue(
+    label="Credit requests",
+    statuses=CreditRequest.Status,
+    waiting=CreditRequest.Status.SUBMITTED,
+    filters=_request_filters,
+    items=_request_items,
+    submitted_at="created_at",
+    template="portals/staff/requests.html",
+    list_view="staff:requests",
+    review_view="staff:request_review",
+    none_left="No more credit requests are waiting in this queue.",
+)
 
 
 @staff_only
 @require_GET
 def requests(request: HttpRequest) -> HttpResponse:
-    filters = _request_filters(request.GET)
-    status = filters.value("status") or CreditRequest.Status.SUBMITTED
-    paging = paginate(request, _request_queue_from(filters))
-    rows = [
-        QueueRow(
-            item,
-            age_in_days(item.created_at if status == CreditRequest.Status.SUBMITTED else item.decided_at),
-        )
-        for item in paging["page_obj"]
-    ]
-    return render(
-        request,
-        "portals/staff/requests.html",
-        {
-            **paging,
-            "filters": filters,
-            "rows": rows,
-            "status": status,
-            "status_label": CreditRequest.Status(status).label,
-            "queue": kept_queue(request.GET.urlencode()),
-        },
-    )
+    return REQUESTS.page(request)
 
 
 def _chosen_entry(matches: list[RecognizedCourse], chosen: str | None, title: str) -> RecognizedCourse | None:
@@ -238,7 +224,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
                 else:
                     text = f"Denied the request of {credit_request.officer.full_name}"
                 messages.success(request, f"{text}: “{credit_request.title}”.")
-                return _next_request(request, credit_request, queue)
+                return REQUESTS.next_after(request, credit_request, queue)
         credit_request.refresh_from_db()
     else:
         delivery = entry.delivery if entry is not None else "live"
@@ -313,6 +299,8 @@ def _request_context(
         "updating": _result_updating(credit_request),
         "record_lines": _record_lines(credit_request),
         "age_days": age_in_days(credit_request.created_at),
+        "review_queue": REQUESTS,
+        "decided": credit_request.status != REQUESTS.waiting,
         "queue": queue,
     }
 
@@ -327,17 +315,3 @@ def _record_lines(credit_request: CreditRequest) -> list[ShownLine]:
     if credit_request.record_id is None:
         return []
     return shown_lines(record_split(credit_request.record_id))
-
-
-def _next_request(request: HttpRequest, decided: CreditRequest, queue: str) -> HttpResponseRedirect:
-    """The oldest request still waiting in the reviewer's queue (with its filters), else the queue."""
-    filters = _request_filters(QueryDict(queue))
-    waiting = _request_queue_from(filters)
-    upcoming = None
-    if filters.value("status") in ("", CreditRequest.Status.SUBMITTED):
-        upcoming = waiting.exclude(pk=decided.pk).first()
-    if upcoming is None:
-        messages.info(request, "No more credit requests are waiting in this queue.")
-        return redirect(with_query(reverse("staff:requests"), queue))
-    query = urlencode({"queue": queue}) if queue else ""
-    return redirect(with_query(reverse("staff:request_review", args=[upcoming.pk]), query))

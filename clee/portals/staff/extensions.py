@@ -20,7 +20,7 @@ from clee.compliance.models import Extension, ReportingPeriod
 from clee.compliance.preview import extension_effect
 from clee.compliance.services import extension_decide, extension_grant, extension_refuse
 from clee.core.errors import ServiceError
-from clee.core.forms import PortalForm, date_field, radio_field, with_blank
+from clee.core.forms import PortalForm, date_field, radio_field, text_field, with_blank
 from clee.officers.models import Officer
 from clee.portals.staff.pages import (
     review_errors,
@@ -39,8 +39,8 @@ GRANT, REFUSE = "grant", "refuse"
 class ExtensionDecisionForm(PortalForm):
     decision = radio_field("Decision", [(GRANT, "Grant"), (REFUSE, "Refuse")])
     new_deadline = date_field("New deadline", required=False, help_text="Required to grant.")
-    refusal_reason = forms.CharField(
-        label="Reason for a refusal", required=False, max_length=300, help_text="Required to refuse."
+    refusal_reason = text_field(
+        "Reason for a refusal", max_length=300, required=False, help_text="Required to refuse."
     )
 
     def __init__(self, *args: Any, extension: Extension, **kwargs: Any) -> None:
@@ -50,11 +50,9 @@ class ExtensionDecisionForm(PortalForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        wants_deadline = data.get("decision") == GRANT and data.get("new_deadline") is None
-        if wants_deadline and "new_deadline" not in self.errors:
-            self.add_error("new_deadline", "Enter the new deadline.")
-        if data.get("decision") == REFUSE and not data.get("refusal_reason", "").strip():
-            self.add_error("refusal_reason", "Give the reason for the refusal.")
+        decision = data.get("decision")
+        self.require_when(decision == GRANT, "new_deadline", "Enter the new deadline.")
+        self.require_when(decision == REFUSE, "refusal_reason", "Give the reason for the refusal.")
         return data
 
 
@@ -82,11 +80,11 @@ class ExtensionGrantForm(PortalForm):
         error_messages={"required": "Choose the reason for the leave."},
     )
     new_deadline = date_field("New deadline", help_text="After the period's grace deadline.")
-    explanation = forms.CharField(
-        label="Note",
-        required=False,
+    explanation = text_field(
+        "Note",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
+        required=False,
         help_text="For example the letter or order it rests on.",
     )
 

@@ -7,24 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clee.accounts.access import acting_user, role_required
-from clee.accounts.models import User
+from clee.accounts.access import acting_user
 from clee.core.errors import ServiceError
-from clee.core.forms import PortalForm, radio_field
+from clee.core.forms import PortalForm, radio_field, text_field
 from clee.core.paging import paginate
 from clee.core.wording import count_text
-from clee.portals.staff.pages import APPROVE, DENY, shown_lines
+from clee.portals.staff.pages import APPROVE, DENY, shown_lines, staff_only
 from clee.portals.staff.selectors import record_split
 from clee.training.access import access_held_record
 from clee.workflows.in_service import held_session, held_session_preview, held_sessions, held_training_decide
-
-staff_only = role_required(User.Role.POST_STAFF)
 
 
 class HeldDecisionForm(PortalForm):
@@ -32,11 +28,11 @@ class HeldDecisionForm(PortalForm):
         "Decision",
         [(APPROVE, "Approve it as the agency's in-service course for that day"), (DENY, "Refuse it")],
     )
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
+    reason = text_field(
+        "Reason",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
+        required=False,
         help_text="The officers and the agency see it. Required to refuse, and to approve training "
         "the rules will not count.",
     )

@@ -17,18 +17,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clee.accounts.access import NOT_FOUND, acting_user, role_required
-from clee.accounts.models import User
+from clee.accounts.access import NOT_FOUND, acting_user
 from clee.compliance.makeup import makeup_candidates, makeup_preview, makeup_queue, training_apply_to_period
 from clee.compliance.models import ComplianceResult, ReportingPeriod
 from clee.core.errors import ServiceError
-from clee.core.forms import PortalForm
+from clee.core.forms import PortalForm, text_field
 from clee.core.paging import paginate
 from clee.officers.models import Officer
 from clee.portals.officer.selectors import hours_shown
+from clee.portals.staff.pages import staff_only
 from clee.training.models import TrainingRecord
-
-staff_only = role_required(User.Role.POST_STAFF)
 
 
 class MakeupForm(PortalForm):
@@ -39,12 +37,12 @@ class MakeupForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one record to apply."},
     )
-    reason = forms.CharField(
-        label="Reason",
+    reason = text_field(
+        "Reason",
         max_length=240,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="What the training makes up for; the officer and the Director see it in the history.",
-        error_messages={"required": "Give the reason for applying the training."},
+        required_message="Give the reason for applying the training.",
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -8,18 +8,26 @@ check the rules, and their refusals are put back on the form by ``PortalForm.ref
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import QueryDict
+from django.contrib import messages
+from django.db.models import QuerySet, TextChoices
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from clee.accounts.access import role_required
 from clee.accounts.models import User
 from clee.core.choices import CoreArea, Subject, Topic
 from clee.core.forms import PortalForm
+from clee.core.paging import paginate
 from clee.portals.split import HourSplitFormSet, split_formset, split_initial
+from clee.portals.staff.selectors import age_in_days
 from clee.providers.courses import PortionSpec
 from clee.providers.models import CourseDocument
 from clee.training.models import RequestDocument
@@ -53,8 +61,69 @@ class FilterForm(PortalForm):
 
 @dataclass(frozen=True)
 class QueueRow:
+    """An item of a review queue, with the day it came in (waiting) or was decided, and the days since."""
+
     item: Any
+    since: dt.datetime | None
     age_days: int | None
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """A review queue of staff's (course submissions, credit requests): its list, oldest first,
+    filtered, and the way on from a decision to the next item waiting in it. Its review page
+    (``portals/staff/review.html``) links back to the list."""
+
+    label: str  # the list's heading: "Course submissions"
+    statuses: type[TextChoices]
+    waiting: str  # the status of an item waiting for a decision, the list's default
+    filters: Callable[[QueryDict | None], FilterForm]
+    items: Callable[[FilterForm, str], QuerySet[Any]]  # what the filters and a status select
+    submitted_at: str  # the field of the day an item came in
+    template: str
+    list_view: str
+    review_view: str
+    none_left: str  # what the reviewer is told when nothing more waits
+
+    def status(self, filters: FilterForm) -> str:
+        return str(filters.value("status") or self.waiting)
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        """The list: a page of the items the filters select."""
+        filters = self.filters(request.GET)
+        status = self.status(filters)
+        waiting = status == self.waiting
+        paging = paginate(request, self.items(filters, status))
+        rows = []
+        for item in paging["page_obj"]:
+            since = getattr(item, self.submitted_at if waiting else "decided_at")
+            rows.append(QueueRow(item, since, age_in_days(since)))
+        return render(
+            request,
+            self.template,
+            {
+                **paging,
+                "filters": filters,
+                "rows": rows,
+                "status": status,
+                "status_label": self.statuses(status).label,
+                "waiting": waiting,
+                "queue": kept_queue(request.GET.urlencode()),
+            },
+        )
+
+    def next_after(self, request: HttpRequest, decided: Any, queue: str) -> HttpResponseRedirect:
+        """The oldest item still waiting in the reviewer's queue (with its filters), else the
+        queue."""
+        filters = self.filters(QueryDict(queue))
+        upcoming = None
+        if filters.value("status") in ("", self.waiting):
+            upcoming = self.items(filters, self.waiting).exclude(pk=decided.pk).first()
+        if upcoming is None:
+            messages.info(request, self.none_left)
+            return redirect(with_query(reverse(self.list_view), queue))
+        query = urlencode({"queue": queue}) if queue else ""
+        return redirect(with_query(reverse(self.review_view, args=[upcoming.pk]), query))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from clee.portals.staff.selectors import (
 )
 from clee.providers.access import access_provider
 from clee.providers.models import Provider
-from clee.providers.services import provider_save
+from clee.providers.services import PROVIDER_FIELDS, provider_save
 
 
 class ProviderFilter(FilterForm):
@@ -41,16 +41,7 @@ class ProviderFilter(FilterForm):
 class ProviderForm(PortalModelForm):
     class Meta:
         model = Provider
-        fields = (
-            "number",
-            "name",
-            "kind",
-            "credit_class",
-            "agency",
-            "state",
-            "approved_from",
-            "approved_until",
-        )
+        fields = PROVIDER_FIELDS
         labels = {
             "number": "Provider number",
             "credit_class": "Credit class",

@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clee.accounts.access import acting_user, role_required
-from clee.accounts.models import User
+from clee.accounts.access import acting_user
 from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm, date_field
 from clee.core.paging import paginate
@@ -23,14 +22,13 @@ from clee.credentials.services import credit_reverse
 from clee.officers.access import access_officer
 from clee.officers.models import Officer
 from clee.portals.periods import page_period, period_switch
+from clee.portals.staff.pages import staff_only
 from clee.training.access import access_record
 from clee.training.models import TrainingRecord
 from clee.workflows.officers import DESCRIPTION_MAX, license_upgrade_record
 
-STAFF = User.Role.POST_STAFF
 
-
-@role_required(STAFF)
+@staff_only
 @require_GET
 def officers(request: HttpRequest) -> HttpResponse:
     """Officers by license number or name."""
@@ -48,7 +46,7 @@ def officers(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/staff/officers.html", context)
 
 
-@role_required(STAFF)
+@staff_only
 @require_GET
 def officer_records(request: HttpRequest, officer_id: int) -> HttpResponse:
     officer = access_officer(acting_user(request), officer_id)
@@ -69,7 +67,7 @@ def officer_records(request: HttpRequest, officer_id: int) -> HttpResponse:
     return render(request, "portals/staff/officer_records.html", context)
 
 
-@role_required(STAFF)
+@staff_only
 @require_http_methods(["GET", "POST"])
 def record_reverse(request: HttpRequest, record_id: int) -> HttpResponse:
     """Reverse an accepted credit, with the reason the officer reads."""
@@ -107,7 +105,7 @@ class LicenseUpgradeForm(PortalForm):
     )
 
 
-@role_required(STAFF)
+@staff_only
 @require_http_methods(["GET", "POST"])
 def license_upgrade_add(request: HttpRequest, officer_id: int) -> HttpResponse:
     """Record a license upgrade; the officer is exempt for its period, decided again at once."""
