@@ -17,7 +17,7 @@ from clee.core.errors import ServiceError
 from clee.core.forms import PortalForm, radio_field, text_field
 from clee.core.paging import paginate
 from clee.core.wording import count_text
-from clee.portals.staff.pages import APPROVE, DENY, shown_lines, staff_only
+from clee.portals.staff.pages import APPROVE, DENY, review_errors, shown_lines, staff_only
 from clee.portals.staff.selectors import record_split
 from clee.training.access import access_held_record
 from clee.workflows.in_service import held_session, held_session_preview, held_sessions, held_training_decide
@@ -71,10 +71,7 @@ def held_review(request: HttpRequest, record_id: int) -> HttpResponse:
         "rows": [(held, effects.get(held.officer_id)) for held in records],
         "lines": shown_lines(record_split(record.pk)),
         "form": form,
-        "errors": [
-            (f"#{field.auto_id}", f"{field.label}: {error}") for field in form for error in field.errors
-        ]
-        + [("", str(error)) for error in form.non_field_errors()],
+        "errors": review_errors(form),
         "not_counting": [effect.staff_note for effect in effects.values() if not effect.counts_fully],
     }
     return render(request, "portals/staff/held_review.html", context)

@@ -25,7 +25,7 @@ from clee.core.forms import PortalForm, text_field
 from clee.core.paging import paginate
 from clee.officers.models import Officer
 from clee.portals.officer.selectors import hours_shown
-from clee.portals.staff.pages import staff_only
+from clee.portals.staff.pages import review_errors, staff_only
 from clee.training.models import TrainingRecord
 
 
@@ -124,11 +124,7 @@ def makeup_officer(request: HttpRequest, year: int, officer_id: int) -> HttpResp
                 )
             except ServiceError as error:
                 form.refuse(error)
-    context["errors"] = [
-        (f"#{field.auto_id}" if field.name != "records" else "#records-legend", f"{field.label}: {error}")
-        for field in form
-        for error in field.errors
-    ] + [("", str(error)) for error in form.non_field_errors()]
+    context["errors"] = review_errors(form, anchors={"records": "#records-legend"})
     context["applied"] = TrainingRecord.objects.filter(
         officer=officer, applied_to_year=period.year
     ).select_related("course")

@@ -9,7 +9,7 @@ check the rules, and their refusals are put back on the form by ``PortalForm.ref
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -71,8 +71,8 @@ class QueueRow:
 @dataclass(frozen=True)
 class ReviewQueue:
     """A review queue of staff's (course submissions, credit requests): its list, oldest first,
-    filtered, and the way on from a decision to the next item waiting in it. Its review page
-    (``portals/staff/review.html``) links back to the list."""
+    filtered (``portals/staff/queue.html``), and the way on from a decision to the next item
+    waiting in it. Its review page (``portals/staff/review.html``) links back to the list."""
 
     label: str  # the list's heading: "Course submissions"
     statuses: type[TextChoices]
@@ -108,6 +108,7 @@ class ReviewQueue:
                 "status": status,
                 "status_label": self.statuses(status).label,
                 "waiting": waiting,
+                "review_queue": self,
                 "queue": kept_queue(request.GET.urlencode()),
             },
         )
@@ -191,11 +192,16 @@ def with_query(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def review_errors(form: Any, lines: HourSplitFormSet | None = None) -> list[tuple[str, str]]:
-    """The error summary: (anchor, message) for each error of the form and the lines."""
+def review_errors(
+    form: Any, lines: HourSplitFormSet | None = None, *, anchors: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The error summary: (anchor, message) for each error of the form and the lines. A field's
+    error links to its control, or to the anchor ``anchors`` gives it (a list of checkboxes is
+    reached by its legend)."""
     summary: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
     for field in form:
-        summary.extend((f"#{field.auto_id}", f"{field.label}: {error}") for error in field.errors)
+        anchor = (anchors or {}).get(field.name, f"#{field.auto_id}")
+        summary.extend((anchor, f"{field.label}: {error}") for error in field.errors)
     if lines is not None and lines.is_bound:
         summary.extend((f"#{lines.prefix}-heading", message) for message in lines.all_errors())
     return summary

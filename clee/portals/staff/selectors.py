@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
@@ -23,6 +24,9 @@ from clee.providers.models import Course, CourseDocument, Provider, RecognizedCo
 from clee.rules.pack import NoPackError, SourceRule
 from clee.training.models import CreditLine, CreditRequest, RequestDocument
 from clee.workflows.in_service import held_sessions
+
+# An item of a review queue.
+Queued = TypeVar("Queued", Course, CreditRequest)
 
 CENT = Decimal("0.01")
 # Seed 001: two hours of Approved Provider credit per semester hour, when a pack is missing.
@@ -106,9 +110,7 @@ def course_queue(
         courses = courses.filter(provider_id=provider_id)
     if provider_kind:
         courses = courses.filter(provider__kind=provider_kind)
-    if status == Course.Status.PENDING:
-        return courses.order_by("submitted_at", "id")
-    return courses.order_by("-decided_at", "-id")
+    return _queue_order(courses, waiting=status == Course.Status.PENDING, submitted_at="submitted_at")
 
 
 def providers_with_courses() -> QuerySet[Provider]:
@@ -129,9 +131,14 @@ def request_queue(
         requests = requests.filter(kind=kind)
     if state:
         requests = requests.filter(state__iexact=state)
-    if status == CreditRequest.Status.SUBMITTED:
-        return requests.order_by("created_at", "id")
-    return requests.order_by("-decided_at", "-id")
+    return _queue_order(requests, waiting=status == CreditRequest.Status.SUBMITTED, submitted_at="created_at")
+
+
+def _queue_order(items: QuerySet[Queued], *, waiting: bool, submitted_at: str) -> QuerySet[Queued]:
+    """A review queue's order: items awaiting review oldest first, decided ones latest first."""
+    if waiting:
+        return items.order_by(submitted_at, "id")
+    return items.order_by("-decided_at", "-id")
 
 
 def extension_queue() -> QuerySet[Extension]:
