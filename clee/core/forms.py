@@ -86,10 +86,25 @@ def refuse(
 
 
 class Kit:
-    """What the two bases share: USWDS classes, "required" messages naming the field, the
-    error variant on a refused control, and ``refuse``."""
+    """What the two bases share (a mixin before Django's form class): USWDS classes and
+    "required" messages naming the field once built, the error variant on a control with an
+    error after cleaning and after ``add_error``, and ``refuse``."""
 
     fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dress()
+
+    def full_clean(self) -> None:
+        assert isinstance(self, forms.BaseForm)
+        super().full_clean()  # type: ignore[misc]
+        self.mark_errors()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        assert isinstance(self, forms.BaseForm)
+        super().add_error(field, error)  # type: ignore[misc]
+        self.mark_errors()
 
     def dress(self) -> None:
         for field in self.fields.values():
@@ -140,33 +155,9 @@ class Kit:
 class PortalForm(Kit, forms.Form):
     """The base of every portal form."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.dress()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self.mark_errors()
-
 
 class PortalModelForm(Kit, ModelForm[Any]):
     """The base of a portal form that edits one model object."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.dress()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self.mark_errors()
 
 
 # Fields -------------------------------------------------------------------------------------
