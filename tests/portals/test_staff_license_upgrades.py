@@ -5,6 +5,7 @@ no one but POST staff can record one."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -109,3 +110,39 @@ def test_no_one_but_post_staff_records_an_upgrade(world: dict[str, Any], persona
 
 def test_an_officer_who_does_not_exist_is_a_404_for_staff(world: dict[str, Any]) -> None:
     assert signed_in(world["erin"]).get("/staff/officers/987654/upgrades/add/").status_code == 404
+
+
+def test_across_new_year_an_upgrade_counts_for_the_period_of_its_date_in_the_programs_time_zone(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    """Late on December 31 in Missouri (already January 1 in UTC), January 1 is still to come; an
+    upgrade made on December 31 and recorded after New Year exempts the old period only."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.conf import settings
+
+    from tests import factories
+
+    program = ZoneInfo(settings.TIME_ZONE)
+    erin = signed_in(world["erin"])
+    with time_machine.travel(dt.datetime(2023, 12, 31, 23, 30, tzinfo=program), tick=False):
+        early = erin.post(url(world), {"upgraded_on": "2024-01-01", "description": "Class B to Class A"})
+        assert early.status_code == 400
+        assert "January 1, 2024 is still to come" in early.content.decode()
+    with time_machine.travel(dt.datetime(2024, 1, 2, 9, 0, tzinfo=program), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            factories.period(2024)
+        run_worker()
+        assert not StaleResult.objects.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            done = erin.post(url(world), {"upgraded_on": "2023-12-31", "description": "Class B to Class A"})
+        assert done["Location"].endswith("?year=2023")
+        assert StaleResult.objects.get(period__year=2023).reason == "license upgrade"
+        assert not StaleResult.objects.filter(period__year=2024).exists()
+        run_worker()
+    results = dict(
+        ComplianceResult.objects.filter(officer=world["officer"]).values_list("period__year", "status")
+    )
+    assert results[2023] == ComplianceResult.Status.EXEMPT
+    assert results[2024] != ComplianceResult.Status.EXEMPT
